@@ -1,0 +1,59 @@
+// Lint rules for the whole workspace. The import-boundary block below is the enforced form of
+// DESIGN.md's rule: plugins and examples see only the public APIs of core and binapi (plus the
+// test helpers in their tests), never runtime internals, another plugin, or a sibling package's
+// files by relative path.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const publicApiOnly = {
+  patterns: [
+    {
+      group: ['@vppnet/core/*', '!@vppnet/core/testing'],
+      message: 'Plugins import only the public plugin API: "@vppnet/core" (or "@vppnet/core/testing" in tests).',
+    },
+    {
+      group: ['vpp-binapi-ts/*'],
+      message: 'Plugins import only the public entry point of "vpp-binapi-ts".',
+    },
+    {
+      group: ['@vppnet/plugin-*', '@vppnet/agent', '@vppnet/agent/*'],
+      message: 'A plugin never imports another plugin or the agent; share through core service refs.',
+    },
+    {
+      group: ['@vppnet/vpp-sim', '@vppnet/vpp-sim/*'],
+      message: 'The simulated VPP is a test helper: import it from *.test.ts files only.',
+    },
+    {
+      regex: '^(\\.\\./)+(core|binapi|sim|agent|plugins|examples)(/|$)',
+      message: 'Do not reach into another package by relative path; import its public API by name.',
+    },
+    {
+      regex: '^(\\.\\./){2,}',
+      message: 'Relative imports stay inside this package (src/).',
+    },
+  ],
+};
+
+const testHelpersAllowed = {
+  patterns: publicApiOnly.patterns.filter((p) => !String(p.group ?? '').includes('vpp-sim')),
+};
+
+export default tseslint.config(
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/generated/**'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+    },
+  },
+  {
+    files: ['plugins/**/*.ts', 'examples/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', publicApiOnly] },
+  },
+  {
+    files: ['plugins/**/*.test.ts', 'examples/**/*.test.ts'],
+    rules: { 'no-restricted-imports': ['error', testHelpersAllowed] },
+  },
+);
