@@ -1,0 +1,64 @@
+/**
+ * The services the core offers to plugins, as typed refs. `root` services are shared by all
+ * plugins; `plugin` services are made for each plugin (its own config, logger, cluster view).
+ */
+import type { EventEmitter } from 'eventemitter3';
+import type { Logger } from 'pino';
+import type { Registry } from 'prom-client';
+import type { ClusterObject, ClusterView } from '../cluster/types';
+import type { KeyStatus } from './descriptor';
+import { createServiceRef } from './service-ref';
+import type { VppApi, VppConnectionEvents } from './vpp';
+import type { DesiredStateTxn, SyncSummary } from '../runtime/reconciler';
+
+/** The reconciler as plugins see it: desired state in, status out. */
+export interface DesiredState {
+  set(key: string, value: unknown): Promise<SyncSummary>;
+  delete(key: string): Promise<SyncSummary>;
+  replace(prefix: string, entries: Iterable<[string, unknown]>): Promise<SyncSummary>;
+  transaction(fn: (txn: DesiredStateTxn) => void): Promise<SyncSummary>;
+  status(key: string): KeyStatus | undefined;
+  statuses(prefix?: string): Record<string, KeyStatus>;
+  settled(): Promise<SyncSummary>;
+}
+
+export interface NodeInfo {
+  /** This node's Kubernetes name. */
+  name: string;
+}
+
+export interface LifecycleService {
+  /** Runs at stop, in reverse order of registration across all plugins. */
+  onStop(fn: () => void | Promise<void>): void;
+}
+
+/** Reports for problems the plugin finds itself, beyond its declared object rules. */
+export interface UnsupportedReporter {
+  /** Marks an object as (partly) not applied because of `code`; logged once, counted, visible in status. */
+  report(object: ClusterObject, code: string, detail?: string): void;
+  /** The object no longer has that problem (or is gone). */
+  clear(object: ClusterObject, code?: string): void;
+}
+
+export interface AgentEvents {
+  started: [];
+  synced: [summary: SyncSummary];
+  stopping: [];
+}
+
+export interface VppService extends VppApi {
+  readonly events: EventEmitter<VppConnectionEvents>;
+}
+
+export const coreServices = {
+  logger: createServiceRef<Logger, 'plugin'>({ id: 'core.logger', scope: 'plugin' }),
+  config: createServiceRef<any, 'plugin'>({ id: 'core.config', scope: 'plugin' }),
+  cluster: createServiceRef<ClusterView, 'plugin'>({ id: 'core.cluster', scope: 'plugin' }),
+  lifecycle: createServiceRef<LifecycleService, 'plugin'>({ id: 'core.lifecycle', scope: 'plugin' }),
+  unsupported: createServiceRef<UnsupportedReporter, 'plugin'>({ id: 'core.unsupported', scope: 'plugin' }),
+  desiredState: createServiceRef<DesiredState>({ id: 'core.desiredState' }),
+  vpp: createServiceRef<VppService>({ id: 'core.vpp' }),
+  node: createServiceRef<NodeInfo>({ id: 'core.node' }),
+  metrics: createServiceRef<Registry>({ id: 'core.metrics' }),
+  events: createServiceRef<EventEmitter<AgentEvents>>({ id: 'core.events' }),
+} as const;

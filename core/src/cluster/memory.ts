@@ -1,0 +1,55 @@
+/**
+ * A cluster source fed by code: tests, and programs that already hold the objects (the
+ * simulated cluster builds one per node from the same manifests).
+ */
+import { ObjectStore } from './store';
+import type { ClusterEvent, ClusterObject, ClusterSource, Unsubscribe } from './types';
+
+export class MemoryClusterSource implements ClusterSource {
+  readonly name = 'memory';
+  private readonly store = new ObjectStore();
+  private started = false;
+  private readonly initial: ClusterObject[];
+
+  constructor(objects: ClusterObject[] = []) {
+    this.initial = [...objects];
+  }
+
+  async start(kinds: string[]): Promise<void> {
+    this.started = true;
+    const byKind = new Map<string, ClusterObject[]>(kinds.map((k) => [k, []]));
+    for (const o of this.initial) {
+      if (!byKind.has(o.kind)) byKind.set(o.kind, []);
+      byKind.get(o.kind)!.push(o);
+    }
+    this.store.expect(kinds);
+    for (const [kind, list] of byKind) this.store.replaceKind(kind, list);
+  }
+
+  async stop(): Promise<void> {
+    this.started = false;
+  }
+
+  /** Adds or replaces an object (before start: part of the initial list). */
+  apply(object: ClusterObject): void {
+    if (!this.started) this.initial.push(object);
+    else this.store.upsert(object);
+  }
+
+  remove(kind: string, namespace: string | undefined, name: string): void {
+    this.store.remove(kind, namespace, name);
+  }
+
+  list<O extends ClusterObject>(kind: string): O[] {
+    return this.store.list<O>(kind);
+  }
+  get<O extends ClusterObject>(kind: string, namespace: string | undefined, name: string): O | undefined {
+    return this.store.get<O>(kind, namespace, name);
+  }
+  watch(kinds: string[], handler: (event: ClusterEvent) => void): Unsubscribe {
+    return this.store.watch(kinds, handler);
+  }
+  synced(): Promise<void> {
+    return this.store.synced();
+  }
+}

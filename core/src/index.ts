@@ -1,0 +1,28 @@
+/**
+ * @vppnet/core public API: what plugins (ours and third parties') import. Runtime pieces that
+ * the agent composes are exported too, under their own names, but plugins must not use them
+ * (the lint boundary allows plugins this entry point; the review keeps them to the plugin API).
+ */
+export { createServiceRef, type ServiceRef, type ServiceScope, type ServiceRefs, type ResolvedServices } from './api/service-ref';
+export {
+  defineManifest, manifestProblems, PLUGIN_ID, RULE_CODE,
+  type PluginManifest, type UnsupportedRule, type CompositionRule, type ObjectRule, type Severity, type Effect, type VppRequirements,
+} from './api/manifest';
+export { definePlugin, type PluginDefinition, type PluginEnv, type InitHook, type StopFn } from './api/plugin';
+export { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, type KeyStatus, type Retrieved } from './api/descriptor';
+export type { VppApi, VppConnection, VppConnectionEvents, VppMessage } from './api/vpp';
+export {
+  coreServices,
+  type DesiredState, type NodeInfo, type LifecycleService, type UnsupportedReporter, type AgentEvents, type VppService,
+} from './api/core-services';
+export { objectRef, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
+export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
+
+// Runtime (for the agent, the composition root, and tools such as `vppnet check`).
+export { Reconciler, type ReconcilerOptions, type ReconcilerEvents, type RetryPolicy } from './runtime/reconciler';
+export { checkComposition, listRules, isFatal, CORE_CODES, type Composition, type Violation, type AgentPluginsConfig } from './runtime/compose';
+export { AgentRuntime, StartError, type RuntimeOptions, type StartupReport, type PluginReport, type PluginState } from './runtime/agent-runtime';
+export { ObjectStatusRegistry, evaluateObjectRules, type ObjectFinding } from './runtime/object-status';
+export { ObjectStore } from './cluster/store';
+export { MemoryClusterSource } from './cluster/memory';
+export { ManifestClusterSource, loadManifestDir, parseManifestText, type ManifestProblem, type ManifestLoadResult } from './cluster/manifests';

@@ -1,0 +1,282 @@
+/**
+ * The agent runtime: discover -> compose -> validate -> construct -> connect -> resync -> run
+ * -> (reconnect -> resync) -> drain -> stop. The agent package is the composition root that
+ * creates one of these; tests create one with the test helpers.
+ *
+ * tsyringe stays in here: a root container holds the shared services, each plugin gets a child
+ * container with its own config, logger and cluster view. Plugins only ever see the resolved
+ * values of the refs they asked for.
+ */
+import 'reflect-metadata';
+import { container as globalContainer, type DependencyContainer } from 'tsyringe';
+import { EventEmitter } from 'eventemitter3';
+import pino, { type Logger } from 'pino';
+import { Gauge, Registry } from 'prom-client';
+import type { Descriptor } from '../api/descriptor';
+import type { ObjectRule } from '../api/manifest';
+import type { InitHook, PluginDefinition, StopFn } from '../api/plugin';
+import type { ServiceRef } from '../api/service-ref';
+import type { VppConnection } from '../api/vpp';
+import { coreServices, type AgentEvents, type DesiredState, type LifecycleService, type UnsupportedReporter } from '../api/core-services';
+import { objectRef, type ClusterSource } from '../cluster/types';
+import { checkComposition, CORE_CODES, isFatal, type AgentPluginsConfig, type Composition, type Violation } from './compose';
+import { ObjectStatusRegistry } from './object-status';
+import { PluginClusterView } from './plugin-cluster-view';
+import { Reconciler, type RetryPolicy, type SyncSummary } from './reconciler';
+
+export type PluginState = 'ok' | 'disabled' | 'failed' | 'rolled-back' | 'not-started' | 'stopped';
+
+export interface PluginReport {
+  id: string;
+  description: string;
+  state: PluginState;
+  reason?: string;
+  code?: string;
+  descriptors: string[];
+}
+
+export interface StartupReport {
+  ok: boolean;
+  plugins: PluginReport[];
+  violations: Violation[];
+  /** Summary of the first full sync, once done. */
+  firstSync?: SyncSummary;
+}
+
+export interface RuntimeOptions {
+  plugins: PluginDefinition[];
+  pluginsConfig?: AgentPluginsConfig;
+  nodeName: string;
+  vpp: VppConnection;
+  cluster: ClusterSource;
+  logger?: Logger;
+  metrics?: Registry;
+  retry?: Partial<RetryPolicy>;
+}
+
+export class StartError extends Error {
+  constructor(
+    message: string,
+    readonly report: StartupReport,
+  ) {
+    super(message);
+    this.name = 'StartError';
+  }
+}
+
+interface Constructed {
+  plugin: PluginDefinition;
+  container: DependencyContainer;
+  descriptors: Descriptor[];
+  inits: InitHook[];
+  view: PluginClusterView;
+}
+
+export class AgentRuntime {
+  readonly events = new EventEmitter<AgentEvents>();
+  readonly logger: Logger;
+  readonly metrics: Registry;
+  readonly reconciler: Reconciler;
+  readonly objectStatus: ObjectStatusRegistry;
+  private readonly root: DependencyContainer;
+  private readonly stops: Array<{ plugin: string; fn: StopFn }> = [];
+  private readonly reports = new Map<string, PluginReport>();
+  private composition?: Composition;
+  private firstSync?: SyncSummary;
+  private running = false;
+  private readonly onReconnect = () => {
+    this.logger.info('VPP connection is back: resyncing the dataplane');
+    void this.reconciler.resync();
+  };
+
+  constructor(private readonly options: RuntimeOptions) {
+    this.logger = options.logger ?? pino({ level: 'info' });
+    this.metrics = options.metrics ?? new Registry();
+    this.objectStatus = new ObjectStatusRegistry(this.logger.child({ component: 'object-status' }), this.metrics);
+    this.reconciler = new Reconciler({
+      context: () => ({ vpp: options.vpp }),
+      log: this.logger.child({ component: 'reconciler' }),
+      retry: options.retry,
+      held: true,
+    });
+    this.registerMetrics();
+    this.root = globalContainer.createChildContainer();
+    const desired: DesiredState = this.reconciler;
+    this.provide(this.root, coreServices.desiredState, desired);
+    this.provide(this.root, coreServices.vpp, options.vpp);
+    this.provide(this.root, coreServices.node, Object.freeze({ name: options.nodeName }));
+    this.provide(this.root, coreServices.metrics, this.metrics);
+    this.provide(this.root, coreServices.events, this.events);
+  }
+
+  /** Runs the whole start sequence; on failure, everything started so far is stopped again. */
+  async start(): Promise<StartupReport> {
+    const { plugins, pluginsConfig, vpp, cluster } = this.options;
+    // compose + validate
+    const comp = (this.composition = checkComposition(plugins, pluginsConfig));
+    for (const p of plugins) this.setReport(p, comp.disabled.has(p.manifest.id) ? 'disabled' : 'not-started', comp.disabled.get(p.manifest.id));
+    for (const v of comp.violations) this.logger[isFatal(v) ? 'error' : 'warn']({ code: v.code, plugin: v.plugin }, v.message);
+    if (!comp.ok) throw new StartError(`composition refused: ${comp.violations.filter(isFatal).map((v) => v.code).join(', ')}`, this.report());
+
+    // construct: register() only declares; nothing is applied yet
+    const constructed: Constructed[] = [];
+    for (const plugin of comp.order) {
+      try {
+        constructed.push(this.construct(plugin, comp.config.get(plugin.manifest.id)));
+      } catch (err) {
+        this.setReport(plugin, 'failed', `register() threw: ${(err as Error).message}`, CORE_CODES.PLUGIN_START_FAILED);
+        throw new StartError(`plugin "${plugin.manifest.id}" failed to register`, this.report());
+      }
+    }
+
+    // connect, then check capabilities against the running VPP's message table
+    await vpp.connect();
+    const usable = constructed.filter((c) => {
+      const missing = vpp.unavailable(c.plugin.manifest.requires?.vpp?.messages ?? []);
+      if (missing.length === 0) return true;
+      const reason = `VPP lacks (or has another version of) ${missing.join(', ')}`;
+      this.setReport(c.plugin, 'disabled', reason, CORE_CODES.VPP_MESSAGE_UNAVAILABLE);
+      this.logger.error({ plugin: c.plugin.manifest.id, code: CORE_CODES.VPP_MESSAGE_UNAVAILABLE, missing }, reason);
+      return false;
+    });
+    for (const c of usable) for (const d of c.descriptors) this.reconciler.registerDescriptor(d);
+
+    // init hooks, in dependency order; a failure rolls back the ones before it
+    const started: Constructed[] = [];
+    for (const c of usable) {
+      try {
+        for (const hook of c.inits) {
+          const services = Object.fromEntries(Object.entries(hook.deps).map(([name, ref]) => [name, c.container.resolve(ref.id)]));
+          const stop = await hook.init(services as never);
+          if (typeof stop === 'function') this.stops.push({ plugin: c.plugin.manifest.id, fn: stop });
+        }
+        started.push(c);
+        this.setReport(c.plugin, 'ok');
+      } catch (err) {
+        const reason = `start failed: ${(err as Error).message}`;
+        this.setReport(c.plugin, 'failed', reason, CORE_CODES.PLUGIN_START_FAILED);
+        this.logger.error({ plugin: c.plugin.manifest.id, err }, reason);
+        await this.runStops();
+        for (const s of started) this.setReport(s.plugin, 'rolled-back', `rolled back because "${c.plugin.manifest.id}" failed to start`);
+        this.reconciler.close();
+        await vpp.close().catch(() => undefined);
+        throw new StartError(`plugin "${c.plugin.manifest.id}" failed to start: ${(err as Error).message}`, this.report());
+      }
+    }
+
+    // resync: list the cluster, read the dataplane back, repair, then follow changes
+    const kinds = new Set(started.flatMap((c) => [...c.view.watchedKinds]));
+    await cluster.start([...kinds]);
+    await cluster.synced();
+    vpp.events.on('connected', this.onReconnect);
+    this.running = true;
+    this.firstSync = await this.reconciler.resync();
+    this.logger.info({ ...this.firstSync }, 'first full sync done');
+    this.events.emit('synced', this.firstSync);
+    this.events.emit('started');
+    return this.report();
+  }
+
+  /** Stops plugins in reverse start order and disconnects; the dataplane keeps its state. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.events.emit('stopping');
+    this.options.vpp.events.off('connected', this.onReconnect);
+    await this.reconciler.settled();
+    await this.runStops();
+    for (const r of this.reports.values()) if (r.state === 'ok') r.state = 'stopped';
+    this.reconciler.close();
+    await this.options.cluster.stop();
+    await this.options.vpp.close();
+  }
+
+  report(): StartupReport {
+    return {
+      ok: [...this.reports.values()].every((r) => r.state === 'ok' || r.state === 'disabled' || r.state === 'stopped'),
+      plugins: [...this.reports.values()],
+      violations: this.composition?.violations ?? [],
+      firstSync: this.firstSync,
+    };
+  }
+
+  private construct(plugin: PluginDefinition, config: unknown): Constructed {
+    const id = plugin.manifest.id;
+    const container = this.root.createChildContainer();
+    const log = this.logger.child({ plugin: id });
+    const rules = (plugin.manifest.unsupported ?? []).filter((r): r is ObjectRule => r.level === 'object');
+    const view = new PluginClusterView(id, this.options.cluster, rules, config, this.objectStatus);
+    const lifecycle: LifecycleService = { onStop: (fn) => this.stops.push({ plugin: id, fn }) };
+    const reporter: UnsupportedReporter = {
+      report: (object, code, detail) => {
+        const declared = plugin.manifest.unsupported?.find((r) => r.code === code);
+        this.objectStatus.record(
+          {
+            plugin: id, code, kind: object.kind, object: objectRef(object),
+            severity: declared?.severity ?? 'error', effect: declared?.effect ?? 'object-skipped',
+            message: [declared?.reason, detail].filter(Boolean).join(': ') || code,
+          },
+          object,
+        );
+      },
+      clear: (object, code) => this.objectStatus.clear(id, object.kind, objectRef(object), code),
+    };
+    this.provide(container, coreServices.config, config);
+    this.provide(container, coreServices.logger, log);
+    this.provide(container, coreServices.cluster, view);
+    this.provide(container, coreServices.lifecycle, lifecycle);
+    this.provide(container, coreServices.unsupported, reporter);
+
+    const descriptors: Descriptor[] = [];
+    const inits: InitHook[] = [];
+    plugin.register({
+      registerDescriptor: (d) => descriptors.push(d),
+      registerInit: (hook) => {
+        for (const [name, ref] of Object.entries(hook.deps))
+          if (!container.isRegistered(ref.id, true)) throw new Error(`init hook asks for unknown service "${ref.id}" (as "${name}")`);
+        inits.push(hook as unknown as InitHook);
+      },
+    });
+    this.reports.set(id, { ...this.reports.get(id)!, descriptors: descriptors.map((d) => d.name) });
+    return { plugin, container, descriptors, inits, view };
+  }
+
+  private provide<T>(c: DependencyContainer, ref: ServiceRef<T>, value: T): void {
+    c.register(ref.id, { useValue: value });
+  }
+
+  private async runStops(): Promise<void> {
+    while (this.stops.length > 0) {
+      const { plugin, fn } = this.stops.pop()!;
+      try {
+        await fn();
+      } catch (err) {
+        this.logger.error({ plugin, err }, 'stop hook failed');
+      }
+    }
+  }
+
+  private setReport(plugin: PluginDefinition, state: PluginState, reason?: string, code?: string): void {
+    const id = plugin.manifest.id;
+    const prev = this.reports.get(id);
+    this.reports.set(id, {
+      id, description: plugin.manifest.description, state, reason, code,
+      descriptors: prev?.descriptors ?? [],
+    });
+  }
+
+  private registerMetrics(): void {
+    const statuses = this.reconciler;
+    new Gauge({
+      name: 'vppnet_reconciler_keys',
+      help: 'Desired-state keys by reconciliation state',
+      labelNames: ['state'],
+      registers: [this.metrics],
+      collect() {
+        const counts: Record<string, number> = { applied: 0, pending: 0, failed: 0, invalid: 0, unsupported: 0 };
+        for (const s of Object.values(statuses.statuses())) counts[s.state]++;
+        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      },
+    });
+  }
+}

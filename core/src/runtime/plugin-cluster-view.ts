@@ -1,0 +1,87 @@
+/**
+ * A plugin's view of the cluster: the shared source minus the objects that match one of the
+ * plugin's object rules with effect `object-skipped`. The plugin never sees a skipped object,
+ * so one unsupported Service cannot disturb the others; an object that stops matching
+ * reappears as an add, one that starts matching disappears as a delete.
+ */
+import type { ObjectRule } from '../api/manifest';
+import { objectRef, type ClusterEvent, type ClusterObject, type ClusterView, type Unsubscribe } from '../cluster/types';
+import { evaluateObjectRules, type ObjectStatusRegistry } from './object-status';
+
+export class PluginClusterView implements ClusterView {
+  /** Kinds some init hook watched; the source lists exactly these. */
+  readonly watchedKinds = new Set<string>();
+
+  constructor(
+    private readonly plugin: string,
+    private readonly source: ClusterView,
+    private readonly rules: ObjectRule[],
+    private readonly config: unknown,
+    private readonly registry: ObjectStatusRegistry,
+  ) {}
+
+  /** True when the plugin may see this object; records or clears findings as a side effect. */
+  private admit(object: ClusterObject): boolean {
+    const ref = objectRef(object);
+    const { findings, skip } = evaluateObjectRules(this.plugin, this.rules, this.config, object);
+    const codes = new Set(findings.map((f) => f.code));
+    for (const old of this.registry.forObject(object.kind, ref))
+      if (old.plugin === this.plugin && !codes.has(old.code) && this.isRuleCode(old.code))
+        this.registry.clear(this.plugin, object.kind, ref, old.code);
+    for (const f of findings) this.registry.record(f, object);
+    return !skip;
+  }
+
+  private isRuleCode(code: string): boolean {
+    return code === 'RULE_EVALUATION_FAILED' || this.rules.some((r) => r.code === code);
+  }
+
+  list<O extends ClusterObject>(kind: string): O[] {
+    return this.source.list<O>(kind).filter((o) => this.admit(o));
+  }
+
+  get<O extends ClusterObject>(kind: string, namespace: string | undefined, name: string): O | undefined {
+    const o = this.source.get<O>(kind, namespace, name);
+    return o && this.admit(o) ? o : undefined;
+  }
+
+  synced(): Promise<void> {
+    return this.source.synced();
+  }
+
+  watch(kinds: string[], handler: (event: ClusterEvent) => void): Unsubscribe {
+    for (const k of kinds) this.watchedKinds.add(k);
+    const visible = new Map<string, ClusterObject>(); // kind/ref -> last delivered object
+    const id = (o: ClusterObject) => `${o.kind}/${objectRef(o)}`;
+    return this.source.watch(kinds, (e) => {
+      switch (e.type) {
+        case 'resync': {
+          const objects = e.objects.filter((o) => this.admit(o));
+          for (const k of [...visible.keys()]) if (k.startsWith(`${e.kind}/`)) visible.delete(k);
+          for (const o of objects) visible.set(id(o), o);
+          handler({ ...e, objects });
+          return;
+        }
+        case 'delete': {
+          this.registry.clear(this.plugin, e.kind, objectRef(e.object));
+          if (visible.delete(id(e.object))) handler(e);
+          return;
+        }
+        case 'add':
+        case 'update': {
+          const was = visible.get(id(e.object));
+          if (!this.admit(e.object)) {
+            if (was) {
+              visible.delete(id(e.object));
+              handler({ type: 'delete', kind: e.kind, object: was });
+            }
+            return;
+          }
+          visible.set(id(e.object), e.object);
+          handler(was ? { type: 'update', kind: e.kind, object: e.object, old: was } : { type: 'add', kind: e.kind, object: e.object });
+          return;
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,256 @@
+import fc from 'fast-check';
+import { Reconciler, RetriableError } from './reconciler';
+import type { Descriptor } from '../api/descriptor';
+
+/**
+ * A toy dataplane: a map of key -> value that refuses to create an object whose dependencies
+ * are not there yet, and records every write.
+ */
+class ToyDataplane {
+  readonly objects = new Map<string, { value: Item; id: number }>();
+  readonly ops: Array<{ op: 'create' | 'update' | 'delete'; key: string }> = [];
+  private nextId = 1;
+  failNext = new Map<string, Error>();
+
+  descriptor(withUpdate = true): Descriptor<Item, { id: number }> {
+    const d: Descriptor<Item, { id: number }> = {
+      name: 'toy',
+      keyPrefix: 'toy/',
+      dependencies: (_k, v) => v.deps,
+      create: async (key, value) => {
+        this.maybeFail(key);
+        for (const dep of value.deps) if (!this.objects.has(dep)) throw new Error(`create ${key}: dependency ${dep} missing`);
+        this.ops.push({ op: 'create', key });
+        const id = this.nextId++;
+        this.objects.set(key, { value, id });
+        return { id };
+      },
+      delete: async (key) => {
+        this.maybeFail(key);
+        this.ops.push({ op: 'delete', key });
+        this.objects.delete(key);
+      },
+      retrieve: async () => [...this.objects].map(([key, o]) => ({ key, value: o.value, meta: { id: o.id } })),
+    };
+    if (withUpdate)
+      d.update = async (key, _prev, next, meta) => {
+        this.maybeFail(key);
+        this.ops.push({ op: 'update', key });
+        this.objects.set(key, { value: next, id: meta.id });
+        return meta;
+      };
+    return d;
+  }
+
+  private maybeFail(key: string) {
+    const err = this.failNext.get(key);
+    if (err) {
+      this.failNext.delete(key);
+      throw err;
+    }
+  }
+}
+
+interface Item {
+  v: number;
+  deps: string[];
+}
+
+const ctx = () => ({ vpp: {} as never });
+
+function setup(withUpdate = true, retry = { baseMs: 1, maxMs: 5, maxAttempts: 5 }) {
+  const dp = new ToyDataplane();
+  const r = new Reconciler({ context: ctx, retry });
+  r.registerDescriptor(dp.descriptor(withUpdate));
+  return { dp, r };
+}
+
+const key = (i: number) => `toy/${i}`;
+
+describe('Reconciler', () => {
+  it('applies dependencies first and holds values whose dependency is missing', async () => {
+    const { dp, r } = setup();
+    await r.transaction((t) => {
+      t.set('toy/route', { v: 1, deps: ['toy/iface'] });
+      t.set('toy/orphan', { v: 1, deps: ['toy/nowhere'] });
+      t.set('toy/iface', { v: 1, deps: [] });
+    });
+    expect(dp.ops).toEqual([
+      { op: 'create', key: 'toy/iface' },
+      { op: 'create', key: 'toy/route' },
+    ]);
+    expect(r.status('toy/orphan')).toEqual({ state: 'pending', waitingFor: ['toy/nowhere'] });
+    await r.set('toy/nowhere', { v: 1, deps: [] });
+    expect(r.status('toy/orphan')).toEqual({ state: 'applied' });
+  });
+
+  it('removing a dependency takes its dependents out of the dataplane, dependents first', async () => {
+    const { dp, r } = setup();
+    await r.transaction((t) => {
+      t.set('toy/a', { v: 1, deps: [] });
+      t.set('toy/b', { v: 1, deps: ['toy/a'] });
+      t.set('toy/c', { v: 1, deps: ['toy/b'] });
+    });
+    dp.ops.length = 0;
+    await r.delete('toy/a');
+    expect(dp.ops).toEqual([
+      { op: 'delete', key: 'toy/c' },
+      { op: 'delete', key: 'toy/b' },
+      { op: 'delete', key: 'toy/a' },
+    ]);
+    expect(r.status('toy/c')).toEqual({ state: 'pending', waitingFor: ['toy/b'] });
+    expect(r.status('toy/a')).toBeUndefined();
+    await r.set('toy/a', { v: 1, deps: [] });
+    expect([...dp.objects.keys()].sort()).toEqual(['toy/a', 'toy/b', 'toy/c']);
+  });
+
+  it('recreates a changed value when the descriptor has no update, with its dependents', async () => {
+    const { dp, r } = setup(false);
+    await r.transaction((t) => {
+      t.set('toy/a', { v: 1, deps: [] });
+      t.set('toy/b', { v: 1, deps: ['toy/a'] });
+    });
+    dp.ops.length = 0;
+    await r.set('toy/a', { v: 2, deps: [] });
+    expect(dp.ops).toEqual([
+      { op: 'delete', key: 'toy/b' },
+      { op: 'delete', key: 'toy/a' },
+      { op: 'create', key: 'toy/a' },
+      { op: 'create', key: 'toy/b' },
+    ]);
+  });
+
+  it('retries retriable failures with backoff and reports non-retriable ones', async () => {
+    const { dp, r } = setup();
+    dp.failNext.set('toy/x', new RetriableError('VPP busy'));
+    dp.failNext.set('toy/y', new Error('VNET_API_ERROR_INVALID_VALUE'));
+    const statuses: string[] = [];
+    r.events.on('status', (k, s) => statuses.push(`${k}:${s.state}`));
+    await r.transaction((t) => {
+      t.set('toy/x', { v: 1, deps: [] });
+      t.set('toy/y', { v: 1, deps: [] });
+    });
+    expect(r.status('toy/x')).toMatchObject({ state: 'failed', retriable: true, attempts: 1 });
+    expect(r.status('toy/y')).toMatchObject({ state: 'failed', retriable: false, error: 'VNET_API_ERROR_INVALID_VALUE' });
+    await new Promise((res) => setTimeout(res, 30));
+    await r.settled();
+    expect(r.status('toy/x')).toEqual({ state: 'applied' });
+    expect(r.status('toy/y')).toMatchObject({ state: 'failed' });
+    expect(dp.objects.has('toy/y')).toBe(false);
+    expect(statuses).toContain('toy/x:applied');
+    // a non-retriable failure is tried again when a resync asks for repair
+    await r.resync();
+    expect(r.status('toy/y')).toEqual({ state: 'applied' });
+    r.close();
+  });
+
+  it('names a dependency cycle', async () => {
+    const { dp, r } = setup();
+    await r.transaction((t) => {
+      t.set('toy/a', { v: 1, deps: ['toy/b'] });
+      t.set('toy/b', { v: 1, deps: ['toy/a'] });
+    });
+    expect(dp.ops).toEqual([]);
+    const all = JSON.stringify(r.statuses());
+    expect(all).toContain('dependency cycle: toy/a -> toy/b -> toy/a');
+  });
+
+  it('reports validation problems with their code and never calls the dataplane for them', async () => {
+    const dp = new ToyDataplane();
+    const r = new Reconciler({ context: ctx });
+    r.registerDescriptor({
+      ...dp.descriptor(),
+      validate: (_k, v: Item) => (v.v < 0 ? [{ code: 'TOY_NEGATIVE', message: 'negative values are not supported' }] : []),
+    });
+    await r.set('toy/n', { v: -1, deps: [] });
+    expect(r.status('toy/n')).toEqual({ state: 'unsupported', code: 'TOY_NEGATIVE', message: 'negative values are not supported' });
+    expect(dp.ops).toEqual([]);
+  });
+
+  it('a no-op resync makes no dataplane writes; a drifted dataplane is repaired', async () => {
+    const { dp, r } = setup();
+    await r.transaction((t) => {
+      for (let i = 0; i < 5; i++) t.set(key(i), { v: i, deps: i > 0 ? [key(i - 1)] : [] });
+    });
+    dp.ops.length = 0;
+    const s = await r.resync();
+    expect(dp.ops).toEqual([]);
+    expect(s).toMatchObject({ created: 0, updated: 0, deleted: 0 });
+    // someone changes VPP behind our back
+    dp.objects.delete(key(4));
+    dp.objects.set(key(2), { value: { v: 99, deps: [key(1)] }, id: 77 });
+    dp.objects.set('toy/stray', { value: { v: 0, deps: [] }, id: 78 });
+    await r.resync();
+    expect(dp.ops).toEqual([
+      { op: 'delete', key: 'toy/stray' },
+      { op: 'update', key: key(2) },
+      { op: 'create', key: key(4) },
+    ]);
+  });
+
+  it('starts held: nothing is written until the first resync', async () => {
+    const dp = new ToyDataplane();
+    const r = new Reconciler({ context: ctx, held: true });
+    r.registerDescriptor(dp.descriptor());
+    dp.objects.set('toy/a', { value: { v: 1, deps: [] }, id: 1 });
+    const pending = r.set('toy/a', { v: 1, deps: [] });
+    expect(dp.ops).toEqual([]);
+    await r.resync();
+    await pending;
+    expect(dp.ops).toEqual([]); // already correct in the dataplane: adopted, not recreated
+    expect(r.status('toy/a')).toEqual({ state: 'applied' });
+  });
+
+  it('property: from any actual state and any desired state, converges in dependency order without touching correct keys', async () => {
+    const itemArb = (n: number) =>
+      fc.record({ v: fc.integer({ min: 0, max: 3 }), deps: fc.uniqueArray(fc.integer({ min: 0, max: n + 2 }), { maxLength: 3 }) });
+    const stateArb = fc.dictionary(fc.integer({ min: 0, max: 12 }).map(String), itemArb(12), { maxKeys: 12 });
+    await fc.assert(
+      fc.asyncProperty(stateArb, stateArb, fc.boolean(), async (actualRaw, desiredRaw, withUpdate) => {
+        // Desired dependencies point only at lower-numbered keys, so there are no cycles; some
+        // point at keys that are not desired at all (those values must stay pending).
+        const norm = (raw: Record<string, { v: number; deps: number[] }>) =>
+          new Map(Object.entries(raw).map(([k, it]) => [key(+k), { v: it.v, deps: it.deps.filter((d) => d < +k).map(key) }]));
+        const desired = norm(desiredRaw);
+        const dp = new ToyDataplane();
+        for (const [k, v] of norm(actualRaw)) dp.objects.set(k, { value: v, id: 1000 });
+        const r = new Reconciler({ context: ctx });
+        r.registerDescriptor(dp.descriptor(withUpdate));
+        await r.transaction((t) => {
+          for (const [k, v] of desired) t.set(k, v);
+        });
+        dp.ops.length = 0;
+        dp.objects.clear();
+        for (const [k, v] of norm(actualRaw)) dp.objects.set(k, { value: v, id: 1000 });
+        await r.resync();
+
+        // expected: desired keys whose dependency closure is all desired
+        const reachable = new Map<string, boolean>();
+        const ok = (k: string): boolean => {
+          if (reachable.has(k)) return reachable.get(k)!;
+          const v = desired.get(k);
+          const res = !!v && v.deps.every(ok);
+          reachable.set(k, res);
+          return res;
+        };
+        const expected = [...desired.keys()].filter(ok).sort();
+        expect([...dp.objects.keys()].sort()).toEqual(expected);
+        for (const k of expected) expect(dp.objects.get(k)!.value).toEqual(desired.get(k));
+        // keys already correct (same value, and with update no dependency gets recreated) are untouched
+        if (withUpdate) {
+          const actual = norm(actualRaw);
+          for (const k of expected) {
+            const a = actual.get(k);
+            if (a && JSON.stringify(a) === JSON.stringify(desired.get(k)))
+              expect(dp.ops.filter((o) => o.key === k)).toEqual([]);
+          }
+        }
+        // a second resync is a no-op
+        dp.ops.length = 0;
+        await r.resync();
+        expect(dp.ops).toEqual([]);
+      }),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,456 @@
+/**
+ * The desired-state reconciler (the model of ligato's KV scheduler, in small).
+ *
+ * Plugins say what they want as keyed values; descriptors know how to apply one kind of value.
+ * The reconciler owns everything else: one serialized queue of sync runs, dependency order
+ * (a value waits for the keys it depends on; removing a dependency takes its dependents out
+ * of the dataplane too), retries with backoff for retriable failures, and full resync: read
+ * what the dataplane really holds, diff against the desired state, and repair.
+ *
+ * Invariant: a key already correct in the dataplane is never touched.
+ */
+import { EventEmitter } from 'eventemitter3';
+import { isDeepStrictEqual } from 'node:util';
+import type { Descriptor, DescriptorContext, Issue, KeyStatus } from '../api/descriptor';
+
+export interface RetryPolicy {
+  baseMs: number;
+  maxMs: number;
+  /** Attempts before giving up until the value changes or a resync happens. */
+  maxAttempts: number;
+}
+
+export interface SyncSummary {
+  created: number;
+  updated: number;
+  deleted: number;
+  failed: number;
+  pending: number;
+  /** True for a run that began with reading the dataplane back. */
+  resync: boolean;
+}
+
+export interface ReconcilerEvents {
+  status: [key: string, status: KeyStatus];
+  operation: [op: { descriptor: string; kind: 'create' | 'update' | 'delete'; key: string; ok: boolean }];
+  synced: [summary: SyncSummary];
+}
+
+export interface ReconcilerLogger {
+  debug(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  error(obj: object, msg: string): void;
+}
+
+export interface ReconcilerOptions {
+  context: () => DescriptorContext;
+  log?: ReconcilerLogger;
+  retry?: Partial<RetryPolicy>;
+  /**
+   * Start held: desired-state changes are recorded but nothing touches the dataplane until the
+   * first resync() (so the first run reads back what the dataplane already has).
+   */
+  held?: boolean;
+}
+
+/** Errors a descriptor throws with `retriable: true` are retried by default. */
+export class RetriableError extends Error {
+  readonly retriable = true;
+}
+
+interface Applied {
+  value: unknown;
+  meta: unknown;
+}
+
+/** A batch of desired-state changes applied as one unit (one sync run). */
+export interface DesiredStateTxn {
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  /** Makes the keys under `prefix` exactly `entries` (others under the prefix are removed). */
+  replace(prefix: string, entries: Iterable<[string, unknown]>): void;
+}
+
+const emptySummary = (resync: boolean): SyncSummary => ({ created: 0, updated: 0, deleted: 0, failed: 0, pending: 0, resync });
+
+const noopLog: ReconcilerLogger = { debug() {}, warn() {}, error() {} };
+
+export class Reconciler {
+  readonly events = new EventEmitter<ReconcilerEvents>();
+  private readonly descriptors: Descriptor[] = [];
+  private readonly desired = new Map<string, unknown>();
+  private readonly applied = new Map<string, Applied>();
+  private readonly statusByKey = new Map<string, KeyStatus>();
+  /** Keys whose last attempt failed, with the value that failed and how often. */
+  private readonly failures = new Map<string, { value: unknown; attempts: number; retriable: boolean; due: number }>();
+  private readonly retryPolicy: RetryPolicy;
+  private readonly log: ReconcilerLogger;
+  private queue: Promise<unknown> = Promise.resolve();
+  private scheduled: Promise<SyncSummary> | null = null;
+  private retryTimer?: NodeJS.Timeout;
+  private closed = false;
+  private held: { promise: Promise<SyncSummary>; resolve: (s: SyncSummary) => void } | null = null;
+
+  constructor(private readonly options: ReconcilerOptions) {
+    this.retryPolicy = { baseMs: 100, maxMs: 10_000, maxAttempts: 8, ...options.retry };
+    this.log = options.log ?? noopLog;
+    if (options.held) {
+      let resolve!: (s: SyncSummary) => void;
+      const promise = new Promise<SyncSummary>((r) => (resolve = r));
+      this.held = { promise, resolve };
+    }
+  }
+
+  registerDescriptor(d: Descriptor): void {
+    if (this.descriptors.some((x) => x.name === d.name)) throw new Error(`descriptor "${d.name}" registered twice`);
+    const clash = this.descriptors.find((x) => x.keyPrefix === d.keyPrefix);
+    if (clash) throw new Error(`descriptors "${clash.name}" and "${d.name}" share key prefix "${d.keyPrefix}"`);
+    this.descriptors.push(d);
+    this.descriptors.sort((a, b) => b.keyPrefix.length - a.keyPrefix.length);
+  }
+
+  listDescriptors(): readonly Descriptor[] {
+    return this.descriptors;
+  }
+
+  descriptorFor(key: string): Descriptor | undefined {
+    return this.descriptors.find((d) => key.startsWith(d.keyPrefix));
+  }
+
+  // ---- desired state -------------------------------------------------------------------------
+
+  set(key: string, value: unknown): Promise<SyncSummary> {
+    return this.transaction((t) => t.set(key, value));
+  }
+
+  delete(key: string): Promise<SyncSummary> {
+    return this.transaction((t) => t.delete(key));
+  }
+
+  replace(prefix: string, entries: Iterable<[string, unknown]>): Promise<SyncSummary> {
+    return this.transaction((t) => t.replace(prefix, entries));
+  }
+
+  /** Applies a batch of changes to the desired state and schedules one sync run for all of them. */
+  transaction(fn: (txn: DesiredStateTxn) => void): Promise<SyncSummary> {
+    let changed = false;
+    const txn: DesiredStateTxn = {
+      set: (key, value) => {
+        if (this.desired.has(key) && isDeepStrictEqual(this.desired.get(key), value)) return;
+        this.desired.set(key, value);
+        changed = true;
+      },
+      delete: (key) => {
+        changed = this.desired.delete(key) || changed;
+      },
+      replace: (prefix, entries) => {
+        const next = new Map(entries);
+        for (const k of next.keys())
+          if (!k.startsWith(prefix)) throw new Error(`replace("${prefix}"): key "${k}" is outside the prefix`);
+        for (const k of [...this.desired.keys()]) if (k.startsWith(prefix) && !next.has(k)) txn.delete(k);
+        for (const [k, v] of next) txn.set(k, v);
+      },
+    };
+    fn(txn);
+    return changed ? this.schedule(false) : this.settled();
+  }
+
+  getDesired(key: string): unknown {
+    return this.desired.get(key);
+  }
+
+  desiredKeys(prefix = ''): string[] {
+    return [...this.desired.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  /** What the reconciler believes the dataplane holds, by key. */
+  appliedValue(key: string): unknown {
+    return this.applied.get(key)?.value;
+  }
+
+  appliedMeta(key: string): unknown {
+    return this.applied.get(key)?.meta;
+  }
+
+  status(key: string): KeyStatus | undefined {
+    return this.statusByKey.get(key);
+  }
+
+  statuses(prefix = ''): Record<string, KeyStatus> {
+    const out: Record<string, KeyStatus> = {};
+    for (const k of [...this.statusByKey.keys()].sort()) if (k.startsWith(prefix)) out[k] = this.statusByKey.get(k)!;
+    return out;
+  }
+
+  // ---- runs ----------------------------------------------------------------------------------
+
+  /** Reads the dataplane back, diffs against the desired state and repairs. */
+  resync(): Promise<SyncSummary> {
+    return this.schedule(true);
+  }
+
+  /** Resolves when every queued run has finished. */
+  async settled(): Promise<SyncSummary> {
+    let last = emptySummary(false);
+    for (;;) {
+      const q = this.queue;
+      last = ((await q) as SyncSummary | undefined) ?? last;
+      if (q === this.queue) return last;
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+  }
+
+  private schedule(resync: boolean): Promise<SyncSummary> {
+    if (this.held) {
+      if (!resync) return this.held.promise;
+      const held = this.held;
+      this.held = null;
+      const first = this.schedule(true);
+      void first.then(held.resolve, () => held.resolve(emptySummary(true)));
+      return first;
+    }
+    // A run that has not started yet covers every change made before it starts; a resync
+    // request upgrades it. Requests never pile up behind a long queue.
+    if (this.scheduled && !resync) return this.scheduled;
+    const run = this.queue.then(() => {
+      if (this.scheduled === run) this.scheduled = null;
+      return this.run(resync);
+    });
+    this.scheduled = run;
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private async run(resync: boolean): Promise<SyncSummary> {
+    const summary = emptySummary(resync);
+    if (this.closed) return summary;
+    const ctx = this.options.context();
+    if (resync) {
+      await this.readBack(ctx);
+      this.failures.clear();
+    }
+    const now = Date.now();
+    const plan = this.plan();
+
+    // 1. Removals, dependents first.
+    for (const key of plan.deletions) {
+      const a = this.applied.get(key)!;
+      const d = this.descriptorFor(key);
+      if (!d) {
+        this.applied.delete(key);
+        continue;
+      }
+      try {
+        await d.delete(key, a.value, a.meta, ctx);
+        this.applied.delete(key);
+        this.failures.delete(key);
+        summary.deleted++;
+        this.emitOp(d, 'delete', key, true);
+      } catch (err) {
+        this.emitOp(d, 'delete', key, false);
+        this.recordFailure(key, a.value, d, err, summary);
+      }
+    }
+    // Keys that were removed and are not desired any more have no status.
+    for (const key of [...this.statusByKey.keys()])
+      if (!this.desired.has(key) && !this.applied.has(key)) this.statusByKey.delete(key);
+
+    // 2. Creations and updates, dependencies first.
+    for (const key of plan.order) {
+      const value = this.desired.get(key);
+      const d = this.descriptorFor(key)!;
+      const waiting = (d.dependencies?.(key, value) ?? []).filter((dep) => !this.isApplied(dep));
+      if (waiting.length > 0) {
+        summary.pending++;
+        this.setStatus(key, { state: 'pending', waitingFor: waiting });
+        continue;
+      }
+      const failure = this.failures.get(key);
+      if (failure && isDeepStrictEqual(failure.value, value) && (!failure.retriable || failure.due > now)) {
+        summary.failed++;
+        continue; // keep the failed status until the retry is due, the value changes or a resync
+      }
+      const current = this.applied.get(key);
+      if (current && this.equal(d, value, current.value)) {
+        this.failures.delete(key);
+        this.setStatus(key, { state: 'applied' });
+        continue;
+      }
+      const kind = current ? 'update' : 'create';
+      try {
+        const meta =
+          current && d.update
+            ? await d.update(key, current.value, value, current.meta, ctx)
+            : await d.create(key, value, ctx);
+        this.applied.set(key, { value, meta });
+        this.failures.delete(key);
+        summary[kind === 'create' ? 'created' : 'updated']++;
+        this.emitOp(d, kind, key, true);
+        this.setStatus(key, { state: 'applied' });
+      } catch (err) {
+        this.emitOp(d, kind, key, false);
+        this.recordFailure(key, value, d, err, summary);
+      }
+    }
+    for (const [key, st] of plan.blocked) {
+      if (st.state === 'pending') summary.pending++;
+      this.setStatus(key, st);
+    }
+    this.armRetryTimer();
+    this.log.debug({ ...summary }, 'reconciler run finished');
+    this.events.emit('synced', summary);
+    return summary;
+  }
+
+  private isApplied(key: string): boolean {
+    return this.applied.has(key) && this.statusByKey.get(key)?.state === 'applied';
+  }
+
+  private equal(d: Descriptor, desired: unknown, actual: unknown): boolean {
+    return d.equals ? d.equals(desired, actual) : isDeepStrictEqual(desired, actual);
+  }
+
+  /**
+   * Works out, without touching the dataplane, which keys can be applied (valid, with every
+   * dependency applicable, no cycles), which applied keys must go, and in which order.
+   */
+  private plan(): { order: string[]; deletions: string[]; blocked: Map<string, KeyStatus> } {
+    const blocked = new Map<string, KeyStatus>();
+    const verdict = new Map<string, boolean>(); // key -> applicable
+    const visiting = new Set<string>();
+    const order: string[] = [];
+
+    const applicable = (key: string, path: string[]): boolean => {
+      const known = verdict.get(key);
+      if (known !== undefined) return known;
+      if (!this.desired.has(key)) return false;
+      if (visiting.has(key)) {
+        const cycle = [...path.slice(path.indexOf(key)), key];
+        blocked.set(key, { state: 'invalid', issues: [{ message: `dependency cycle: ${cycle.join(' -> ')}` }] });
+        return false;
+      }
+      const value = this.desired.get(key);
+      const d = this.descriptorFor(key);
+      if (!d) {
+        blocked.set(key, { state: 'invalid', issues: [{ message: `no descriptor handles key "${key}"` }] });
+        verdict.set(key, false);
+        return false;
+      }
+      const issues: Issue[] = d.validate?.(key, value) ?? [];
+      if (issues.length > 0) {
+        const coded = issues.find((i) => i.code);
+        blocked.set(key, coded ? { state: 'unsupported', code: coded.code!, message: coded.message } : { state: 'invalid', issues });
+        verdict.set(key, false);
+        return false;
+      }
+      visiting.add(key);
+      const deps = d.dependencies?.(key, value) ?? [];
+      const missing = deps.filter((dep) => !applicable(dep, [...path, key]));
+      visiting.delete(key);
+      if (blocked.get(key)?.state === 'invalid') {
+        verdict.set(key, false);
+        return false;
+      }
+      const ok = missing.length === 0;
+      verdict.set(key, ok);
+      if (ok) order.push(key);
+      else blocked.set(key, { state: 'pending', waitingFor: missing });
+      return ok;
+    };
+    for (const key of [...this.desired.keys()].sort()) applicable(key, []);
+
+    // Applied keys that must leave: not desired, not applicable, or changed without an update
+    // operation (recreate) -- plus, transitively, whatever applied key depends on one of them.
+    const leaving = new Set<string>();
+    for (const [key, a] of this.applied) {
+      const d = this.descriptorFor(key);
+      if (!verdict.get(key)) leaving.add(key);
+      else if (d && !d.update && !this.equal(d, this.desired.get(key), a.value)) leaving.add(key);
+    }
+    const depsOfApplied = (key: string): string[] => {
+      const a = this.applied.get(key)!;
+      return this.descriptorFor(key)?.dependencies?.(key, a.value) ?? [];
+    };
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const key of this.applied.keys())
+        if (!leaving.has(key) && depsOfApplied(key).some((dep) => leaving.has(dep))) {
+          leaving.add(key);
+          grew = true;
+        }
+    }
+    // Delete dependents before their dependencies: reverse topological order over applied deps.
+    const deletions: string[] = [];
+    const done = new Set<string>();
+    const visit = (key: string, stack: Set<string>) => {
+      if (done.has(key) || stack.has(key)) return;
+      stack.add(key);
+      for (const other of leaving) if (depsOfApplied(other).includes(key)) visit(other, stack);
+      stack.delete(key);
+      done.add(key);
+      deletions.push(key);
+    };
+    for (const key of [...leaving].sort()) visit(key, new Set());
+    // A recreated key drops out of `applied` during deletion, so the create pass sees it as new.
+    return { order, deletions, blocked };
+  }
+
+  private async readBack(ctx: DescriptorContext): Promise<void> {
+    for (const d of this.descriptors) {
+      if (!d.retrieve) continue;
+      let items;
+      try {
+        items = await d.retrieve(ctx);
+      } catch (err) {
+        this.log.warn({ descriptor: d.name, err: String(err) }, 'cannot read dataplane state back; trusting memory');
+        continue;
+      }
+      for (const key of [...this.applied.keys()]) if (this.descriptorFor(key) === d) this.applied.delete(key);
+      for (const item of items) {
+        if (this.descriptorFor(item.key) !== d) {
+          this.log.warn({ descriptor: d.name, key: item.key }, 'retrieved key outside the descriptor prefix; ignored');
+          continue;
+        }
+        this.applied.set(item.key, { value: item.value, meta: item.meta });
+        if (this.desired.has(item.key)) this.statusByKey.set(item.key, { state: 'applied' });
+      }
+    }
+  }
+
+  private recordFailure(key: string, value: unknown, d: Descriptor, err: unknown, summary: SyncSummary): void {
+    const retriable = d.isRetriable ? d.isRetriable(err) : (err as { retriable?: boolean } | null)?.retriable === true;
+    const prev = this.failures.get(key);
+    const attempts = prev && isDeepStrictEqual(prev.value, value) ? prev.attempts + 1 : 1;
+    const canRetry = retriable && attempts < this.retryPolicy.maxAttempts;
+    const delay = Math.min(this.retryPolicy.maxMs, this.retryPolicy.baseMs * 2 ** (attempts - 1));
+    this.failures.set(key, { value, attempts, retriable: canRetry, due: Date.now() + delay });
+    summary.failed++;
+    const error = err instanceof Error ? err.message : String(err);
+    this.log.warn({ key, descriptor: d.name, attempts, retriable: canRetry, err: error }, 'dataplane operation failed');
+    this.setStatus(key, { state: 'failed', error, retriable: canRetry, attempts });
+  }
+
+  private armRetryTimer(): void {
+    if (this.retryTimer) clearTimeout(this.retryTimer);
+    this.retryTimer = undefined;
+    let next = Infinity;
+    for (const f of this.failures.values()) if (f.retriable) next = Math.min(next, f.due);
+    if (next === Infinity || this.closed) return;
+    this.retryTimer = setTimeout(() => void this.schedule(false), Math.max(0, next - Date.now()));
+    this.retryTimer.unref?.();
+  }
+
+  private setStatus(key: string, st: KeyStatus): void {
+    if (isDeepStrictEqual(this.statusByKey.get(key), st)) return;
+    this.statusByKey.set(key, st);
+    this.events.emit('status', key, st);
+  }
+
+  private emitOp(d: Descriptor, kind: 'create' | 'update' | 'delete', key: string, ok: boolean): void {
+    this.events.emit('operation', { descriptor: d.name, kind, key, ok });
+  }
+}

@@ -1,0 +1,57 @@
+/**
+ * Test helpers (`@vppnet/core/testing`): start an agent runtime the way production does,
+ * with an in-memory cluster and whichever dataplane the test brings.
+ */
+import pino from 'pino';
+import type { PluginDefinition } from '../api/plugin';
+import type { VppConnection } from '../api/vpp';
+import { MemoryClusterSource } from '../cluster/memory';
+import type { ClusterObject } from '../cluster/types';
+import { AgentRuntime, type StartupReport } from '../runtime/agent-runtime';
+import type { AgentPluginsConfig } from '../runtime/compose';
+
+export { MemoryVpp } from './memory-vpp';
+export { MemoryClusterSource } from '../cluster/memory';
+
+export interface TestAgentOptions {
+  plugins: PluginDefinition[];
+  vpp: VppConnection;
+  objects?: ClusterObject[];
+  pluginsConfig?: AgentPluginsConfig;
+  nodeName?: string;
+  /** pino level; default 'silent' so test output stays readable. */
+  logLevel?: string;
+}
+
+export interface TestAgent {
+  runtime: AgentRuntime;
+  cluster: MemoryClusterSource;
+  report: StartupReport;
+  /** Waits until every change made so far is applied. */
+  settled(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export async function startTestAgent(options: TestAgentOptions): Promise<TestAgent> {
+  const cluster = new MemoryClusterSource(options.objects ?? []);
+  const runtime = new AgentRuntime({
+    plugins: options.plugins,
+    pluginsConfig: options.pluginsConfig,
+    nodeName: options.nodeName ?? 'node-a',
+    vpp: options.vpp,
+    cluster,
+    logger: pino({ level: options.logLevel ?? 'silent' }),
+    retry: { baseMs: 5, maxMs: 50 },
+  });
+  const report = await runtime.start();
+  return {
+    runtime,
+    cluster,
+    report,
+    settled: async () => {
+      await new Promise((r) => setImmediate(r));
+      await runtime.reconciler.settled();
+    },
+    stop: () => runtime.stop(),
+  };
+}
