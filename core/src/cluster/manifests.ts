@@ -33,7 +33,9 @@ export function parseManifestText(file: string, text: string): ManifestLoadResul
   const lineOf = (offset: number | undefined) => (offset === undefined ? 1 : lineCounter.linePos(offset).line);
   for (const doc of parseAllDocuments(text, { lineCounter })) {
     if (doc.errors.length > 0) {
-      for (const e of doc.errors) problems.push({ file, line: lineOf(e.pos[0]), message: e.message.split('\n')[0] });
+      // The first error is the one to fix; later ones in the same document are usually its echo.
+      const e = doc.errors[0];
+      problems.push({ file, line: lineOf(e.pos[0]), message: `invalid YAML: ${e.message.split('\n')[0].replace(/:$/, '')}` });
       continue;
     }
     const value: unknown = doc.toJS();

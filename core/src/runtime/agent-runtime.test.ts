@@ -1,0 +1,140 @@
+import pino from 'pino';
+import { Writable } from 'node:stream';
+import { definePlugin, type PluginDefinition } from '../api/plugin';
+import { coreServices } from '../api/core-services';
+import { MemoryClusterSource } from '../cluster/memory';
+import { MemoryVpp } from '../testing/memory-vpp';
+import { AgentRuntime, StartError } from './agent-runtime';
+import type { ClusterObject } from '../cluster/types';
+
+function capture() {
+  const lines: any[] = [];
+  const stream = new Writable({ write(chunk, _enc, cb) { lines.push(JSON.parse(String(chunk))); cb(); } });
+  return { logger: pino({ level: 'debug' }, stream), lines };
+}
+
+function starter(id: string, log: string[], opts: { fail?: boolean; requires?: string[] } = {}): PluginDefinition {
+  return definePlugin({
+    manifest: { id, apiVersion: 1, description: id, requires: { plugins: opts.requires } },
+    register(env) {
+      env.registerInit({
+        deps: { lifecycle: coreServices.lifecycle },
+        async init({ lifecycle }) {
+          if (opts.fail) throw new Error(`${id} cannot bind its port`);
+          log.push(`start ${id}`);
+          lifecycle.onStop(() => void log.push(`stop ${id}`));
+        },
+      });
+    },
+  });
+}
+
+const svc = (name: string, extra: Record<string, unknown> = {}): ClusterObject => ({
+  kind: 'Service', apiVersion: 'v1', metadata: { name, namespace: 'default' }, spec: { ports: [{ port: 80 }], ...extra },
+});
+
+describe('AgentRuntime', () => {
+  it('rolls back the plugins started before one whose start fails, in reverse order', async () => {
+    const log: string[] = [];
+    const rt = new AgentRuntime({
+      plugins: [starter('gamma', log, { requires: ['beta'], fail: true }), starter('alpha', log), starter('beta', log, { requires: ['alpha'] })],
+      nodeName: 'n1', vpp: new MemoryVpp(), cluster: new MemoryClusterSource(), logger: pino({ level: 'silent' }),
+    });
+    const err = await rt.start().catch((e) => e);
+    expect(err).toBeInstanceOf(StartError);
+    expect(err.message).toMatch(/plugin "gamma" failed to start: gamma cannot bind its port/);
+    expect(log).toEqual(['start alpha', 'start beta', 'stop beta', 'stop alpha']);
+    const states = Object.fromEntries((err as StartError).report.plugins.map((p) => [p.id, p.state]));
+    expect(states).toEqual({ alpha: 'rolled-back', beta: 'rolled-back', gamma: 'failed' });
+  });
+
+  it('disables a plugin whose VPP messages are missing and starts the rest', async () => {
+    const log: string[] = [];
+    const needsCnat = definePlugin({
+      manifest: { id: 'needs-cnat', apiVersion: 1, description: 'x', requires: { vpp: { messages: ['cnat_translation_update'] } } },
+      register() {},
+    });
+    const vpp = new MemoryVpp().onRequest('show_version', () => ({}));
+    const rt = new AgentRuntime({ plugins: [needsCnat, starter('plain', log)], nodeName: 'n1', vpp, cluster: new MemoryClusterSource(), logger: pino({ level: 'silent' }) });
+    const report = await rt.start();
+    expect(report.plugins.find((p) => p.id === 'needs-cnat')).toMatchObject({ state: 'disabled', code: 'VPP_MESSAGE_UNAVAILABLE' });
+    expect(report.plugins.find((p) => p.id === 'plain')).toMatchObject({ state: 'ok' });
+    await rt.stop();
+    expect(log).toEqual(['start plain', 'stop plain']);
+  });
+
+  it('keeps objects matching an object rule away from the plugin, logs once, counts, and lets them back when fixed', async () => {
+    const seen: string[][] = [];
+    const p = definePlugin({
+      manifest: {
+        id: 'svc', apiVersion: 1, description: 'services',
+        unsupported: [
+          { level: 'object', kind: 'Service', code: 'SVC_SCTP', severity: 'error', effect: 'object-skipped', reason: 'SCTP is not supported',
+            when: (o: any) => o.spec.ports.some((port: any) => port.protocol === 'SCTP') },
+          { level: 'object', kind: 'Service', code: 'SVC_AFFINITY_TIMEOUT', severity: 'warning', effect: 'applied-approximately', reason: 'timeout not enforced',
+            when: (o: any) => o.spec.sessionAffinity === 'ClientIP' },
+        ],
+      },
+      register(env) {
+        env.registerInit({
+          deps: { cluster: coreServices.cluster },
+          init({ cluster }) {
+            const unsub = cluster.watch(['Service'], () => seen.push(cluster.list('Service').map((s) => s.metadata.name).sort()));
+            return unsub;
+          },
+        });
+      },
+    });
+    const cluster = new MemoryClusterSource([svc('good'), svc('sctp', { ports: [{ port: 9, protocol: 'SCTP' }] }), svc('sticky', { sessionAffinity: 'ClientIP' })]);
+    const { logger, lines } = capture();
+    const rt = new AgentRuntime({ plugins: [p], nodeName: 'n1', vpp: new MemoryVpp(), cluster, logger });
+    await rt.start();
+    expect(seen.at(-1)).toEqual(['good', 'sticky']);
+    expect(rt.objectStatus.list().map((f) => `${f.object}:${f.code}:${f.effect}`)).toEqual([
+      'default/sctp:SVC_SCTP:object-skipped',
+      'default/sticky:SVC_AFFINITY_TIMEOUT:applied-approximately',
+    ]);
+    // more events for the same object do not log again
+    cluster.apply(svc('sctp', { ports: [{ port: 9, protocol: 'SCTP' }], note: 'touched' }));
+    cluster.apply(svc('other'));
+    const sctpLogs = lines.filter((l) => l.code === 'SVC_SCTP');
+    expect(sctpLogs).toHaveLength(1);
+    expect(sctpLogs[0].msg).toBe('Service default/sctp: SCTP is not supported');
+    const metric = await rt.metrics.getSingleMetricAsString('vppnet_unsupported_objects');
+    expect(metric).toContain('vppnet_unsupported_objects{plugin="svc",code="SVC_SCTP"} 1');
+    // fixing the object makes it visible and clears its finding
+    cluster.apply(svc('sctp', { ports: [{ port: 9, protocol: 'TCP' }] }));
+    expect(seen.at(-1)).toEqual(['good', 'other', 'sctp', 'sticky']);
+    expect(rt.objectStatus.list().map((f) => f.code)).toEqual(['SVC_AFFINITY_TIMEOUT']);
+    await rt.stop();
+  });
+
+  it('resyncs the dataplane when the VPP connection comes back', async () => {
+    const store = new Map<string, number>();
+    const vpp = new MemoryVpp()
+      .onRequest('thing_add', (b) => (store.set(String(b.name), Number(b.v)), {}))
+      .onRequest('thing_del', (b) => (store.delete(String(b.name)), {}))
+      .onDump('thing_dump', () => [...store].map(([name, v]) => ({ name, v })));
+    const p = definePlugin({
+      manifest: { id: 'things', apiVersion: 1, description: 'things' },
+      register(env) {
+        env.registerDescriptor({
+          name: 'thing', keyPrefix: 'thing/',
+          create: async (k, v: number, { vpp }) => void (await vpp.request('thing_add', { name: k, v })),
+          delete: async (k, _v, _m, { vpp }) => void (await vpp.request('thing_del', { name: k })),
+          retrieve: async ({ vpp }) => (await vpp.dump<{ name: string; v: number }>('thing_dump')).map((t) => ({ key: t.name, value: t.v, meta: undefined })),
+        });
+        env.registerInit({ deps: { desired: coreServices.desiredState }, init: ({ desired }) => void desired.set('thing/a', 1) });
+      },
+    });
+    const rt = new AgentRuntime({ plugins: [p], nodeName: 'n1', vpp, cluster: new MemoryClusterSource(), logger: pino({ level: 'silent' }) });
+    await rt.start();
+    expect([...store]).toEqual([['thing/a', 1]]);
+    store.clear(); // VPP restarted and lost its state
+    vpp.events.emit('connected', { version: 'again' });
+    await new Promise((r) => setImmediate(r));
+    await rt.reconciler.settled();
+    expect([...store]).toEqual([['thing/a', 1]]);
+    await rt.stop();
+  });
+});
