@@ -15,14 +15,16 @@ export interface InitHook<D extends ServiceRefs = ServiceRefs> {
   init(services: ResolvedServices<D>): void | StopFn | Promise<void | StopFn>;
 }
 
-export interface PluginEnv {
+export interface PluginEnv<C = any> {
+  /** The plugin's resolved config (defaults applied), for descriptors that depend on it. */
+  readonly config: C;
   registerDescriptor(descriptor: Descriptor<any, any>): void;
   registerInit<D extends ServiceRefs>(hook: InitHook<D>): void;
 }
 
 export interface PluginDefinition<C = any> {
   manifest: PluginManifest<C>;
-  register(env: PluginEnv): void;
+  register(env: PluginEnv<C>): void;
 }
 
 export function definePlugin<C>(plugin: PluginDefinition<C>): PluginDefinition<C> {

@@ -230,6 +230,7 @@ export class AgentRuntime {
     const descriptors: Descriptor[] = [];
     const inits: InitHook[] = [];
     plugin.register({
+      config,
       registerDescriptor: (d) => descriptors.push(d),
       registerInit: (hook) => {
         for (const [name, ref] of Object.entries(hook.deps))
