@@ -1,0 +1,116 @@
+#!/usr/bin/env node
+/**
+ * `vppnet`: the node agent. Subcommands: run, check, explain, version.
+ */
+import { Command, Option } from 'commander';
+import { checkComposition, isFatal, listRules } from '@vppnet/core';
+import { loadConfig, ConfigError, type AgentConfig } from './config';
+import { resolvePlugins } from './plugins';
+import { startAgents } from './run';
+import { startStatusServer } from './status';
+import { summarize } from './summary';
+
+const pkg = require('../package.json') as { version: string };
+
+function configFrom(opts: Record<string, any>): AgentConfig {
+  return loadConfig({
+    file: opts.config,
+    flags: {
+      node: opts.node, kubeconfig: opts.kubeconfig, manifests: opts.manifests, vppSocket: opts.vppSocket,
+      sim: opts.sim, apiSocket: opts.apiSocket, logLevel: opts.logLevel, load: opts.plugin?.length ? opts.plugin : undefined,
+      status: opts.status === 'false' ? false : opts.status, watch: opts.watch,
+    },
+  });
+}
+
+const common = (c: Command) =>
+  c
+    .option('-c, --config <file>', 'YAML config file')
+    .option('--node <name>', 'this node\'s Kubernetes name (env VPPNET_NODE)')
+    .option('--kubeconfig <path>', 'talk to the cluster with this kubeconfig')
+    .option('--manifests <dir>', 'read cluster objects from a directory of YAML manifests')
+    .option('--plugin <spec...>', 'load third-party plugins (npm package or path)')
+    .addOption(new Option('--log-level <level>', 'log level').choices(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']));
+
+export function buildProgram(): Command {
+  const program = new Command('vppnet').description('Kubernetes node dataplane agent for FD.io VPP').version(pkg.version);
+
+  common(program.command('run').description('program the dataplane and keep it in sync'))
+    .option('--vpp-socket <path>', 'a real VPP\'s binary API socket')
+    .option('--sim', 'run on an in-process simulated cluster built from --manifests')
+    .option('--api-socket <path>', 'with --sim: serve the simulated VPP of --node on this socket')
+    .option('--status <host:port|false>', 'status and metrics endpoint')
+    .option('--no-watch', 'do not re-read the manifests on change')
+    .option('--once', 'print the summary after the first sync and exit')
+    .action(async (opts) => {
+      const config = configFrom(opts);
+      const started = await startAgents(config, { progress: (l) => process.stderr.write(`… ${l}\n`) });
+      process.stdout.write(`${summarize(started.agents)}\n`);
+      if (opts.once) {
+        await started.stop();
+        return;
+      }
+      const server = config.status ? await startStatusServer(config.status, started.agents.map((a) => ({ node: a.node, runtime: a.runtime }))) : undefined;
+      if (server) process.stderr.write(`status: http://${config.status}/status  metrics: http://${config.status}/metrics\n`);
+      await new Promise<void>((resolve) => {
+        const done = () => resolve();
+        process.once('SIGINT', done);
+        process.once('SIGTERM', done);
+      });
+      process.stderr.write('stopping\n');
+      server?.close();
+      await started.stop();
+    });
+
+  common(program.command('check').description('compose the plugins and report every unsupported combination, without a dataplane'))
+    .option('--list', 'print every rule each plugin declares')
+    .option('--json', 'machine-readable output')
+    .action((opts) => {
+      const config = configFrom({ ...opts, status: 'false' });
+      const plugins = resolvePlugins(config.load);
+      if (opts.list) {
+        const rules = listRules(plugins);
+        if (opts.json) process.stdout.write(`${JSON.stringify(rules, null, 2)}\n`);
+        else for (const r of rules) process.stdout.write(`${r.code.padEnd(36)} ${r.plugin.padEnd(14)} ${r.level.padEnd(11)} ${r.severity.padEnd(7)} ${r.effect.padEnd(21)} ${r.kind ? `${r.kind}: ` : ''}${r.reason}\n`);
+        return;
+      }
+      const comp = checkComposition(plugins, config.plugins as never);
+      if (opts.json) process.stdout.write(`${JSON.stringify({ ok: comp.ok, violations: comp.violations, order: comp.order.map((p) => p.manifest.id), disabled: Object.fromEntries(comp.disabled) }, null, 2)}\n`);
+      else {
+        for (const v of comp.violations) process.stdout.write(`${isFatal(v) ? 'FATAL' : v.severity.toUpperCase()} ${v.code} [${v.plugin}] ${v.message} (effect: ${v.effect})\n`);
+        process.stdout.write(`${comp.ok ? 'ok' : 'refused'}: ${comp.order.map((p) => p.manifest.id).join(' -> ') || 'no plugins enabled'}\n`);
+      }
+      if (!comp.ok) process.exitCode = 1;
+    });
+
+  common(program.command('explain').description('the composed plugin graph: order, services, descriptors, rules'))
+    .action((opts) => {
+      const config = configFrom({ ...opts, status: 'false' });
+      const plugins = resolvePlugins(config.load);
+      const comp = checkComposition(plugins, config.plugins as never);
+      for (const p of comp.order) {
+        const m = p.manifest;
+        const descriptors: string[] = [];
+        p.register({ config: comp.config.get(m.id), registerDescriptor: (d) => void descriptors.push(`${d.name} (${d.keyPrefix}*)`), registerInit: () => undefined });
+        process.stdout.write(`${m.id}: ${m.description}\n`);
+        if (m.provides?.length) process.stdout.write(`  provides: ${m.provides.join(', ')}\n`);
+        if (m.requires?.plugins?.length) process.stdout.write(`  requires: ${m.requires.plugins.join(', ')}\n`);
+        if (m.requires?.vpp?.messages?.length) process.stdout.write(`  VPP messages: ${m.requires.vpp.messages.join(', ')}\n`);
+        for (const d of descriptors) process.stdout.write(`  descriptor ${d}\n`);
+        for (const r of m.unsupported ?? []) process.stdout.write(`  rule ${r.code} (${r.level}, ${r.effect})\n`);
+      }
+      for (const [id, why] of comp.disabled) process.stdout.write(`${id}: disabled (${why})\n`);
+    });
+
+  program.command('version').description('print the version').action(() => void process.stdout.write(`vppnet ${pkg.version}\n`));
+  return program;
+}
+
+if (require.main === module) {
+  buildProgram()
+    .parseAsync(process.argv)
+    .catch((err) => {
+      process.stderr.write(`${err instanceof ConfigError ? err.message : `vppnet: ${(err as Error).message}`}\n`);
+      process.exit(2);
+    });
+}

@@ -1,0 +1,29 @@
+/**
+ * Which plugins the agent composes: the built-in ones plus third-party plugins named in the
+ * config (npm package names or paths) that default-export a plugin definition.
+ */
+import path from 'node:path';
+import type { PluginDefinition } from '@vppnet/core';
+
+/** Built-in plugins, in no particular order: start order comes from their manifests. */
+export const builtinPlugins: PluginDefinition[] = [];
+
+export class PluginLoadError extends Error {}
+
+export function loadPlugin(spec: string, from = process.cwd()): PluginDefinition {
+  let mod: any;
+  const target = spec.startsWith('.') || spec.startsWith('/') ? path.resolve(from, spec) : spec;
+  try {
+    mod = require(require.resolve(target, { paths: [from, __dirname] }));
+  } catch (err) {
+    throw new PluginLoadError(`cannot load plugin "${spec}": ${(err as Error).message.split('\n')[0]}`);
+  }
+  const def = mod?.default ?? mod?.plugin ?? mod;
+  if (!def || typeof def.register !== 'function' || typeof def.manifest?.id !== 'string')
+    throw new PluginLoadError(`"${spec}" does not export a plugin (expected a default export made with definePlugin)`);
+  return def as PluginDefinition;
+}
+
+export function resolvePlugins(load: string[], from?: string): PluginDefinition[] {
+  return [...builtinPlugins, ...load.map((spec) => loadPlugin(spec, from))];
+}

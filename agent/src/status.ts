@@ -1,0 +1,52 @@
+/**
+ * The node's status endpoint: health, the startup report, per-key reconciler status, object
+ * findings (unsupported combinations) and Prometheus metrics, on one small HTTP server.
+ */
+import http from 'node:http';
+import type { AgentRuntime } from '@vppnet/core';
+
+export interface StatusSource {
+  node: string;
+  runtime: AgentRuntime;
+}
+
+export function statusDocument(s: StatusSource) {
+  const report = s.runtime.report();
+  return {
+    node: s.node,
+    ok: report.ok,
+    plugins: report.plugins,
+    violations: report.violations,
+    firstSync: report.firstSync,
+    keys: s.runtime.reconciler.statuses(),
+    objects: s.runtime.objectStatus.list(),
+  };
+}
+
+export async function startStatusServer(listen: string, sources: StatusSource[]): Promise<http.Server> {
+  const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];
+  const server = http.createServer(async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://status');
+    const send = (code: number, type: string, body: string) => {
+      res.writeHead(code, { 'content-type': type });
+      res.end(body);
+    };
+    const node = url.searchParams.get('node');
+    const selected = node ? sources.filter((s) => s.node === node) : sources;
+    if (url.pathname === '/healthz') {
+      const ok = selected.every((s) => s.runtime.report().ok);
+      return send(ok ? 200 : 503, 'text/plain', ok ? 'ok\n' : 'not ok\n');
+    }
+    if (url.pathname === '/status') return send(200, 'application/json', JSON.stringify(selected.map(statusDocument), null, 2));
+    if (url.pathname === '/metrics') {
+      const parts = await Promise.all(selected.map((s) => s.runtime.metrics.metrics()));
+      return send(200, 'text/plain; version=0.0.4', parts.join('\n'));
+    }
+    send(404, 'text/plain', 'try /healthz, /status or /metrics\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return server;
+}

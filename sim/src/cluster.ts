@@ -1,0 +1,97 @@
+/**
+ * A simulated cluster: one simulated VPP per Node, each with its uplink on the node's
+ * addresses and, standing in for the CNI, a tap for each running Pod scheduled there.
+ */
+import { SimVpp } from './model/node';
+import type { SimInterface } from './model/interfaces';
+
+/** The fields of Kubernetes objects the simulated cluster reads. */
+interface K8sObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  spec?: any;
+  status?: any;
+}
+
+export interface SimPod {
+  namespace: string;
+  name: string;
+  node: string;
+  ips: string[];
+  swIfIndex: number;
+}
+
+export interface SimNodeInfo {
+  name: string;
+  addresses: string[];
+  vpp: SimVpp;
+  uplink: SimInterface;
+}
+
+export interface SimClusterOptions {
+  /** Prefix length given to node addresses on the uplink. */
+  uplinkPrefix?: { 4: number; 6: number };
+}
+
+export class SimCluster {
+  readonly nodes = new Map<string, SimNodeInfo>();
+  readonly pods = new Map<string, SimPod>();
+
+  constructor(private readonly options: SimClusterOptions = {}) {}
+
+  /** Builds the cluster from Node and Pod objects (other kinds are ignored). */
+  static fromObjects(objects: K8sObject[], options: SimClusterOptions = {}): SimCluster {
+    const c = new SimCluster(options);
+    for (const o of objects) if (o.kind === 'Node') c.addNode(o.metadata.name, nodeAddresses(o));
+    for (const o of objects) if (o.kind === 'Pod') c.syncPod(o);
+    return c;
+  }
+
+  addNode(name: string, addresses: string[]): SimNodeInfo {
+    if (this.nodes.has(name)) throw new Error(`node ${name} exists`);
+    const vpp = new SimVpp(name);
+    const len = this.options.uplinkPrefix ?? { 4: 24, 6: 64 };
+    const uplink = vpp.addUplink('eth0', addresses.map((a) => `${a}/${a.includes(':') ? len[6] : len[4]}`));
+    const info = { name, addresses, vpp, uplink };
+    this.nodes.set(name, info);
+    return info;
+  }
+
+  node(name: string): SimNodeInfo {
+    const n = this.nodes.get(name);
+    if (!n) throw new Error(`no simulated node "${name}" (have: ${[...this.nodes.keys()].join(', ') || 'none'})`);
+    return n;
+  }
+
+  /** Adds, moves or removes a pod's interface to match the Pod object (CNI behaviour). */
+  syncPod(pod: K8sObject): void {
+    const key = `${pod.metadata.namespace ?? 'default'}/${pod.metadata.name}`;
+    const ips: string[] = (pod.status?.podIPs ?? []).map((p: { ip: string }) => p.ip);
+    if (ips.length === 0 && pod.status?.podIP) ips.push(pod.status.podIP);
+    const nodeName: string | undefined = pod.spec?.nodeName;
+    const running = (pod.status?.phase ?? 'Running') === 'Running' && nodeName && ips.length > 0 && this.nodes.has(nodeName);
+    const existing = this.pods.get(key);
+    if (existing && (!running || existing.node !== nodeName || existing.ips.join() !== ips.join())) {
+      this.nodes.get(existing.node)?.vpp.removeInterface(existing.swIfIndex);
+      this.pods.delete(key);
+    }
+    if (!running || this.pods.has(key)) return;
+    const itf = this.node(nodeName!).vpp.addPodInterface(key, ips);
+    this.pods.set(key, { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: nodeName!, ips, swIfIndex: itf.swIfIndex });
+  }
+
+  removePod(namespace: string, name: string): void {
+    this.syncPod({ kind: 'Pod', metadata: { name, namespace }, status: { phase: 'Succeeded' } });
+  }
+
+  /** The pod that owns an address, if any. */
+  podByIp(ip: string): SimPod | undefined {
+    for (const p of this.pods.values()) if (p.ips.includes(ip)) return p;
+    return undefined;
+  }
+}
+
+function nodeAddresses(node: K8sObject): string[] {
+  const list: Array<{ type: string; address: string }> = node.status?.addresses ?? [];
+  return list.filter((a) => a.type === 'InternalIP').map((a) => a.address);
+}

@@ -1,0 +1,123 @@
+/**
+ * cnat state of one simulated VPP: translations (keyed, as in VPP, by VIP address, port and
+ * protocol: an update of an existing VIP keeps its id), their Maglev tables, and the source-NAT
+ * configuration (addresses, policy, excluded prefixes, interface roles).
+ */
+import { fromAddress, fromPrefix } from 'vpp-binapi-ts';
+import { CNAT_DEFAULT_MAGLEV_LEN, maglevTable } from '../cnat';
+import { fail } from './errors';
+import { parseCidr, type Cidr } from './ip';
+
+export const CNAT_LB_TYPE_MAGLEV = 1;
+export const CNAT_EPT_NO_NAT = 2;
+export const INVALID_INDEX = 0xffffffff;
+
+export interface SimEndpoint {
+  addr: string;
+  port: number;
+  swIfIndex: number;
+}
+
+export interface SimTranslationPath {
+  dst: SimEndpoint;
+  src: SimEndpoint;
+  flags: number;
+  noNat: boolean;
+}
+
+export interface SimTranslation {
+  id: number;
+  vip: SimEndpoint;
+  proto: number;
+  isRealIp: boolean;
+  flags: number;
+  lbType: number;
+  flowHashConfig: number;
+  paths: SimTranslationPath[];
+  /** Backend index per bucket (Maglev only). */
+  maglev: number[];
+  /** The API structure as last given, echoed by dumps. */
+  api: any;
+}
+
+export interface SnatConfig {
+  ip4: string;
+  ip6: string;
+  swIfIndex: number;
+  policy: number;
+  excluded: Cidr[];
+  /** Interfaces by role: CNAT_POLICY_INCLUDE_V4/V6, POD, HOST. */
+  interfaces: Record<number, Set<number>>;
+}
+
+export class CnatState {
+  private readonly translations = new Map<number, SimTranslation>();
+  private nextId = 0;
+  readonly snat: SnatConfig = { ip4: '0.0.0.0', ip6: '::', swIfIndex: INVALID_INDEX, policy: 0, excluded: [], interfaces: { 0: new Set(), 1: new Set(), 2: new Set(), 3: new Set() } };
+  readonly enabledOn = new Set<number>();
+
+  constructor(private readonly maglevLen = CNAT_DEFAULT_MAGLEV_LEN) {}
+
+  update(t: any): number {
+    const vip = endpoint(t.vip);
+    if (!t.paths || t.n_paths !== t.paths.length) fail('VNET_API_ERROR_INVALID_VALUE', 'n_paths does not match paths');
+    const paths: SimTranslationPath[] = (t.paths ?? []).map((p: any) => ({
+      dst: endpoint(p.dst_ep), src: endpoint(p.src_ep), flags: p.flags, noNat: (p.flags & CNAT_EPT_NO_NAT) !== 0,
+    }));
+    for (const p of paths)
+      if (p.dst.addr.includes(':') !== vip.addr.includes(':') && p.dst.swIfIndex === INVALID_INDEX)
+        fail('VNET_API_ERROR_INVALID_ADDRESS_FAMILY', `backend ${p.dst.addr} and VIP ${vip.addr} differ in family`);
+    const existing = [...this.translations.values()].find((x) => x.vip.addr === vip.addr && x.vip.port === vip.port && x.proto === t.ip_proto);
+    const id = existing?.id ?? this.nextId++;
+    // VPP (cnat_translation_update) sets the LB type and flow-hash config only when it creates
+    // the translation; a later update of the same VIP keeps the first ones.
+    const lbType = existing ? existing.lbType : (t.lb_type ?? 0);
+    const flowHashConfig = existing ? existing.flowHashConfig : (t.flow_hash_config ?? 0);
+    const translation: SimTranslation = {
+      id, vip, proto: t.ip_proto, isRealIp: !!t.is_real_ip, flags: t.flags ?? 0, lbType, flowHashConfig, paths,
+      maglev: lbType === CNAT_LB_TYPE_MAGLEV ? maglevTable(paths.map((p) => ({ addr: p.dst.addr, port: p.dst.port })), this.maglevLen) : [],
+      api: { ...t, id, lb_type: lbType, flow_hash_config: flowHashConfig },
+    };
+    this.translations.set(id, translation);
+    return id;
+  }
+
+  delete(id: number): void {
+    if (!this.translations.delete(id)) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no cnat translation ${id}`);
+  }
+
+  list(): SimTranslation[] {
+    return [...this.translations.values()].sort((a, b) => a.id - b.id);
+  }
+
+  /** The translation a packet to dst:port/proto hits, if any. */
+  match(dst: string, port: number, proto: number): SimTranslation | undefined {
+    for (const t of this.translations.values()) if (t.vip.addr === dst && t.vip.port === port && t.proto === proto) return t;
+    return undefined;
+  }
+
+  setSnatAddresses(ip4: string, ip6: string, swIfIndex: number): void {
+    Object.assign(this.snat, { ip4, ip6, swIfIndex });
+  }
+
+  excludePrefix(isAdd: boolean, prefix: any): void {
+    const c = parseCidr(fromPrefix(prefix));
+    const i = this.snat.excluded.findIndex((x) => x.text === c.text);
+    if (isAdd && i < 0) this.snat.excluded.push(c);
+    if (!isAdd) {
+      if (i < 0) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `prefix ${c.text} is not excluded`);
+      this.snat.excluded.splice(i, 1);
+    }
+  }
+
+  policyInterface(swIfIndex: number, isAdd: boolean, table: number): void {
+    const set = this.snat.interfaces[table];
+    if (!set) fail('VNET_API_ERROR_INVALID_VALUE', `no snat policy table ${table}`);
+    if (isAdd) set.add(swIfIndex);
+    else set.delete(swIfIndex);
+  }
+}
+
+function endpoint(ep: any): SimEndpoint {
+  return { addr: fromAddress(ep.addr), port: ep.port, swIfIndex: ep.sw_if_index };
+}

@@ -1,0 +1,354 @@
+/**
+ * One simulated VPP: the state a real VPP keeps for the messages vppnet uses, behind the same
+ * message handlers whether it is reached over the API socket or in-process. Handlers take and
+ * return decoded messages in vpp-binapi-ts's natural representation; invalid requests fail
+ * with VPP's own retval codes.
+ */
+import { fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
+import { CnatState, INVALID_INDEX } from './cnat';
+import { fail } from './errors';
+import { Fib, type SimPath } from './fib';
+import { familyOf, maxLen, type Family } from './ip';
+import { InterfaceTable, type InterfaceKind, type SimInterface } from './interfaces';
+import { TunnelState } from './tunnels';
+
+export type Body = Record<string, any>;
+export type RequestHandler = (body: Body) => Body;
+export type DumpHandler = (body: Body) => Body[];
+
+/** Anything that can take a slice of the API (npol lives in its own module). */
+export interface MessageModule {
+  requests: Record<string, RequestHandler>;
+  dumps?: Record<string, DumpHandler>;
+}
+
+export const SIM_VERSION = { program: 'vpe', version: '26.10-rc0~vppnet-sim', build_date: 'simulated', build_directory: '/vppnet/sim' };
+
+export class SimVpp {
+  readonly interfaces = new InterfaceTable();
+  readonly fib = new Fib();
+  readonly cnat = new CnatState();
+  readonly tunnels = new TunnelState();
+  readonly requests = new Map<string, RequestHandler>();
+  readonly dumps = new Map<string, DumpHandler>();
+
+  constructor(readonly name = 'vpp') {
+    this.install(this.coreModule());
+    this.install(this.cnatModule());
+    this.install(this.tunnelModule());
+  }
+
+  install(module: MessageModule): void {
+    for (const [m, h] of Object.entries(module.requests)) this.requests.set(m, h);
+    for (const [m, h] of Object.entries(module.dumps ?? {})) this.dumps.set(m, h);
+  }
+
+  /** Runs a request handler; a SimApiError becomes a reply with its retval, like VPP. */
+  request(message: string, body: Body): Body {
+    const h = this.requests.get(message);
+    if (!h) return fail('VNET_API_ERROR_UNIMPLEMENTED', `the simulated VPP does not implement ${message}`);
+    return { retval: 0, ...h(body) };
+  }
+
+  dump(message: string, body: Body): Body[] {
+    const h = this.dumps.get(message);
+    if (!h) return fail('VNET_API_ERROR_UNIMPLEMENTED', `the simulated VPP does not implement ${message}`);
+    return h(body);
+  }
+
+  /** Messages this VPP answers (for the message table of its API server). */
+  implemented(): string[] {
+    return [...this.requests.keys(), ...this.dumps.keys()].sort();
+  }
+
+  /** Creates the node's uplink the way the host would (not an API call). */
+  addUplink(name: string, addresses: string[]): SimInterface {
+    const itf = this.interfaces.add({ kind: 'uplink', name });
+    itf.adminUp = true;
+    for (const a of addresses) this.addAddress(itf, a);
+    return itf;
+  }
+
+  /** Creates a pod's tap the way the CNI would (not through the agent). */
+  addPodInterface(pod: string, addresses: string[]): SimInterface {
+    const itf = this.interfaces.add({ kind: 'tap', tag: pod, meta: { pod } });
+    itf.adminUp = true;
+    for (const ip of addresses) {
+      const host = `${ip}/${maxLen(familyOf(ip))}`;
+      this.fib.update(0, host, [path(itf.swIfIndex, ip)], { isAdd: true, isMultipath: false, source: 'connected' });
+    }
+    itf.meta.addresses = addresses;
+    return itf;
+  }
+
+  removeInterface(swIfIndex: number): void {
+    const itf = this.interfaces.remove(swIfIndex);
+    for (const t of this.fib.listTables())
+      for (const r of [...t.routes.values()]) {
+        r.paths = r.paths.filter((p) => p.swIfIndex !== swIfIndex);
+        if (r.paths.length === 0) t.routes.delete(r.prefix.text);
+      }
+    void itf;
+  }
+
+  private addAddress(itf: SimInterface, cidr: string): void {
+    const a = this.interfaces.addAddress(itf.swIfIndex, cidr);
+    const table = itf.table[a.subnet.family];
+    this.fib.update(table, a.subnet.text, [path(itf.swIfIndex, '')], { isAdd: true, isMultipath: false, source: 'connected' });
+    this.fib.update(table, `${a.ip}/${maxLen(a.subnet.family)}`, [{ ...path(itf.swIfIndex, ''), type: 1 }], { isAdd: true, isMultipath: false, source: 'local' });
+  }
+
+  private delAddress(itf: SimInterface, cidr: string): void {
+    this.interfaces.delAddress(itf.swIfIndex, cidr);
+    const ip = cidr.split('/')[0];
+    const fam = familyOf(ip);
+    const table = itf.table[fam];
+    const subnet = normalise(cidr);
+    // the connected route stays while another address of the interface is in the same subnet
+    if (!itf.addresses.some((x) => x.subnet.text === subnet)) this.fib.update(table, subnet, [], { isAdd: false, isMultipath: false });
+    this.fib.update(table, `${ip}/${maxLen(fam)}`, [], { isAdd: false, isMultipath: false });
+  }
+
+  private newInterface(kind: InterfaceKind, tag = ''): SimInterface {
+    return this.interfaces.add({ kind, tag });
+  }
+
+  private coreModule(): MessageModule {
+    const details = (i: SimInterface) => ({
+      sw_if_index: i.swIfIndex, sup_sw_if_index: i.swIfIndex, l2_address: i.mac, flags: i.adminUp ? 3 : 0, type: 0, link_duplex: 2,
+      link_speed: 0, link_mtu: Math.min(i.mtu, 65535), mtu: [i.mtu, i.mtu, i.mtu, 0], interface_name: i.name, interface_dev_type: i.kind, tag: i.tag,
+    });
+    return {
+      requests: {
+        show_version: () => ({ ...SIM_VERSION }),
+        cli_inband: (b) => ({ reply: this.cli(String(b.cmd ?? '')) }),
+        sw_interface_set_flags: (b) => {
+          this.interfaces.get(b.sw_if_index).adminUp = (b.flags & 1) !== 0;
+          return {};
+        },
+        sw_interface_add_del_address: (b) => {
+          const itf = this.interfaces.get(b.sw_if_index);
+          if (b.del_all) {
+            for (const a of [...itf.addresses]) this.delAddress(itf, a.text);
+            return {};
+          }
+          const cidr = checkedPrefix(b.prefix, true);
+          if (b.is_add) this.addAddress(itf, cidr);
+          else this.delAddress(itf, cidr);
+          return {};
+        },
+        sw_interface_set_table: (b) => {
+          const itf = this.interfaces.get(b.sw_if_index);
+          const fam: Family = b.is_ipv6 ? 6 : 4;
+          if (!this.fib.table(b.vrf_id, fam)) fail('VNET_API_ERROR_NO_SUCH_FIB', `no ipv${fam} table ${b.vrf_id}`);
+          if (itf.addresses.some((a) => a.subnet.family === fam)) fail('VNET_API_ERROR_ADDRESS_FOUND_FOR_INTERFACE', 'remove the addresses first');
+          itf.table[fam] = b.vrf_id;
+          return {};
+        },
+        sw_interface_tag_add_del: (b) => {
+          this.interfaces.get(b.sw_if_index).tag = b.is_add ? b.tag : '';
+          return {};
+        },
+        create_loopback: (b) => ({ sw_if_index: this.interfaces.add({ kind: 'loopback', mac: b.mac_address }).swIfIndex }),
+        create_loopback_instance: (b) => ({ sw_if_index: this.interfaces.add({ kind: 'loopback', mac: b.mac_address, name: b.is_specified ? `loop${b.user_instance}` : undefined }).swIfIndex }),
+        delete_loopback: (b) => (this.interfaces.get(b.sw_if_index).kind !== 'loopback' ? fail('VNET_API_ERROR_INVALID_SW_IF_INDEX') : (this.removeInterface(b.sw_if_index), {})),
+        tap_create_v3: (b) => ({ sw_if_index: this.newInterface('tap', b.tag ?? '').swIfIndex }),
+        tap_delete_v2: (b) => (this.interfaces.get(b.sw_if_index).kind !== 'tap' ? fail('VNET_API_ERROR_INVALID_SW_IF_INDEX') : (this.removeInterface(b.sw_if_index), {})),
+        ip_table_add_del: (b) => {
+          const fam: Family = b.table.is_ip6 ? 6 : 4;
+          if (b.is_add) this.fib.addTable(b.table.table_id, fam, b.table.name);
+          else this.fib.delTable(b.table.table_id, fam);
+          return {};
+        },
+        ip_route_add_del: (b) => {
+          const r = b.route;
+          const prefix = checkedPrefix(r.prefix, false);
+          if ((r.paths?.length ?? 0) !== r.n_paths) fail('VNET_API_ERROR_INVALID_VALUE', 'n_paths does not match paths');
+          const paths = (r.paths ?? []).map((p: any) => apiPathToSim(p, familyOf(prefix)));
+          for (const p of paths) if (p.swIfIndex !== INVALID_INDEX) this.interfaces.get(p.swIfIndex);
+          this.fib.update(r.table_id, prefix, paths, { isAdd: !!b.is_add, isMultipath: !!b.is_multipath });
+          return { stats_index: 0 };
+        },
+        ip_route_lookup: (b) => {
+          const prefix = checkedPrefix(b.prefix, false);
+          const ip = prefix.split('/')[0];
+          const r = b.exact ? this.fib.table(b.table_id, familyOf(ip))?.routes.get(normalise(prefix)) : this.fib.lookup(b.table_id, ip);
+          if (!r) return fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no route for ${prefix}`);
+          return { route: simRouteToApi(r) };
+        },
+      },
+      dumps: {
+        sw_interface_dump: (b) =>
+          this.interfaces
+            .list()
+            .filter((i) => b.sw_if_index === undefined || b.sw_if_index === INVALID_INDEX || i.swIfIndex === b.sw_if_index)
+            .filter((i) => !b.name_filter_valid || i.name.includes(b.name_filter))
+            .map(details),
+        ip_address_dump: (b) =>
+          this.interfaces.get(b.sw_if_index).addresses
+            .filter((a) => (a.subnet.family === 6) === !!b.is_ipv6)
+            .map((a) => ({ sw_if_index: b.sw_if_index, prefix: toPrefix(a.text) })),
+        ip_table_dump: () => this.fib.listTables().map((t) => ({ table: { table_id: t.tableId, is_ip6: t.family === 6, name: t.name } })),
+        ip_route_dump: (b) => this.fib.routes(b.table.table_id, b.table.is_ip6 ? 6 : 4).map((r) => ({ route: simRouteToApi(r) })),
+        sw_interface_tap_v2_dump: () =>
+          this.interfaces.list().filter((i) => i.kind === 'tap').map((i) => ({ sw_if_index: i.swIfIndex, id: i.swIfIndex, dev_name: i.name, tag: i.tag })),
+      },
+    };
+  }
+
+  private cnatModule(): MessageModule {
+    return {
+      requests: {
+        cnat_translation_update: (b) => ({ id: this.cnat.update(b.translation) }),
+        cnat_translation_del: (b) => (this.cnat.delete(b.id), {}),
+        cnat_session_purge: () => ({}),
+        cnat_set_snat_addresses: (b) => {
+          if (b.sw_if_index !== INVALID_INDEX) this.interfaces.get(b.sw_if_index);
+          this.cnat.setSnatAddresses(fromAddress({ af: 0, un: { ip4: b.snat_ip4 } }), fromAddress({ af: 1, un: { ip6: b.snat_ip6 } }), b.sw_if_index);
+          return {};
+        },
+        cnat_get_snat_addresses: () => ({
+          id: 0, snat_ip4: (toAddress(this.cnat.snat.ip4).un as { ip4: Uint8Array }).ip4,
+          snat_ip6: (toAddress(this.cnat.snat.ip6).un as { ip6: Uint8Array }).ip6, sw_if_index: this.cnat.snat.swIfIndex,
+        }),
+        cnat_snat_policy_add_del_exclude_pfx: (b) => (this.cnat.excludePrefix(!!b.is_add, b.prefix), {}),
+        cnat_snat_policy_add_del_if: (b) => {
+          this.interfaces.get(b.sw_if_index);
+          this.cnat.policyInterface(b.sw_if_index, !!b.is_add, b.table);
+          return {};
+        },
+        cnat_set_snat_policy: (b) => {
+          this.cnat.snat.policy = b.policy;
+          return {};
+        },
+        feature_cnat_enable_disable: (b) => {
+          this.interfaces.get(b.sw_if_index);
+          if (b.enable_disable) this.cnat.enabledOn.add(b.sw_if_index);
+          else this.cnat.enabledOn.delete(b.sw_if_index);
+          return {};
+        },
+      },
+      dumps: {
+        cnat_translation_dump: () => this.cnat.list().map((t) => ({ translation: t.api })),
+        cnat_session_dump: () => [],
+        cnat_snat_addresses_dump: () => [],
+      },
+    };
+  }
+
+  private tunnelModule(): MessageModule {
+    const tunnels = this.tunnels;
+    return {
+      requests: {
+        ipip_add_tunnel: (b) => {
+          const itf = this.interfaces.add({ kind: 'ipip' });
+          try {
+            tunnels.addIpip(itf.swIfIndex, b.tunnel);
+          } catch (err) {
+            this.interfaces.remove(itf.swIfIndex);
+            throw err;
+          }
+          itf.meta = { src: fromAddress(b.tunnel.src), dst: fromAddress(b.tunnel.dst) };
+          return { sw_if_index: itf.swIfIndex };
+        },
+        ipip_del_tunnel: (b) => {
+          if (!tunnels.ipip.delete(b.sw_if_index)) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no ipip tunnel ${b.sw_if_index}`);
+          this.removeInterface(b.sw_if_index);
+          return {};
+        },
+        wireguard_interface_create: (b) => {
+          const itf = this.interfaces.add({ kind: 'wireguard' });
+          try {
+            tunnels.createWg(itf.swIfIndex, b.interface, !!b.generate_key);
+          } catch (err) {
+            this.interfaces.remove(itf.swIfIndex);
+            throw err;
+          }
+          return { sw_if_index: itf.swIfIndex };
+        },
+        wireguard_interface_delete: (b) => {
+          if (!tunnels.wg.has(b.sw_if_index)) fail('VNET_API_ERROR_INVALID_SW_IF_INDEX', `no wireguard interface ${b.sw_if_index}`);
+          tunnels.deleteWg(b.sw_if_index);
+          this.removeInterface(b.sw_if_index);
+          return {};
+        },
+        wireguard_peer_add: (b) => ({ peer_index: tunnels.addPeer(b.peer) }),
+        wireguard_peer_remove: (b) => (tunnels.removePeer(b.peer_index), {}),
+      },
+      dumps: {
+        ipip_tunnel_dump: (b) =>
+          [...tunnels.ipip.values()].filter((t) => b.sw_if_index === INVALID_INDEX || b.sw_if_index === undefined || t.swIfIndex === b.sw_if_index).map((t) => ({ tunnel: t.api })),
+        wireguard_interface_dump: (b) =>
+          [...tunnels.wg.values()]
+            .filter((w) => b.sw_if_index === INVALID_INDEX || b.sw_if_index === undefined || w.swIfIndex === b.sw_if_index)
+            .map((w) => ({
+              interface: {
+                user_instance: w.userInstance, sw_if_index: w.swIfIndex, private_key: b.show_private_key ? w.privateKey : new Uint8Array(32),
+                public_key: w.publicKey, port: w.port, src_ip: toAddress(w.srcIp),
+              },
+            })),
+        wireguard_peers_dump: (b) =>
+          [...tunnels.peers.values()].filter((p) => b.peer_index === INVALID_INDEX || b.peer_index === undefined || p.peerIndex === b.peer_index).map((p) => ({ peer: p.api })),
+      },
+    };
+  }
+
+  /** The few CLI commands people use to look at a node. */
+  cli(cmd: string): string {
+    const c = cmd.trim().replace(/\s+/g, ' ');
+    if (/^sh(ow)? ver(sion)?/.test(c)) return `vpp v${SIM_VERSION.version} built by vppnet on ${SIM_VERSION.build_date}\n`;
+    if (/^sh(ow)? cnat trans(lation)?/.test(c)) {
+      return this.cnat
+        .list()
+        .map((t) => {
+          const lines = [`[${t.id}] ${t.vip.addr};${t.vip.port} ${protoName(t.proto)} lb:${t.lbType === 1 ? 'maglev' : 'default'}`];
+          for (const p of t.paths) lines.push(`  ${p.src.addr};${p.src.port}->${p.dst.addr};${p.dst.port}${p.noNat ? ' no-nat' : ''}`);
+          return lines.join('\n');
+        })
+        .join('\n') + '\n';
+    }
+    if (/^sh(ow)? int(erface)?/.test(c))
+      return this.interfaces.list().map((i) => `${i.name.padEnd(24)} ${String(i.swIfIndex).padStart(4)} ${i.adminUp ? 'up' : 'down'}`).join('\n') + '\n';
+    return `unknown input \`${c}'\n`;
+  }
+}
+
+function normalise(cidr: string): string {
+  return fromPrefix(toPrefix(cidr));
+}
+
+function checkedPrefix(p: any, keepHost: boolean): string {
+  const fam: Family = p.address.af === 1 ? 6 : 4;
+  if (p.len > maxLen(fam)) fail('VNET_API_ERROR_INVALID_VALUE', `prefix length ${p.len} is out of range for IPv${fam}`);
+  const ip = fromAddress(p.address);
+  return keepHost ? `${ip}/${p.len}` : fromPrefix(p);
+}
+
+function path(swIfIndex: number, nextHop: string): SimPath {
+  return { swIfIndex, tableId: 0, weight: 1, preference: 0, type: 0, flags: 0, proto: nextHop.includes(':') ? 1 : 0, nextHop };
+}
+
+function apiPathToSim(p: any, fam: Family): SimPath {
+  const proto = p.proto ?? (fam === 6 ? 1 : 0);
+  let nextHop = '';
+  if (p.nh?.address) {
+    const ip = fromAddress({ af: proto === 1 ? 1 : 0, un: p.nh.address });
+    if (ip !== '0.0.0.0' && ip !== '::') nextHop = ip;
+  }
+  return { swIfIndex: p.sw_if_index, tableId: p.table_id, weight: p.weight || 1, preference: p.preference, type: p.type, flags: p.flags, proto, nextHop };
+}
+
+function simRouteToApi(r: import('./fib').SimRoute) {
+  return {
+    table_id: r.tableId, stats_index: 0, prefix: toPrefix(r.prefix.text), n_paths: r.paths.length,
+    paths: r.paths.map((p) => ({
+      sw_if_index: p.swIfIndex, table_id: p.tableId, rpf_id: 0, weight: p.weight, preference: p.preference, type: p.type, flags: p.flags, proto: p.proto,
+      nh: { address: p.nextHop ? toAddress(p.nextHop).un : p.proto === 1 ? { ip6: new Uint8Array(16) } : { ip4: new Uint8Array(4) }, via_label: 0, obj_id: 0, classify_table_index: INVALID_INDEX },
+      n_labels: 0,
+    })),
+  };
+}
+
+function protoName(p: number): string {
+  return ({ 6: 'TCP', 17: 'UDP', 132: 'SCTP', 1: 'ICMP', 58: 'ICMP6' } as Record<number, string>)[p] ?? String(p);
+}
