@@ -1,0 +1,117 @@
+import { toAddress, toPrefix } from 'vpp-binapi-ts';
+import { SimCluster } from './cluster';
+import { SimConnection } from './connection';
+import { formatTrace, Tracer } from './trace';
+
+const node = (name: string, ip: string, cidr: string) => ({
+  kind: 'Node', metadata: { name }, spec: { podCIDRs: [cidr] }, status: { addresses: [{ type: 'InternalIP', address: ip }] },
+});
+const pod = (ns: string, name: string, nodeName: string, ip: string) => ({
+  kind: 'Pod', metadata: { name, namespace: ns }, spec: { nodeName }, status: { phase: 'Running', podIPs: [{ ip }] },
+});
+
+function threeNodes() {
+  const cluster = SimCluster.fromObjects([
+    node('a', '10.0.0.11', '10.244.0.0/24'), node('b', '10.0.0.12', '10.244.1.0/24'), node('c', '10.0.0.13', '10.244.2.0/24'),
+    pod('shop', 'web-1', 'a', '10.244.0.10'), pod('shop', 'web-2', 'b', '10.244.1.10'), pod('shop', 'client', 'c', '10.244.2.20'),
+  ]);
+  return cluster;
+}
+
+const ep = (addr: string, port: number) => ({ addr: toAddress(addr), sw_if_index: 0xffffffff, if_af: 0, port });
+
+/** Programs what the bgp and services plugins would, through the API, on every node. */
+async function program(cluster: SimCluster, opts: { dsr: boolean }) {
+  const cidrs: Record<string, [string, string]> = { a: ['10.244.0.0/24', '10.0.0.11'], b: ['10.244.1.0/24', '10.0.0.12'], c: ['10.244.2.0/24', '10.0.0.13'] };
+  const backends = [['10.244.0.10', 'a'], ['10.244.1.10', 'b']];
+  for (const [name, info] of cluster.nodes) {
+    const conn = new SimConnection(info.vpp);
+    await conn.connect();
+    for (const [other, [cidr, via]] of Object.entries(cidrs))
+      if (other !== name)
+        await conn.request('ip_route_add_del', {
+          is_add: true,
+          route: { table_id: 0, prefix: toPrefix(cidr), n_paths: 1, paths: [{ sw_if_index: 0xffffffff, weight: 1, proto: 0, nh: { address: toAddress(via).un } }] },
+        });
+    await conn.request('cnat_translation_update', {
+      translation: {
+        vip: ep('10.96.0.10', 80), ip_proto: 6, is_real_ip: 1, lb_type: 1, flow_hash_config: 0,
+        paths: backends.map(([ip, where]) => ({ dst_ep: ep(ip, 8080), src_ep: ep('0.0.0.0', 0), flags: opts.dsr && where !== name ? 2 : 0 })),
+      },
+    });
+    // NodePort 30080 on this node: DNAT, and SNAT to the node for remote backends
+    await conn.request('cnat_translation_update', {
+      translation: {
+        vip: ep(info.addresses[0], 30080), ip_proto: 6, is_real_ip: 1, lb_type: 1, flow_hash_config: 0,
+        paths: backends.map(([ip, where]) => ({ dst_ep: ep(ip, 8080), src_ep: ep(where === name ? '0.0.0.0' : info.addresses[0], 0), flags: 0 })),
+      },
+    });
+  }
+}
+
+describe('tracer', () => {
+  it('DSR: the packet keeps its client address and is NATed only on the backend node', async () => {
+    const cluster = threeNodes();
+    await program(cluster, { dsr: true });
+    const tracer = new Tracer(cluster);
+    for (let sport = 40000; sport < 40020; sport++) {
+      const r = tracer.trace({ from: { pod: 'shop/client' }, dst: '10.96.0.10', dport: 80, sport });
+      expect(r.outcome).toBe('delivered');
+      expect(r.packet.src).toBe('10.244.2.20');
+      const dnat = r.hops.filter((h) => h.step === 'cnat' && h.data?.nat === true);
+      expect(dnat).toHaveLength(1);
+      const backendNode = r.at === 'shop/web-1' ? 'a' : 'b';
+      expect(dnat[0].node).toBe(backendNode);
+      expect(r.hops.find((h) => h.step === 'cnat')!.node).toBe('c');
+      expect(r.hops.find((h) => h.step === 'cnat')!.data?.nat).toBe(false);
+    }
+  });
+
+  it('the same flow gets the same backend from every node', async () => {
+    const cluster = threeNodes();
+    await program(cluster, { dsr: true });
+    const tracer = new Tracer(cluster);
+    for (let sport = 41000; sport < 41030; sport++) {
+      const chosen = ['a', 'b', 'c'].map(
+        (n) => tracer.trace({ from: { external: '198.51.100.7', node: n }, dst: '10.96.0.10', dport: 80, sport }).backend,
+      );
+      expect(new Set(chosen).size).toBe(1);
+    }
+  });
+
+  it('NodePort: DNAT and SNAT on the node hit when the backend is remote', async () => {
+    const cluster = threeNodes();
+    await program(cluster, { dsr: true });
+    const tracer = new Tracer(cluster);
+    let remote = 0;
+    for (let sport = 42000; sport < 42020; sport++) {
+      const r = tracer.trace({ from: { external: '198.51.100.7', node: 'a' }, dst: '10.0.0.11', dport: 30080, sport });
+      expect(r.outcome).toBe('delivered');
+      if (r.at === 'shop/web-2') {
+        remote++;
+        expect(r.packet.src).toBe('10.0.0.11');
+        expect(r.hops.find((h) => h.step === 'snat')!.node).toBe('a');
+      } else expect(r.packet.src).toBe('198.51.100.7');
+    }
+    expect(remote).toBeGreaterThan(0);
+    expect(formatTrace(tracer.trace({ from: { external: '198.51.100.7', node: 'a' }, dst: '10.0.0.11', dport: 30080 }))).toMatch(/=> delivered to shop\/web-\d/);
+  });
+
+  it('drops what it cannot route and says why', async () => {
+    const cluster = threeNodes();
+    const tracer = new Tracer(cluster);
+    const r = tracer.trace({ from: { pod: 'shop/client' }, dst: '10.244.0.10', dport: 8080 });
+    // without routes between nodes (the bgp plugin's job) another node's pod is unreachable
+    expect(r).toMatchObject({ outcome: 'dropped', at: 'c', reason: 'no route to 10.244.0.10' });
+    expect(r.hops.map((h) => h.step)).toEqual(['ingress', 'drop']);
+  });
+
+  it('a service without backends is dropped at the node, not forwarded into the void', async () => {
+    const cluster = threeNodes();
+    const conn = new SimConnection(cluster.node('c').vpp);
+    await conn.connect();
+    await conn.request('cnat_translation_update', { translation: { vip: ep('10.96.0.99', 80), ip_proto: 6, is_real_ip: 1, lb_type: 1, paths: [] } });
+    const r = new Tracer(cluster).trace({ from: { pod: 'shop/client' }, dst: '10.96.0.99', dport: 80 });
+    expect(r).toMatchObject({ outcome: 'dropped', at: 'c', reason: 'service 10.96.0.99:80 has no backends' });
+  });
+});

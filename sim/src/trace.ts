@@ -1,0 +1,222 @@
+/**
+ * The packet tracer: follows one packet through the simulated cluster, node by node, the way
+ * VPP would process it, and explains every decision: policy verdicts, the cnat translation and
+ * Maglev bucket, NAT or no NAT, source NAT, the route taken and the next node, encapsulation,
+ * and the final outcome.
+ */
+import { chooseBackend, chooseBackendDefault } from './cnat';
+import type { SimCluster, SimNodeInfo } from './cluster';
+import { CNAT_LB_TYPE_MAGLEV, INVALID_INDEX, type SimTranslation } from './model/cnat';
+import { FIB_PATH_TYPE_DROP, FIB_PATH_TYPE_LOCAL, type SimRoute } from './model/fib';
+import { contains, isZeroAddress } from './model/ip';
+import type { SimInterface } from './model/interfaces';
+
+export interface Packet {
+  src: string;
+  dst: string;
+  proto: number;
+  sport: number;
+  dport: number;
+}
+
+export type TraceSource = { pod: string } | { node: string } | { external: string; node: string };
+
+export interface TraceRequest {
+  from: TraceSource;
+  dst: string;
+  dport: number;
+  proto?: number;
+  sport?: number;
+}
+
+export type HopStep = 'ingress' | 'policy' | 'cnat' | 'snat' | 'route' | 'encap' | 'decap' | 'fabric' | 'deliver' | 'drop';
+
+export interface Hop {
+  node: string;
+  step: HopStep;
+  text: string;
+  data?: Record<string, unknown>;
+}
+
+export interface TraceResult {
+  outcome: 'delivered' | 'dropped' | 'left-cluster' | 'to-host';
+  /** The packet as it arrived at the end. */
+  packet: Packet;
+  /** Where it ended: pod `ns/name`, node, or the reason of the drop. */
+  at: string;
+  /** The backend chosen by the (last) cnat translation, if any. */
+  backend?: string;
+  reason?: string;
+  hops: Hop[];
+}
+
+/** Hook for policy evaluation (the npol model plugs in here). */
+export interface PolicyEvaluator {
+  (node: SimNodeInfo, itf: SimInterface, direction: 'rx' | 'tx', packet: Packet): { allowed: boolean; text: string; data?: Record<string, unknown> } | undefined;
+}
+
+const MAX_HOPS = 32;
+const PROTO: Record<number, string> = { 6: 'TCP', 17: 'UDP', 132: 'SCTP', 1: 'ICMP', 58: 'ICMP6' };
+
+export function fmtPacket(p: Packet): string {
+  const ep = (ip: string, port: number) => (ip.includes(':') ? `[${ip}]:${port}` : `${ip}:${port}`);
+  return `${PROTO[p.proto] ?? p.proto} ${ep(p.src, p.sport)} -> ${ep(p.dst, p.dport)}`;
+}
+
+export class Tracer {
+  constructor(
+    private readonly cluster: SimCluster,
+    private readonly policy?: PolicyEvaluator,
+  ) {}
+
+  trace(req: TraceRequest): TraceResult {
+    const hops: Hop[] = [];
+    const proto = req.proto ?? 6;
+    let node: SimNodeInfo;
+    let packet: Packet;
+    let inItf: SimInterface;
+    if ('pod' in req.from) {
+      const pod = this.cluster.pods.get(req.from.pod);
+      if (!pod) throw new Error(`no running pod ${req.from.pod} in the simulated cluster`);
+      node = this.cluster.node(pod.node);
+      const src = pod.ips.find((ip) => ip.includes(':') === req.dst.includes(':'));
+      if (!src) throw new Error(`pod ${req.from.pod} has no IPv${req.dst.includes(':') ? 6 : 4} address`);
+      packet = { src, dst: req.dst, proto, sport: req.sport ?? 40000, dport: req.dport };
+      inItf = node.vpp.interfaces.get(pod.swIfIndex);
+      hops.push({ node: node.name, step: 'ingress', text: `from pod ${req.from.pod} on ${inItf.name}: ${fmtPacket(packet)}` });
+    } else if ('external' in req.from) {
+      node = this.cluster.node(req.from.node);
+      packet = { src: req.from.external, dst: req.dst, proto, sport: req.sport ?? 40000, dport: req.dport };
+      inItf = node.uplink;
+      hops.push({ node: node.name, step: 'ingress', text: `from outside (${req.from.external}) on ${node.name}'s ${inItf.name}: ${fmtPacket(packet)}` });
+    } else {
+      node = this.cluster.node(req.from.node);
+      const src = node.addresses.find((a) => a.includes(':') === req.dst.includes(':')) ?? node.addresses[0];
+      packet = { src, dst: req.dst, proto, sport: req.sport ?? 40000, dport: req.dport };
+      inItf = node.uplink;
+      hops.push({ node: node.name, step: 'ingress', text: `from node ${node.name} (host): ${fmtPacket(packet)}` });
+    }
+    let backend: string | undefined;
+    const done = (outcome: TraceResult['outcome'], at: string, reason?: string): TraceResult => ({ outcome, packet, at, backend, reason, hops });
+
+    for (let i = 0; i < MAX_HOPS; i++) {
+      // 1. policy as the packet enters VPP from this interface
+      const rx = this.policy?.(node, inItf, 'rx', packet);
+      if (rx) {
+        hops.push({ node: node.name, step: 'policy', text: `rx ${inItf.name}: ${rx.text}`, data: rx.data });
+        if (!rx.allowed) return this.drop(hops, node, packet, backend, `denied by policy on ${inItf.name}`);
+      }
+      // 2. cnat: a VIP translation for the destination
+      const t = node.vpp.cnat.match(packet.dst, packet.dport, packet.proto);
+      let routeTo = packet.dst;
+      if (t) {
+        const r = this.translate(node, t, packet, hops);
+        if ('drop' in r) return this.drop(hops, node, packet, backend, r.drop);
+        packet = r.packet;
+        backend = r.backend;
+        routeTo = r.routeTo;
+      }
+      // 3. route (a NO_NAT path follows the backend's route while the destination stays the VIP)
+      const route = node.vpp.fib.lookup(inItf.table[routeTo.includes(':') ? 6 : 4], routeTo);
+      if (!route) return this.drop(hops, node, packet, backend, `no route to ${routeTo}`);
+      const path = this.pickPath(route, packet);
+      if (path.type === FIB_PATH_TYPE_DROP) return this.drop(hops, node, packet, backend, `route ${route.prefix.text} drops`);
+      if (path.type === FIB_PATH_TYPE_LOCAL) {
+        hops.push({ node: node.name, step: 'deliver', text: `to the host of ${node.name} (${route.prefix.text} is local)` });
+        return done('to-host', node.name);
+      }
+      const out = path.swIfIndex !== INVALID_INDEX ? node.vpp.interfaces.find(path.swIfIndex) : this.resolveOutInterface(node, path.nextHop);
+      hops.push({
+        node: node.name, step: 'route',
+        text: `${route.prefix.text} via ${path.nextHop || 'attached'}${out ? ` on ${out.name}` : ''}`,
+        data: { prefix: route.prefix.text, nextHop: path.nextHop, interface: out?.name },
+      });
+      if (!out) return this.drop(hops, node, packet, backend, `next hop ${path.nextHop} is not reachable`);
+      // 4. leaving through a pod's tap: delivered (after the pod's tx policy)
+      if (out.kind === 'tap') {
+        const tx = this.policy?.(node, out, 'tx', packet);
+        if (tx) {
+          hops.push({ node: node.name, step: 'policy', text: `tx ${out.name}: ${tx.text}`, data: tx.data });
+          if (!tx.allowed) return this.drop(hops, node, packet, backend, `denied by policy on ${out.name}`);
+        }
+        const pod = String(out.meta.pod ?? out.tag);
+        hops.push({ node: node.name, step: 'deliver', text: `delivered to pod ${pod}: ${fmtPacket(packet)}` });
+        return done('delivered', pod);
+      }
+      // 5. across the fabric: plain, ipip or wireguard
+      let underlayDst = path.nextHop || packet.dst;
+      if (out.kind === 'ipip') {
+        underlayDst = String(out.meta.dst);
+        hops.push({ node: node.name, step: 'encap', text: `ipip ${out.meta.src} -> ${out.meta.dst}` });
+      } else if (out.kind === 'wireguard') {
+        const peer = [...node.vpp.tunnels.peers.values()].find((p) => p.swIfIndex === out.swIfIndex && p.allowedIps.some((c) => contains(c, packet.dst)));
+        if (!peer) return this.drop(hops, node, packet, backend, `no wireguard peer on ${out.name} allows ${packet.dst}`);
+        underlayDst = peer.endpoint;
+        hops.push({ node: node.name, step: 'encap', text: `wireguard, encrypted to peer ${peer.endpoint}:${peer.port}`, data: { peer: peer.endpoint } });
+      }
+      const next = [...this.cluster.nodes.values()].find((n) => n.addresses.includes(underlayDst));
+      if (!next) {
+        if (out.kind === 'uplink' && !path.nextHop && !this.cluster.podByIp(packet.dst)) {
+          hops.push({ node: node.name, step: 'fabric', text: `leaves the cluster towards ${packet.dst}` });
+          return done('left-cluster', packet.dst);
+        }
+        if (out.kind === 'uplink' && path.nextHop) {
+          hops.push({ node: node.name, step: 'fabric', text: `to gateway ${path.nextHop}, outside the cluster` });
+          return done('left-cluster', path.nextHop);
+        }
+        return this.drop(hops, node, packet, backend, `${underlayDst} is not a node of the cluster`);
+      }
+      hops.push({ node: node.name, step: 'fabric', text: `${node.name} -> ${next.name}` });
+      if (out.kind !== 'uplink') hops.push({ node: next.name, step: 'decap', text: `${out.kind} decapsulated` });
+      node = next;
+      inItf = next.uplink;
+    }
+    return this.drop(hops, node, packet, backend, 'too many hops (routing loop)');
+  }
+
+  private translate(node: SimNodeInfo, t: SimTranslation, packet: Packet, hops: Hop[]): { packet: Packet; backend: string; routeTo: string } | { drop: string } {
+    const lb = t.lbType === CNAT_LB_TYPE_MAGLEV ? 'maglev' : 'default';
+    if (t.paths.length === 0) {
+      hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${t.vip.addr}:${t.vip.port} has no backends` });
+      return { drop: `service ${t.vip.addr}:${t.vip.port} has no backends` };
+    }
+    const flow = { src: packet.src, dst: packet.dst, proto: packet.proto, sport: packet.sport, dport: packet.dport };
+    const choice = t.lbType === CNAT_LB_TYPE_MAGLEV ? chooseBackend(flow, t.maglev, t.flowHashConfig) : chooseBackendDefault(flow, t.paths.length, t.flowHashConfig);
+    const path = t.paths[choice!.backend];
+    const backend = `${path.dst.addr}:${path.dst.port}`;
+    const data = { translation: t.id, vip: `${t.vip.addr}:${t.vip.port}`, lb, bucket: choice!.bucket, hash: choice!.hash, backendIndex: choice!.backend, backend, nat: !path.noNat };
+    if (path.noNat) {
+      hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${lb} bucket ${choice!.bucket} -> backend ${backend}, NO_NAT: forwarded unchanged towards the backend`, data });
+      return { packet, backend, routeTo: path.dst.addr };
+    }
+    let next: Packet = { ...packet, dst: path.dst.addr, dport: path.dst.port || packet.dport };
+    hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${lb} bucket ${choice!.bucket} -> backend ${backend}, DNAT to ${fmtPacket(next)}`, data });
+    if (!isZeroAddress(path.src.addr)) {
+      next = { ...next, src: path.src.addr, sport: path.src.port || next.sport };
+      hops.push({ node: node.name, step: 'snat', text: `source NAT to ${path.src.addr}`, data: { src: path.src.addr } });
+    }
+    return { packet: next, backend, routeTo: next.dst };
+  }
+
+  private pickPath(route: SimRoute, _packet: Packet) {
+    return route.paths[0];
+  }
+
+  private resolveOutInterface(node: SimNodeInfo, nextHop: string): SimInterface | undefined {
+    if (!nextHop) return undefined;
+    const r = node.vpp.fib.lookup(0, nextHop);
+    if (!r || r.paths[0].swIfIndex === INVALID_INDEX) return undefined;
+    return node.vpp.interfaces.find(r.paths[0].swIfIndex);
+  }
+
+  private drop(hops: Hop[], node: SimNodeInfo, packet: Packet, backend: string | undefined, reason: string): TraceResult {
+    hops.push({ node: node.name, step: 'drop', text: reason });
+    return { outcome: 'dropped', packet, at: node.name, backend, reason, hops };
+  }
+}
+
+export function formatTrace(r: TraceResult): string {
+  const lines = r.hops.map((h) => `  ${h.node.padEnd(10)} ${h.step.padEnd(8)} ${h.text}`);
+  lines.push(`=> ${r.outcome}${r.outcome === 'delivered' ? ` to ${r.at}` : ''}${r.reason ? `: ${r.reason}` : ''}${r.backend ? ` (backend ${r.backend})` : ''}`);
+  return lines.join('\n');
+}
