@@ -1,0 +1,55 @@
+/**
+ * vpp-binapi-ts: FD.io VPP binary API for TypeScript.
+ *
+ * - `createCodec()`: compiled encoders/decoders for every message of the .api.json tree
+ *   (natural values; `{ json: true }` for the vpp_papi JSON representation);
+ * - generated types, message descriptors (name + CRC) and service maps per VPP module
+ *   (`cnat`, `ip`, `interface`, ... namespaces; `VppMessages`, `VppServices`);
+ * - address helpers (`toAddress('10.0.0.1')`, `toPrefix('fd00::/64')`, ...);
+ * - VPP return codes (`vppErrorName`, `VppApiError`).
+ */
+export {
+  createCodec,
+  CodecCompiler,
+  type Codec,
+  type CodecOptions,
+  type MessageCodec,
+  type MessageInfo,
+  type TypeCodec,
+  type ValueMode,
+} from './codec';
+export {
+  ApiSchema,
+  BASE_TYPES,
+  VppSchemaError,
+  defaultApiDir,
+  isBaseType,
+  loadSchema,
+  loadSchemaFrom,
+  shortTypeName,
+  type AliasDef,
+  type BaseType,
+  type EnumDef,
+  type FieldDef,
+  type FieldOptions,
+  type IntBaseType,
+  type ModuleDef,
+  type ServiceDef,
+  type StructDef,
+  type TypeDef,
+  type UnionDef,
+} from './schema';
+export {
+  VppApiError,
+  VppDecodeError,
+  VppEncodeError,
+  vppErrorCode,
+  vppErrorName,
+  vppErrors,
+  type VppDecodeErrorReason,
+  type VppErrorInfo,
+} from './errors';
+export * from './address';
+export { ValueConverter, type Direction } from './convert';
+export { generateAll, generateModule, diffGenerated, writeGenerated, pascalCase, messageConstName, type GeneratedFile } from './generate';
+export * from './generated';
