@@ -2,6 +2,7 @@
  * A simulated cluster: one simulated VPP per Node, each with its uplink on the node's
  * addresses and, standing in for the CNI, a tap for each running Pod scheduled there.
  */
+import { EventEmitter } from 'eventemitter3';
 import { SimVpp } from './model/node';
 import type { SimInterface } from './model/interfaces';
 
@@ -36,6 +37,8 @@ export interface SimClusterOptions {
 export class SimCluster {
   readonly nodes = new Map<string, SimNodeInfo>();
   readonly pods = new Map<string, SimPod>();
+  /** `pods` fires after any pod interface is added or removed. */
+  readonly events = new EventEmitter<{ pods: [] }>();
 
   constructor(private readonly options: SimClusterOptions = {}) {}
 
@@ -71,13 +74,25 @@ export class SimCluster {
     const nodeName: string | undefined = pod.spec?.nodeName;
     const running = (pod.status?.phase ?? 'Running') === 'Running' && nodeName && ips.length > 0 && this.nodes.has(nodeName);
     const existing = this.pods.get(key);
+    let changed = false;
     if (existing && (!running || existing.node !== nodeName || existing.ips.join() !== ips.join())) {
       this.nodes.get(existing.node)?.vpp.removeInterface(existing.swIfIndex);
       this.pods.delete(key);
+      changed = true;
     }
-    if (!running || this.pods.has(key)) return;
-    const itf = this.node(nodeName!).vpp.addPodInterface(key, ips);
-    this.pods.set(key, { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: nodeName!, ips, swIfIndex: itf.swIfIndex });
+    if (running && !this.pods.has(key)) {
+      const itf = this.node(nodeName!).vpp.addPodInterface(key, ips);
+      this.pods.set(key, { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: nodeName!, ips, swIfIndex: itf.swIfIndex });
+      changed = true;
+    }
+    if (changed) this.events.emit('pods');
+  }
+
+  /** This node's pods as workload endpoints (the shape of @vppnet/core's WorkloadEndpoint). */
+  workloadsOf(node: string): Array<{ pod: string; namespace: string; name: string; node: string; swIfIndex: number; ips: string[] }> {
+    return [...this.pods.entries()]
+      .filter(([, p]) => p.node === node)
+      .map(([pod, p]) => ({ pod, namespace: p.namespace, name: p.name, node: p.node, swIfIndex: p.swIfIndex, ips: [...p.ips] }));
   }
 
   removePod(namespace: string, name: string): void {

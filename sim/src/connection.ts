@@ -68,6 +68,8 @@ export class SimConnection {
       throw err;
     }
     const decoded = this.codec.hasMessage(replyName) ? this.roundTrip(replyName, reply) : reply;
+    // a handler may answer with an error code instead of throwing, as VPP's do
+    if (typeof decoded.retval === 'number' && decoded.retval !== 0) throw new VppApiError(message, decoded.retval);
     return decoded as Rep;
   }
 

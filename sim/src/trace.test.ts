@@ -2,6 +2,8 @@ import { toAddress, toPrefix } from 'vpp-binapi-ts';
 import { SimCluster } from './cluster';
 import { SimConnection } from './connection';
 import { formatTrace, Tracer } from './trace';
+import { cidr, configure, denyRule, mkPolicy } from './npol/testutil';
+import { NpolPolicyDefault } from './npol/constants';
 
 const node = (name: string, ip: string, cidr: string) => ({
   kind: 'Node', metadata: { name }, spec: { podCIDRs: [cidr] }, status: { addresses: [{ type: 'InternalIP', address: ip }] },
@@ -113,5 +115,25 @@ describe('tracer', () => {
     await conn.request('cnat_translation_update', { translation: { vip: ep('10.96.0.99', 80), ip_proto: 6, is_real_ip: 1, lb_type: 1, paths: [] } });
     const r = new Tracer(cluster).trace({ from: { pod: 'shop/client' }, dst: '10.96.0.99', dport: 80 });
     expect(r).toMatchObject({ outcome: 'dropped', at: 'c', reason: 'service 10.96.0.99:80 has no backends' });
+  });
+});
+
+describe('tracer with npol policy', () => {
+  it('names the policy and rule that drop a packet at the destination pod', async () => {
+    const cluster = threeNodes();
+    await program(cluster, { dsr: false });
+    const a = cluster.node('a').vpp;
+    const web1 = cluster.pods.get('shop/web-1')!;
+    const rule = denyRule(a.npol, [cidr('src', '10.244.2.0/24')]);
+    const policy = mkPolicy(a.npol, [rule], [rule]);
+    expect(configure(a.npol, web1.swIfIndex, { tx: [policy], rx: [policy], policyDefaultRx: NpolPolicyDefault.ALLOW, policyDefaultTx: NpolPolicyDefault.ALLOW })).toBe(0);
+    const tracer = new Tracer(cluster);
+    const r = tracer.trace({ from: { pod: 'shop/client' }, dst: '10.244.0.10', dport: 8080 });
+    expect(r).toMatchObject({ outcome: 'dropped', at: 'a', reason: `denied by policy on ${a.interfaces.get(web1.swIfIndex).name}` });
+    const verdict = r.hops.find((h) => h.step === 'policy')!;
+    expect(verdict.text).toMatch(new RegExp(`policy ${policy}`));
+    // traffic from elsewhere still passes
+    const ok = tracer.trace({ from: { external: '198.51.100.7', node: 'a' }, dst: '10.244.0.10', dport: 8080 });
+    expect(ok.outcome).toBe('delivered');
   });
 });

@@ -9,6 +9,7 @@ import type { SimCluster, SimNodeInfo } from './cluster';
 import { CNAT_LB_TYPE_MAGLEV, INVALID_INDEX, type SimTranslation } from './model/cnat';
 import { FIB_PATH_TYPE_DROP, FIB_PATH_TYPE_LOCAL, type SimRoute } from './model/fib';
 import { contains, isZeroAddress } from './model/ip';
+import { npolTraceVerdict } from './npol';
 import type { SimInterface } from './model/interfaces';
 
 export interface Packet {
@@ -64,10 +65,15 @@ export function fmtPacket(p: Packet): string {
 }
 
 export class Tracer {
+  private readonly policy: PolicyEvaluator;
+
+  /** Policy comes from each node's npol state unless the caller brings its own evaluator. */
   constructor(
     private readonly cluster: SimCluster,
-    private readonly policy?: PolicyEvaluator,
-  ) {}
+    policy?: PolicyEvaluator,
+  ) {
+    this.policy = policy ?? ((n, itf, dir, pkt) => npolTraceVerdict(n.vpp.npol, itf.swIfIndex, dir, pkt));
+  }
 
   trace(req: TraceRequest): TraceResult {
     const hops: Hop[] = [];
@@ -100,13 +106,7 @@ export class Tracer {
     const done = (outcome: TraceResult['outcome'], at: string, reason?: string): TraceResult => ({ outcome, packet, at, backend, reason, hops });
 
     for (let i = 0; i < MAX_HOPS; i++) {
-      // 1. policy as the packet enters VPP from this interface
-      const rx = this.policy?.(node, inItf, 'rx', packet);
-      if (rx) {
-        hops.push({ node: node.name, step: 'policy', text: `rx ${inItf.name}: ${rx.text}`, data: rx.data });
-        if (!rx.allowed) return this.drop(hops, node, packet, backend, `denied by policy on ${inItf.name}`);
-      }
-      // 2. cnat: a VIP translation for the destination
+      // 1. cnat: a VIP translation for the destination
       const t = node.vpp.cnat.match(packet.dst, packet.dport, packet.proto);
       let routeTo = packet.dst;
       if (t) {
@@ -115,6 +115,12 @@ export class Tracer {
         packet = r.packet;
         backend = r.backend;
         routeTo = r.routeTo;
+      }
+      // 2. policy of the interface the packet came in on (npol's input hook runs after DNAT)
+      const rx = this.policy(node, inItf, 'rx', packet);
+      if (rx) {
+        hops.push({ node: node.name, step: 'policy', text: `rx ${inItf.name}: ${rx.text}`, data: rx.data });
+        if (!rx.allowed) return this.drop(hops, node, packet, backend, `denied by policy on ${inItf.name}`);
       }
       // 3. route (a NO_NAT path follows the backend's route while the destination stays the VIP)
       const route = node.vpp.fib.lookup(inItf.table[routeTo.includes(':') ? 6 : 4], routeTo);
@@ -134,7 +140,7 @@ export class Tracer {
       if (!out) return this.drop(hops, node, packet, backend, `next hop ${path.nextHop} is not reachable`);
       // 4. leaving through a pod's tap: delivered (after the pod's tx policy)
       if (out.kind === 'tap') {
-        const tx = this.policy?.(node, out, 'tx', packet);
+        const tx = this.policy(node, out, 'tx', packet);
         if (tx) {
           hops.push({ node: node.name, step: 'policy', text: `tx ${out.name}: ${tx.text}`, data: tx.data });
           if (!tx.allowed) return this.drop(hops, node, packet, backend, `denied by policy on ${out.name}`);

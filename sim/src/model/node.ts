@@ -11,6 +11,7 @@ import { Fib, type SimPath } from './fib';
 import { familyOf, maxLen, type Family } from './ip';
 import { InterfaceTable, type InterfaceKind, type SimInterface } from './interfaces';
 import { TunnelState } from './tunnels';
+import { NpolState, npolMessageModule } from '../npol';
 
 export type Body = Record<string, any>;
 export type RequestHandler = (body: Body) => Body;
@@ -29,6 +30,7 @@ export class SimVpp {
   readonly fib = new Fib();
   readonly cnat = new CnatState();
   readonly tunnels = new TunnelState();
+  readonly npol = new NpolState({ isValidSwIfIndex: (i: number) => this.interfaces.find(i) !== undefined });
   readonly requests = new Map<string, RequestHandler>();
   readonly dumps = new Map<string, DumpHandler>();
 
@@ -36,6 +38,7 @@ export class SimVpp {
     this.install(this.coreModule());
     this.install(this.cnatModule());
     this.install(this.tunnelModule());
+    this.install(npolMessageModule(this.npol));
   }
 
   install(module: MessageModule): void {
@@ -83,6 +86,7 @@ export class SimVpp {
 
   removeInterface(swIfIndex: number): void {
     const itf = this.interfaces.remove(swIfIndex);
+    this.npol.interfaceDeleted(swIfIndex);
     for (const t of this.fib.listTables())
       for (const r of [...t.routes.values()]) {
         r.paths = r.paths.filter((p) => p.swIfIndex !== swIfIndex);

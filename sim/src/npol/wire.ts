@@ -54,11 +54,10 @@ function byteArray(v: unknown, kind: 'ip4' | 'ip6'): Uint8Array {
     return out;
   }
   if (typeof v === 'string') {
-    if (ipaddr.isValid(v)) {
-      const a = ipaddr.parse(v);
-      const b = a.toByteArray();
-      if (b.length === len) {
-        out.set(b);
+    if (v.includes('.') || v.includes(':')) {
+      const a = parseAddr(v);
+      if (a.bytes.length === len) {
+        out.set(a.bytes);
         return out;
       }
       throw new TypeError(`address ${v} is not an ${kind} address`);
@@ -73,22 +72,25 @@ function byteArray(v: unknown, kind: 'ip4' | 'ip6'): Uint8Array {
   throw new TypeError(`not a byte array: ${String(v)}`);
 }
 
+/**
+ * Parses a text address strictly: dotted-quad IPv4 or IPv6 (ipaddr.js alone would also take
+ * forms such as "10.1" or a bare number). Throws on anything else.
+ */
+export function parseAddr(text: string): IpAddr {
+  if (ipaddr.IPv4.isValidFourPartDecimal(text)) return { af: 0, bytes: Uint8Array.from(ipaddr.IPv4.parse(text).toByteArray()) };
+  if (text.includes(':') && ipaddr.IPv6.isValid(text)) return { af: 1, bytes: Uint8Array.from(ipaddr.IPv6.parse(text).toByteArray()) };
+  throw new TypeError(`not an IP address: ${JSON.stringify(text)}`);
+}
+
 /** A text address as vl_api_address_t. */
 export function textToVlAddress(text: string): { af: number; un: { ip4: Uint8Array } | { ip6: Uint8Array } } {
-  const a = ipaddr.parse(text);
-  const bytes = Uint8Array.from(a.toByteArray());
-  return a.kind() === 'ipv4' ? { af: 0, un: { ip4: bytes } } : { af: 1, un: { ip6: bytes } };
+  const a = parseAddr(text);
+  return a.af === 0 ? { af: 0, un: { ip4: a.bytes } } : { af: 1, un: { ip6: a.bytes } };
 }
 
-/** Text form of an address (ipaddr.js: dotted quad, RFC 5952 for IPv6). */
+/** Text form of an address (dotted quad; RFC 5952 for IPv6). */
 export function addrToText(a: IpAddr): string {
   return ipaddr.fromByteArray(Array.from(a.bytes)).toString();
-}
-
-/** Parses text into an IpAddr; throws on malformed text. */
-export function parseAddr(text: string): IpAddr {
-  const a = ipaddr.parse(text);
-  return { af: a.kind() === 'ipv4' ? 0 : 1, bytes: Uint8Array.from(a.toByteArray()) };
 }
 
 // ---------------------------------------------------------------------------------------------

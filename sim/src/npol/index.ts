@@ -1,0 +1,70 @@
+/**
+ * Model of VPP's npol plugin (network policy): state changed by the npol API messages and
+ * the policy verdict for a packet. See model.ts and evaluate.ts.
+ */
+export {
+  NpolIpsetType,
+  NpolRuleAction,
+  NpolEntryType,
+  NpolPolicyDefault,
+  NpolRuleFilterType,
+  NpolRetval,
+  NPOL_VERSION,
+  NPOL_INVALID_INDEX,
+  type NpolActionName,
+  ruleActionName,
+  ipsetTypeName,
+  policyDefaultName,
+  entryTypeName,
+} from './constants';
+export {
+  NpolState,
+  type NpolStateOptions,
+  NPOL_SERVICES,
+  type NpolRequestName,
+  isNpolRequest,
+  type NpolReply,
+  type RetvalReply,
+  type IpsetCreateReply,
+  type RuleCreateReply,
+  type PolicyCreateReply,
+  type GetVersionReply,
+  type IpsetMember,
+  type IpsetData,
+  type RuleData,
+  type RuleFilter,
+  type PortRange as NpolPortRange,
+  type PolicyData,
+  type InterfaceConfig as NpolInterfaceConfig,
+  type FlowCounters as NpolFlowCounters,
+  type IpsetView,
+  type IpsetMemberView,
+  type RuleView,
+  type RuleFilterView,
+  type RuleEntryView,
+  type PolicyView,
+  type InterfaceView,
+} from './model';
+export {
+  evaluate as evaluateNpol,
+  evaluate,
+  evaluateTuple,
+  npolTuple,
+  matchRule,
+  recordVerdict,
+  formatVerdict,
+  type NpolDirection,
+  type NpolPacket,
+  type NpolIcmp,
+  type NpolTuple,
+  type NpolTupleMode,
+  type NpolTupleView,
+  type NpolVerdict,
+  type NpolVerdictReason,
+  type NpolPolicyTrace,
+  type NpolRuleTrace,
+  type EvaluateOptions,
+} from './evaluate';
+export { Pool as NpolPool, type PoolSlot as NpolPoolSlot } from './pool';
+export { textToVlAddress as npolTextToVlAddress, type IpAddr as NpolIpAddr, type IpPrefix as NpolIpPrefix } from './wire';
+export { npolMessageModule, npolTraceVerdict, type TracePacketLike, type NpolTraceAnswer } from './integration';
