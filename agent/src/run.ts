@@ -4,7 +4,7 @@
  * simulated VPP and an agent of its own, so cross-node behaviour is real.
  */
 import pino, { type Logger } from 'pino';
-import { AgentRuntime, ManifestClusterSource, loadManifestDir, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
+import { AgentRuntime, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
 import { SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import type { AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
@@ -51,7 +51,11 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
         progress(`starting agent for simulated node ${name}`);
         const cluster = new ManifestClusterSource({ dir: config.manifests!, watch: config.watch });
         const vpp = new SimConnection(sim.node(name).vpp);
-        const runtime = await startOne(name, plugins, config, vpp, cluster, logger.child({ node: name }));
+        const workloads = new WorkloadRegistry();
+        const feed = () => workloads.replace(sim.workloadsOf(name));
+        feed();
+        sim.events.on('pods', feed);
+        const runtime = await startOne(name, plugins, config, vpp, cluster, logger.child({ node: name }), workloads);
         cleanups.push(() => runtime.stop());
         agents.push({ node: name, runtime, sim });
       }
@@ -81,8 +85,10 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
   }
 }
 
-async function startOne(node: string, plugins: PluginDefinition[], config: AgentConfig, vpp: VppConnection, cluster: ClusterSource, logger: Logger) {
-  const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: node, vpp, cluster, logger });
+async function startOne(
+  node: string, plugins: PluginDefinition[], config: AgentConfig, vpp: VppConnection, cluster: ClusterSource, logger: Logger, workloads?: WorkloadRegistry,
+) {
+  const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: node, vpp, cluster, logger, workloads });
   await runtime.start();
   return runtime;
 }

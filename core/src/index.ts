@@ -17,6 +17,7 @@ export {
 } from './api/core-services';
 export { objectRef, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
 export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
+export type { WorkloadEndpoint, WorkloadEndpoints } from './runtime/workloads';
 
 // Runtime (for the agent, the composition root, and tools such as `vppnet check`).
 export { Reconciler, type ReconcilerOptions, type ReconcilerEvents, type RetryPolicy } from './runtime/reconciler';
@@ -24,5 +25,6 @@ export { checkComposition, listRules, isFatal, CORE_CODES, type Composition, typ
 export { AgentRuntime, StartError, type RuntimeOptions, type StartupReport, type PluginReport, type PluginState } from './runtime/agent-runtime';
 export { ObjectStatusRegistry, evaluateObjectRules, type ObjectFinding } from './runtime/object-status';
 export { ObjectStore } from './cluster/store';
+export { WorkloadRegistry } from './runtime/workloads';
 export { MemoryClusterSource } from './cluster/memory';
 export { ManifestClusterSource, loadManifestDir, parseManifestText, type ManifestProblem, type ManifestLoadResult } from './cluster/manifests';

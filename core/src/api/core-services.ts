@@ -10,6 +10,7 @@ import type { KeyStatus } from './descriptor';
 import { createServiceRef } from './service-ref';
 import type { VppApi, VppConnectionEvents } from './vpp';
 import type { DesiredStateTxn, SyncSummary } from '../runtime/reconciler';
+import type { WorkloadEndpoints } from '../runtime/workloads';
 
 /** The reconciler as plugins see it: desired state in, status out. */
 export interface DesiredState {
@@ -61,4 +62,5 @@ export const coreServices = {
   node: createServiceRef<NodeInfo>({ id: 'core.node' }),
   metrics: createServiceRef<Registry>({ id: 'core.metrics' }),
   events: createServiceRef<EventEmitter<AgentEvents>>({ id: 'core.events' }),
+  workloads: createServiceRef<WorkloadEndpoints>({ id: 'core.workloads' }),
 } as const;

@@ -23,6 +23,7 @@ import { checkComposition, CORE_CODES, isFatal, type AgentPluginsConfig, type Co
 import { ObjectStatusRegistry } from './object-status';
 import { PluginClusterView } from './plugin-cluster-view';
 import { Reconciler, type RetryPolicy, type SyncSummary } from './reconciler';
+import { WorkloadRegistry, type WorkloadEndpoints } from './workloads';
 
 export type PluginState = 'ok' | 'disabled' | 'failed' | 'rolled-back' | 'not-started' | 'stopped';
 
@@ -52,6 +53,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   metrics?: Registry;
   retry?: Partial<RetryPolicy>;
+  /** This node's pods and their interfaces (fed by the CNI); empty when not given. */
+  workloads?: WorkloadEndpoints;
 }
 
 export class StartError extends Error {
@@ -107,6 +110,7 @@ export class AgentRuntime {
     this.provide(this.root, coreServices.node, Object.freeze({ name: options.nodeName }));
     this.provide(this.root, coreServices.metrics, this.metrics);
     this.provide(this.root, coreServices.events, this.events);
+    this.provide(this.root, coreServices.workloads, options.workloads ?? new WorkloadRegistry());
   }
 
   /** Runs the whole start sequence; on failure, everything started so far is stopped again. */
