@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Regenerates src/generated/*.ts from the VPP .api.json tree (VPP_API_DIR or ../shared/vpp-api).
+// Regenerates src/generated/*.ts from the VPP .api.json tree (VPP_API_DIR or the package's api/ copy).
 // Runs the TypeScript generator straight from src/ (transpiled on the fly), so it works before
 // the package is built. `--check` only reports differences (exit 1 if any).
 'use strict';

@@ -1373,7 +1373,7 @@ function makeMessageCodec(def: StructDef, tc: TypeCodec, strict: boolean): Messa
 }
 
 export interface CodecOptions {
-  /** Directory holding the `.api.json` tree (default: `VPP_API_DIR` or the shared tree). */
+  /** Directory holding the `.api.json` tree (default: `VPP_API_DIR` or the package's `api/` copy). */
   apiDir?: string;
   /** Use the JSON-level value representation (u64 as strings, bytes as hex). Default: natural. */
   json?: boolean;

@@ -115,7 +115,8 @@ export function shortTypeName(t: string): string {
 export function defaultApiDir(): string {
   const env = process.env.VPP_API_DIR;
   if (env && env.length > 0) return path.resolve(env);
-  return path.resolve(__dirname, '../../../shared/vpp-api');
+  // The package's own copy of VPP's definitions (binapi/api), reachable from src/ and dist/.
+  return path.resolve(__dirname, '../api');
 }
 
 type RawField = Array<string | number | Record<string, unknown>>;
@@ -391,7 +392,7 @@ function validateSchema(schema: ApiSchema): void {
 
 const schemaCache = new Map<string, ApiSchema>();
 
-/** Load (once per directory, cached) the schema from `apiDir` (default: `VPP_API_DIR` or the shared tree). */
+/** Load (once per directory, cached) the schema from `apiDir` (default: `VPP_API_DIR` or the package's `api/` copy). */
 export function loadSchema(apiDir?: string): ApiSchema {
   const dir = path.resolve(apiDir ?? defaultApiDir());
   let s = schemaCache.get(dir);

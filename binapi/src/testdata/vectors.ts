@@ -10,9 +10,12 @@ export interface PapiVector {
   hex: string;
 }
 
+/** The project's reference material (`shared/` beside the repository). */
+export const SHARED_API_DIR = path.resolve(__dirname, '../../../../shared/vpp-api');
+
 /** The vpp_papi vectors (VPP_PAPI_VECTORS overrides the file). */
 export function vectorsFile(): string {
-  return process.env.VPP_PAPI_VECTORS ?? path.join(defaultApiDir(), 'vectors', 'papi-encoding.json');
+  return process.env.VPP_PAPI_VECTORS ?? path.join(SHARED_API_DIR, 'vectors', 'papi-encoding.json');
 }
 
 export function loadVectors(): PapiVector[] {
