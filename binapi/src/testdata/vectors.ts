@@ -1,6 +1,5 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import { defaultApiDir } from '../schema';
 
 export interface PapiVector {
   message: string;
