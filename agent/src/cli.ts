@@ -2,6 +2,8 @@
 /**
  * `vppnet`: the node agent. Subcommands: run, check, explain, version.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { checkComposition, isFatal, listRules } from '@vppnet/core';
 import { loadConfig, ConfigError, type AgentConfig } from './config';
@@ -10,7 +12,7 @@ import { startAgents } from './run';
 import { startStatusServer } from './status';
 import { summarize } from './summary';
 
-const pkg = require('../package.json') as { version: string };
+const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
 
 function configFrom(opts: Record<string, any>): AgentConfig {
   return loadConfig({
