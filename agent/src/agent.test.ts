@@ -1,0 +1,83 @@
+import path from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { spawnSync } from 'node:child_process';
+import pino from 'pino';
+import { loadConfig, ConfigError } from './config';
+import { startAgents } from './run';
+import { summarize } from './summary';
+import { loadPlugin } from './plugins';
+
+const repo = path.resolve(__dirname, '../..');
+const example = path.join(repo, 'examples/cluster/vppnet.yaml');
+const cli = path.join(repo, 'agent/dist/cli.js');
+
+describe('agent config', () => {
+  it('merges file, environment and flags (later wins) and resolves paths against the file', () => {
+    const c = loadConfig({ file: example, env: { VPPNET_LOG_LEVEL: 'warn' }, flags: { logLevel: 'error', node: 'node-b' } });
+    expect(c).toMatchObject({ sim: true, node: 'node-b', logLevel: 'error', manifests: path.join(repo, 'examples/cluster/manifests') });
+    expect(c.load).toEqual([path.join(repo, 'examples/static-routes')]);
+  });
+
+  it('reports every problem with its path', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-cfg-'));
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, 'sim: yes-please\nlogLevel: loud\nvppSocket: /run/vpp/api.sock\nmanifests: ./m\nkubeconfig: ./k\ntypo: 1\n');
+    let err: ConfigError | undefined;
+    try {
+      loadConfig({ file, env: {} });
+    } catch (e) {
+      err = e as ConfigError;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const text = err!.problems.join('\n');
+    expect(text).toMatch(/^sim: /m);
+    expect(text).toMatch(/^logLevel: /m);
+    expect(text).toMatch(/typo/);
+  });
+
+  it('rejects a file that does not load as a plugin, with the reason', () => {
+    expect(() => loadPlugin('./no/such/plugin', repo)).toThrow(/cannot load plugin ".\/no\/such\/plugin"/);
+    expect(() => loadPlugin('pino', repo)).toThrow(/does not export a plugin/);
+  });
+});
+
+describe('vppnet run --sim on the example cluster', () => {
+  it('starts one agent per simulated node and programs each VPP', async () => {
+    const config = loadConfig({ file: example, env: {}, flags: { watch: false } });
+    const running = await startAgents(config, { logger: pino({ level: 'silent' }) });
+    try {
+      expect(running.agents.map((a) => a.node)).toEqual(['node-a', 'node-b', 'node-c']);
+      for (const a of running.agents) {
+        expect(a.runtime.report()).toMatchObject({ ok: true });
+        const routes = running.sim!.node(a.node).vpp.fib.routes(100, 4).map((r) => r.prefix.text);
+        expect(routes).toEqual(['198.51.100.0/24', '203.0.113.0/24']);
+      }
+      const text = summarize(running.agents);
+      expect(text).toMatch(/node node-a: in sync/);
+      expect(text).toMatch(/route table 100 203\.0\.113\.0\/24 via 10\.0\.0\.1/);
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
+describe('vppnet check (the built CLI)', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repo });
+
+  it('lists every declared rule', () => {
+    const r = run('check', '--list', '--config', example);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/STATIC_ROUTES_DEFAULT_TABLE\s+static-routes\s+composition/);
+    expect(r.stdout).toMatch(/STATIC_ROUTES_BAD_LINE\s+static-routes\s+object/);
+  });
+
+  it('exits non-zero and names the code when a combination refuses start', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-check-'));
+    const file = path.join(dir, 'cfg.yaml');
+    writeFileSync(file, `manifests: ${path.join(repo, 'examples/cluster/manifests')}\nload: [${path.join(repo, 'examples/static-routes')}]\nplugins:\n  static-routes: { tableId: "seven" }\n`);
+    const r = run('check', '--config', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/FATAL INVALID_CONFIG \[static-routes\] plugins\.static-routes\.tableId/);
+  });
+});
