@@ -53,3 +53,19 @@ export * from './address';
 export { ValueConverter, type Direction } from './convert';
 export { generateAll, generateModule, diffGenerated, writeGenerated, pascalCase, messageConstName, type GeneratedFile } from './generate';
 export * from './generated';
+export {
+  VppClient, DEFAULT_SOCKET_PATH,
+  type VppClientOptions, type VppClientEvents, type ReconnectOptions, type CallOptions, type VppClientStats, type VppClientLogger,
+} from './client/client';
+export { VppTimeoutError, VppDisconnectedError, VppUnavailableError, VppProtocolError, type VppUnavailableReason } from './client/errors';
+export { messageToJson, plainJson, type ToJsonOptions } from './client/to-json';
+export {
+  VppApiServer, VppApiSession,
+  type VppApiServerOptions, type VppApiServerEvents, type MessageTableOptions, type RequestHandler, type DumpHandler, type Interceptor,
+  type InterceptResult, type VppVersionInfo,
+} from './server/server';
+export {
+  FrameReader, VppFrameError, encodeFrame, frameBytes, headerLayout, messageId, writeFrameHeader, FRAME_HEADER_SIZE, DEFAULT_MAX_FRAME_LENGTH,
+  type FrameReaderOptions, type FrameIds, type HeaderLayout, type VppFrameErrorReason,
+} from './transport/framing';
+export { MessageTable, splitNameCrc, normalizeCrc, SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID, type MessageTableEntry, type MessageStatus } from './transport/message-table';
