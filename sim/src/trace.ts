@@ -49,7 +49,19 @@ export interface TraceResult {
   backend?: string;
   reason?: string;
   hops: Hop[];
+  /** For a delivered packet: what happens to the pod's answer. */
+  reply?: TraceResult;
 }
+
+/** A NAT the request went through, remembered so that the reply is translated back. */
+interface Session {
+  node: string;
+  original: Packet;
+  translated: Packet;
+}
+
+const reverse = (p: Packet): Packet => ({ src: p.dst, dst: p.src, proto: p.proto, sport: p.dport, dport: p.sport });
+const samePacket = (a: Packet, b: Packet) => a.src === b.src && a.dst === b.dst && a.proto === b.proto && a.sport === b.sport && a.dport === b.dport;
 
 /** Hook for policy evaluation (the npol model plugs in here). */
 export interface PolicyEvaluator {
@@ -102,19 +114,42 @@ export class Tracer {
       inItf = node.uplink;
       hops.push({ node: node.name, step: 'ingress', text: `from node ${node.name} (host): ${fmtPacket(packet)}` });
     }
+    const sessions: Session[] = [];
+    const forward = this.walk(node, inItf, packet, hops, sessions, false);
+    if (forward.outcome !== 'delivered') return forward;
+    // The reply: from the pod back to where the request came from, through the NAT sessions
+    // the request created (VPP's cnat return sessions).
+    const pod = this.cluster.pods.get(forward.at)!;
+    const podNode = this.cluster.node(pod.node);
+    const back: Packet = { src: forward.packet.dst, dst: forward.packet.src, proto, sport: forward.packet.dport, dport: forward.packet.sport };
+    const replyHops: Hop[] = [{ node: podNode.name, step: 'ingress', text: `reply from pod ${forward.at}: ${fmtPacket(back)}` }];
+    const reply = this.walk(podNode, podNode.vpp.interfaces.get(pod.swIfIndex), back, replyHops, sessions, true);
+    return { ...forward, reply };
+  }
+
+  private walk(node: SimNodeInfo, inItf: SimInterface, packet: Packet, hops: Hop[], sessions: Session[], isReply: boolean): TraceResult {
     let backend: string | undefined;
     const done = (outcome: TraceResult['outcome'], at: string, reason?: string): TraceResult => ({ outcome, packet, at, backend, reason, hops });
 
     for (let i = 0; i < MAX_HOPS; i++) {
-      // 1. cnat: a VIP translation for the destination
-      const t = node.vpp.cnat.match(packet.dst, packet.dport, packet.proto);
+      // 1. cnat: the return session of a translated flow, or a VIP translation for the destination
       let routeTo = packet.dst;
-      if (t) {
-        const r = this.translate(node, t, packet, hops);
-        if ('drop' in r) return this.drop(hops, node, packet, backend, r.drop);
-        packet = r.packet;
-        backend = r.backend;
-        routeTo = r.routeTo;
+      const session = isReply ? sessions.find((x) => x.node === node.name && samePacket(x.translated, reverse(packet))) : undefined;
+      if (session) {
+        const restored = reverse(session.original);
+        hops.push({ node: node.name, step: 'cnat', text: `return session: ${fmtPacket(packet)} becomes ${fmtPacket(restored)}` });
+        packet = restored;
+        routeTo = packet.dst;
+      } else if (!isReply) {
+        const t = node.vpp.cnat.match(packet.dst, packet.dport, packet.proto);
+        if (t) {
+          const r = this.translate(node, t, packet, hops);
+          if ('drop' in r) return this.drop(hops, node, packet, backend, r.drop);
+          if (!samePacket(r.packet, packet)) sessions.push({ node: node.name, original: packet, translated: r.packet });
+          packet = r.packet;
+          backend = r.backend;
+          routeTo = r.routeTo;
+        }
       }
       // 2. policy of the interface the packet came in on (npol's input hook runs after DNAT)
       const rx = this.policy(node, inItf, 'rx', packet);
@@ -224,5 +259,6 @@ export class Tracer {
 export function formatTrace(r: TraceResult): string {
   const lines = r.hops.map((h) => `  ${h.node.padEnd(10)} ${h.step.padEnd(8)} ${h.text}`);
   lines.push(`=> ${r.outcome}${r.outcome === 'delivered' ? ` to ${r.at}` : ''}${r.reason ? `: ${r.reason}` : ''}${r.backend ? ` (backend ${r.backend})` : ''}`);
+  if (r.reply) lines.push('reply:', formatTrace(r.reply));
   return lines.join('\n');
 }

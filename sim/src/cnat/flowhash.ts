@@ -153,9 +153,23 @@ export function ip6FlowHash(pkt: FlowPacket, fhc: number, routerId = 0): number 
   return s[5];
 }
 
-/** VPP's flow hash of a packet (family from its addresses) under `fhc` taken literally. */
-export function flowHash(pkt: FlowPacket, fhc: number, routerId = 0): number {
-  return ipBytes(pkt.src).length === 4 ? ip4FlowHash(pkt, fhc, routerId) : ip6FlowHash(pkt, fhc, routerId);
+/** The same packet with the field names of a 5-tuple. */
+export interface FlowTuple {
+  src: IpAddressInput;
+  dst: IpAddressInput;
+  protocol: number;
+  srcPort?: number;
+  dstPort?: number;
+}
+
+/**
+ * VPP's 32-bit flow hash of a packet (family from its addresses) under a translation's
+ * `flow_hash_config`, where 0 means VPP's default set, as cnat applies it.
+ */
+export function flowHash(pkt: FlowPacket | FlowTuple, flowHashConfig: number, routerId = 0): number {
+  const p: FlowPacket = 'protocol' in pkt ? { src: pkt.src, dst: pkt.dst, proto: pkt.protocol, sport: pkt.srcPort, dport: pkt.dstPort } : pkt;
+  const fhc = effectiveFlowHashConfig(flowHashConfig);
+  return ipBytes(p.src).length === 4 ? ip4FlowHash(p, fhc, routerId) : ip6FlowHash(p, fhc, routerId);
 }
 
 export interface BackendChoice {

@@ -12,6 +12,7 @@ export {
   FlowHashBits,
   IP_FLOW_HASH_DEFAULT,
   type FlowPacket,
+  type FlowTuple,
   type BackendChoice,
   type ChooseOptions,
   effectiveFlowHashConfig,
