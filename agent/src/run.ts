@@ -5,7 +5,7 @@
  */
 import pino, { type Logger } from 'pino';
 import { AgentRuntime, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
-import { SimCluster, SimConnection } from '@vppnet/vpp-sim';
+import { SimApiServer, SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import type { AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
 
@@ -68,6 +68,14 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
       });
       await pods.start(['Pod']);
       cleanups.push(() => pods.stop());
+      if (config.apiSocket) {
+        // Expose one node's simulated VPP to other tools (vpp-binapi, GoVPP, FD.io's client).
+        const node = config.node ?? [...sim.nodes.keys()][0];
+        const server = new SimApiServer(sim.node(node).vpp);
+        await server.listen(config.apiSocket);
+        cleanups.push(() => server.close());
+        progress(`simulated VPP of ${node} serves its binary API on ${config.apiSocket}`);
+      }
       return { agents, sim, stop };
     }
 

@@ -12,3 +12,4 @@ export { x25519PublicKey, x25519GeneratePrivateKey } from './model/tunnels';
 export { SimConnection, type SimConnectionEvents } from './connection';
 export { SimCluster, type SimPod, type SimNodeInfo } from './cluster';
 export { Tracer, formatTrace, fmtPacket, type TraceRequest, type TraceResult, type TraceSource, type Hop, type HopStep, type Packet, type PolicyEvaluator } from './trace';
+export { SimApiServer } from './server';
