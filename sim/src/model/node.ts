@@ -6,6 +6,8 @@
  */
 import { fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
 import { CnatState, INVALID_INDEX } from './cnat';
+
+const CNAT_TRK_ACTIVE = 4;
 import { fail } from './errors';
 import { Fib, type SimPath } from './fib';
 import { familyOf, maxLen, type Family } from './ip';
@@ -233,7 +235,10 @@ export class SimVpp {
         },
       },
       dumps: {
-        cnat_translation_dump: () => this.cnat.list().map((t) => ({ translation: t.api })),
+        // VPP reports each active path with CNAT_TRK_ACTIVE (4) set in its flags (seen in the
+        // recorded session), whatever the update sent.
+        cnat_translation_dump: () =>
+          this.cnat.list().map((t) => ({ translation: { ...t.api, paths: t.api.paths.map((p: any) => ({ ...p, flags: (p.flags ?? 0) | CNAT_TRK_ACTIVE })) } })),
         cnat_session_dump: () => [],
         cnat_snat_addresses_dump: () => [],
       },
