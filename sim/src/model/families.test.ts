@@ -76,7 +76,7 @@ describe('FIB', () => {
 describe('cnat source NAT configuration', () => {
   it('keeps snat addresses, excluded prefixes and interface roles', async () => {
     const { c, vpp, uplink } = await setup();
-    await c.request('cnat_set_snat_addresses', { snat_ip4: toAddress('10.0.0.11').un.ip4, snat_ip6: toAddress('fd00:10::11').un.ip6, sw_if_index: 0xffffffff } as never);
+    await c.request('cnat_set_snat_addresses', { snat_ip4: (toAddress('10.0.0.11').un as { ip4: Uint8Array }).ip4, snat_ip6: (toAddress('fd00:10::11').un as { ip6: Uint8Array }).ip6, sw_if_index: 0xffffffff });
     const got = await c.request<any>('cnat_get_snat_addresses');
     expect(fromAddress({ af: 0, un: { ip4: got.snat_ip4 } })).toBe('10.0.0.11');
     await c.request('cnat_snat_policy_add_del_exclude_pfx', { is_add: 1, prefix: toPrefix('10.244.0.0/16') });
