@@ -55,7 +55,7 @@ describe('vppnet run --sim on the example cluster', () => {
       }
       const text = summarize(running.agents);
       expect(text).toMatch(/node node-a: in sync/);
-      expect(text).toMatch(/route table 100 203\.0\.113\.0\/24 via 10\.0\.0\.1/);
+      expect(text).toMatch(/route table 100 203\.0\.113\.0\/24 via 10\.0\.0\.1 \[api\]/);
     } finally {
       await running.stop();
     }

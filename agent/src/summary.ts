@@ -20,8 +20,13 @@ export function summarize(agents: NodeAgent[]): string {
     for (const f of a.runtime.objectStatus.list()) out.push(`  ${f.code} ${f.kind} ${f.object}: ${f.message} [${f.effect}]`);
     if (a.sim) {
       const vpp = a.sim.node(a.node).vpp;
-      const routes = vpp.fib.listTables().flatMap((t) => [...t.routes.values()].filter((r) => r.source === 'api').map((r) => `table ${t.tableId} ${r.prefix.text} via ${r.paths.map((p) => p.nextHop || `if${p.swIfIndex}`).join(', ')}`));
-      out.push(`  vpp: ${vpp.interfaces.list().length} interfaces, ${routes.length} API routes, ${vpp.cnat.list().length} cnat translations`);
+      const programmed = (source: string) => source !== 'interface' && source !== 'default-route';
+      const routes = vpp.fib.listTables().flatMap((t) =>
+        [...t.routes.values()]
+          .filter((r) => programmed(r.source))
+          .map((r) => `table ${t.tableId} ${r.prefix.text} via ${r.paths.map((p) => p.nextHop || `if${p.swIfIndex}`).join(', ')} [${r.source}]`),
+      );
+      out.push(`  vpp: ${vpp.interfaces.list().length} interfaces, ${routes.length} programmed routes, ${vpp.cnat.list().length} cnat translations`);
       for (const r of routes) out.push(`    route ${r}`);
       const cnat = vpp.cli('show cnat translation').trim();
       if (cnat) out.push(...cnat.split('\n').map((l) => `    ${l}`));

@@ -57,7 +57,7 @@ export class SimCluster {
     const uplink = vpp.addUplink('eth0', addresses.map((a) => `${a}/${a.includes(':') ? len[6] : len[4]}`));
     // The host's default route: everything unknown leaves through the uplink's gateway.
     for (const fam of new Set(addresses.map((a) => (a.includes(':') ? 6 : 4))))
-      vpp.fib.update(0, fam === 6 ? '::/0' : '0.0.0.0/0', [{ swIfIndex: uplink.swIfIndex, tableId: 0, weight: 1, preference: 0, type: 0, flags: 0, proto: fam === 6 ? 1 : 0, nextHop: '' }], { isAdd: true, isMultipath: false, source: 'connected' });
+      vpp.fib.update(0, fam === 6 ? '::/0' : '0.0.0.0/0', [{ swIfIndex: uplink.swIfIndex, tableId: 0, weight: 1, preference: 0, type: 0, flags: 0, proto: fam === 6 ? 1 : 0, nextHop: '' }], { isAdd: true, isMultipath: false, source: 'default-route' });
     const info = { name, addresses, vpp, uplink };
     this.nodes.set(name, info);
     return info;

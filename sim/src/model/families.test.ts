@@ -134,3 +134,23 @@ describe('cli_inband', () => {
     expect((await c.dump<any>('cnat_translation_dump'))[0].translation.paths[0].flags).toBe(2 | 4);
   });
 });
+
+describe('FIB sources', () => {
+  it('a client adds its own source, owns the routes it adds with it, and dumps only those', async () => {
+    const { c, vpp } = await setup();
+    const a = await c.request<any>('fib_source_add', { src: { priority: 0x70, name: 'vppnet-routes' } });
+    const again = await c.request<any>('fib_source_add', { src: { priority: 0x70, name: 'vppnet-routes' } });
+    expect(again.id).toBe(a.id);
+    expect((await c.dump<any>('fib_source_dump')).map((s) => s.src.name)).toContain('vppnet-routes');
+    const route = (src: number, via: string) => ({ table_id: 0, src, prefix: toPrefix('10.244.1.0/24'), paths: [{ sw_if_index: 0xffffffff, weight: 1, nh: { address: toAddress(via).un } }] });
+    await c.request('ip_route_add_del_v2', { is_add: true, route: route(a.id, '10.0.0.12') });
+    await c.request('ip_route_add_del', { is_add: true, route: { ...route(0, '10.0.0.99'), src: undefined } });
+    // our source (priority 0x70) beats the API's; our dump shows only ours
+    expect(vpp.fib.lookup(0, '10.244.1.5')!.paths[0].nextHop).toBe('10.0.0.12');
+    const ours = await c.dump<any>('ip_route_v2_dump', { src: a.id, table: { table_id: 0, is_ip6: false } });
+    expect(ours.map((r) => [fromPrefix(r.route.prefix), r.route.src])).toEqual([['10.244.1.0/24', a.id]]);
+    await c.request('ip_route_add_del_v2', { is_add: false, route: route(a.id, '10.0.0.12') });
+    expect(vpp.fib.lookup(0, '10.244.1.5')!.paths[0].nextHop).toBe('10.0.0.99');
+    expect(await errorName(c.request('ip_route_add_del_v2', { is_add: true, route: route(200, '10.0.0.12') }))).toBe('VNET_API_ERROR_NO_SUCH_ENTRY');
+  });
+});

@@ -80,7 +80,7 @@ export class SimVpp {
     itf.adminUp = true;
     for (const ip of addresses) {
       const host = `${ip}/${maxLen(familyOf(ip))}`;
-      this.fib.update(0, host, [path(itf.swIfIndex, ip)], { isAdd: true, isMultipath: false, source: 'connected' });
+      this.fib.update(0, host, [path(itf.swIfIndex, ip)], { isAdd: true, isMultipath: false, source: 'interface' });
     }
     itf.meta.addresses = addresses;
     return itf;
@@ -100,8 +100,8 @@ export class SimVpp {
   private addAddress(itf: SimInterface, cidr: string): void {
     const a = this.interfaces.addAddress(itf.swIfIndex, cidr);
     const table = itf.table[a.subnet.family];
-    this.fib.update(table, a.subnet.text, [path(itf.swIfIndex, '')], { isAdd: true, isMultipath: false, source: 'connected' });
-    this.fib.update(table, `${a.ip}/${maxLen(a.subnet.family)}`, [{ ...path(itf.swIfIndex, ''), type: 1 }], { isAdd: true, isMultipath: false, source: 'local' });
+    this.fib.update(table, a.subnet.text, [path(itf.swIfIndex, '')], { isAdd: true, isMultipath: false, source: 'interface' });
+    this.fib.update(table, `${a.ip}/${maxLen(a.subnet.family)}`, [{ ...path(itf.swIfIndex, ''), type: 1 }], { isAdd: true, isMultipath: false, source: 'interface' });
   }
 
   private delAddress(itf: SimInterface, cidr: string): void {
@@ -111,8 +111,17 @@ export class SimVpp {
     const table = itf.table[fam];
     const subnet = normalise(cidr);
     // the connected route stays while another address of the interface is in the same subnet
-    if (!itf.addresses.some((x) => x.subnet.text === subnet)) this.fib.update(table, subnet, [], { isAdd: false, isMultipath: false });
-    this.fib.update(table, `${ip}/${maxLen(fam)}`, [], { isAdd: false, isMultipath: false });
+    if (!itf.addresses.some((x) => x.subnet.text === subnet)) this.fib.update(table, subnet, [], { isAdd: false, isMultipath: false, source: 'interface' });
+    this.fib.update(table, `${ip}/${maxLen(fam)}`, [], { isAdd: false, isMultipath: false, source: 'interface' });
+  }
+
+  private routeAddDel(r: any, isAdd: boolean, isMultipath: boolean, source: string): Body {
+    const prefix = checkedPrefix(r.prefix, false);
+    if ((r.paths?.length ?? 0) !== r.n_paths) fail('VNET_API_ERROR_INVALID_VALUE', 'n_paths does not match paths');
+    const paths = (r.paths ?? []).map((p: any) => apiPathToSim(p, familyOf(prefix)));
+    for (const p of paths) if (p.swIfIndex !== INVALID_INDEX) this.interfaces.get(p.swIfIndex);
+    this.fib.update(r.table_id, prefix, paths, { isAdd, isMultipath, source });
+    return { stats_index: 0 };
   }
 
   private newInterface(kind: InterfaceKind, tag = ''): SimInterface {
@@ -166,19 +175,13 @@ export class SimVpp {
           else this.fib.delTable(b.table.table_id, fam);
           return {};
         },
-        ip_route_add_del: (b) => {
-          const r = b.route;
-          const prefix = checkedPrefix(r.prefix, false);
-          if ((r.paths?.length ?? 0) !== r.n_paths) fail('VNET_API_ERROR_INVALID_VALUE', 'n_paths does not match paths');
-          const paths = (r.paths ?? []).map((p: any) => apiPathToSim(p, familyOf(prefix)));
-          for (const p of paths) if (p.swIfIndex !== INVALID_INDEX) this.interfaces.get(p.swIfIndex);
-          this.fib.update(r.table_id, prefix, paths, { isAdd: !!b.is_add, isMultipath: !!b.is_multipath });
-          return { stats_index: 0 };
-        },
+        ip_route_add_del: (b) => this.routeAddDel(b.route, !!b.is_add, !!b.is_multipath, 'api'),
+        ip_route_add_del_v2: (b) => this.routeAddDel(b.route, !!b.is_add, !!b.is_multipath, this.fib.sourceById(b.route.src).name),
+        fib_source_add: (b) => ({ id: this.fib.addSource(b.src.name, b.src.priority).id }),
         ip_route_lookup: (b) => {
           const prefix = checkedPrefix(b.prefix, false);
           const ip = prefix.split('/')[0];
-          const r = b.exact ? this.fib.table(b.table_id, familyOf(ip))?.routes.get(normalise(prefix)) : this.fib.lookup(b.table_id, ip);
+          const r = b.exact ? this.fib.exact(b.table_id, prefix) : this.fib.lookup(b.table_id, ip);
           if (!r) return fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no route for ${prefix}`);
           return { route: simRouteToApi(r) };
         },
@@ -196,6 +199,12 @@ export class SimVpp {
             .map((a) => ({ sw_if_index: b.sw_if_index, prefix: toPrefix(a.text) })),
         ip_table_dump: () => this.fib.listTables().map((t) => ({ table: { table_id: t.tableId, is_ip6: t.family === 6, name: t.name } })),
         ip_route_dump: (b) => this.fib.routes(b.table.table_id, b.table.is_ip6 ? 6 : 4).map((r) => ({ route: simRouteToApi(r) })),
+        // src 0 (VPP's special source, never a client's) asks for every prefix's best route
+        ip_route_v2_dump: (b) =>
+          this.fib
+            .routes(b.table.table_id, b.table.is_ip6 ? 6 : 4, b.src ? this.fib.sourceById(b.src).name : undefined)
+            .map((r) => ({ route: { ...simRouteToApi(r), src: this.fib.sources.find((x) => x.name === r.source)?.id ?? 0 } })),
+        fib_source_dump: () => this.fib.sources.map((x) => ({ src: { priority: x.priority, id: x.id, name: x.name } })),
         sw_interface_tap_v2_dump: () =>
           this.interfaces.list().filter((i) => i.kind === 'tap').map((i) => ({ sw_if_index: i.swIfIndex, id: i.swIfIndex, dev_name: i.name, tag: i.tag })),
       },
