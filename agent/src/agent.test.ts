@@ -7,6 +7,7 @@ import { loadConfig, ConfigError } from './config';
 import { startAgents } from './run';
 import { summarize } from './summary';
 import { loadPlugin } from './plugins';
+import { Tracer } from '@vppnet/vpp-sim';
 
 const repo = path.resolve(__dirname, '../..');
 const example = path.join(repo, 'examples/cluster/vppnet.yaml');
@@ -53,6 +54,9 @@ describe('vppnet run --sim on the example cluster', () => {
         const routes = running.sim!.node(a.node).vpp.fib.routes(100, 4).map((r) => r.prefix.text);
         expect(routes).toEqual(['198.51.100.0/24', '203.0.113.0/24']);
       }
+      // the bgp plugin routes between nodes: a pod reaches a pod on another node, v4 and v6
+      const tracer = new Tracer(running.sim!);
+      expect(tracer.trace({ from: { pod: 'shop/client' }, dst: '10.244.0.10', dport: 8080 })).toMatchObject({ outcome: 'delivered', at: 'shop/web-1' });
       const text = summarize(running.agents);
       expect(text).toMatch(/node node-a: in sync/);
       expect(text).toMatch(/route table 100 203\.0\.113\.0\/24 via 10\.0\.0\.1 \[api\]/);

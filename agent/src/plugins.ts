@@ -4,9 +4,10 @@
  */
 import path from 'node:path';
 import type { PluginDefinition } from '@vppnet/core';
+import bgp from '@vppnet/plugin-bgp';
 
 /** Built-in plugins, in no particular order: start order comes from their manifests. */
-export const builtinPlugins: PluginDefinition[] = [];
+export const builtinPlugins: PluginDefinition[] = [bgp];
 
 export class PluginLoadError extends Error {}
 

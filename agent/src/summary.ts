@@ -24,7 +24,7 @@ export function summarize(agents: NodeAgent[]): string {
       const routes = vpp.fib.listTables().flatMap((t) =>
         [...t.routes.values()]
           .filter((r) => programmed(r.source))
-          .map((r) => `table ${t.tableId} ${r.prefix.text} via ${r.paths.map((p) => p.nextHop || `if${p.swIfIndex}`).join(', ')} [${r.source}]`),
+          .map((r) => `table ${t.tableId} ${r.prefix.text} ${r.paths.map((p) => (p.type === 2 ? 'drop' : `via ${p.nextHop || vpp.interfaces.find(p.swIfIndex)?.name}`)).join(', ')} [${r.source}]`),
       );
       out.push(`  vpp: ${vpp.interfaces.list().length} interfaces, ${routes.length} programmed routes, ${vpp.cnat.list().length} cnat translations`);
       for (const r of routes) out.push(`    route ${r}`);

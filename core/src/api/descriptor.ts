@@ -12,6 +12,8 @@ export interface Issue {
 
 export interface DescriptorContext {
   vpp: VppApi;
+  /** The metadata of an applied key (e.g. the sw_if_index of a dependency's interface). */
+  metaOf<M = unknown>(key: string): M | undefined;
 }
 
 /** What `retrieve` reports for one object that really exists in the dataplane. */

@@ -43,7 +43,8 @@ export interface ReconcilerLogger {
 }
 
 export interface ReconcilerOptions {
-  context: () => DescriptorContext;
+  /** The dataplane handle descriptors use; `metaOf` is added by the reconciler. */
+  context: () => Omit<DescriptorContext, 'metaOf'>;
   log?: ReconcilerLogger;
   retry?: Partial<RetryPolicy>;
   /**
@@ -228,7 +229,7 @@ export class Reconciler {
   private async run(resync: boolean): Promise<SyncSummary> {
     const summary = emptySummary(resync);
     if (this.closed) return summary;
-    const ctx = this.options.context();
+    const ctx: DescriptorContext = { ...this.options.context(), metaOf: <M>(key: string) => this.applied.get(key)?.meta as M | undefined };
     if (resync) {
       await this.readBack(ctx);
       this.failures.clear();

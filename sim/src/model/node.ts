@@ -350,7 +350,9 @@ function apiPathToSim(p: any, fam: Family): SimPath {
   const proto = p.proto ?? (fam === 6 ? 1 : 0);
   let nextHop = '';
   if (p.nh?.address) {
-    const ip = fromAddress({ af: proto === 1 ? 1 : 0, un: p.nh.address });
+    // fib_path_nh.address is a union without a discriminator: read the member that is there
+    // (an all-zero IPv6 next hop decodes as the IPv4 member).
+    const ip = fromAddress({ af: 'ip6' in p.nh.address ? 1 : 0, un: p.nh.address });
     if (ip !== '0.0.0.0' && ip !== '::') nextHop = ip;
   }
   return { swIfIndex: p.sw_if_index, tableId: p.table_id, weight: p.weight || 1, preference: p.preference, type: p.type, flags: p.flags, proto, nextHop };

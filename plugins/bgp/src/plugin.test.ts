@@ -1,0 +1,164 @@
+import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
+import { checkComposition, type ClusterObject } from '@vppnet/core';
+import { SimCluster, SimConnection, Tracer } from '@vppnet/vpp-sim';
+import bgp from './plugin';
+
+const node = (name: string, ip4: string, ip6: string, cidrs: string[]): ClusterObject => ({
+  kind: 'Node', apiVersion: 'v1', metadata: { name }, spec: { podCIDRs: cidrs },
+  status: { addresses: [{ type: 'InternalIP', address: ip4 }, { type: 'InternalIP', address: ip6 }] },
+});
+const pod = (name: string, nodeName: string, ips: string[]): ClusterObject => ({
+  kind: 'Pod', apiVersion: 'v1', metadata: { name, namespace: 'default' }, spec: { nodeName }, status: { phase: 'Running', podIPs: ips.map((ip) => ({ ip })) },
+});
+
+const NODES = [
+  node('a', '10.0.0.11', 'fd00:10::11', ['10.244.0.0/24', 'fd00:244::/112']),
+  node('b', '10.0.0.12', 'fd00:10::12', ['10.244.1.0/24', 'fd00:244::1:0/112']),
+  node('c', '10.0.0.13', 'fd00:10::13', ['10.244.2.0/24', 'fd00:244::2:0/112']),
+];
+const PODS = [
+  pod('pa', 'a', ['10.244.0.5', 'fd00:244::5']),
+  pod('pb', 'b', ['10.244.1.5', 'fd00:244::1:5']),
+  pod('pc', 'c', ['10.244.2.5', 'fd00:244::2:5']),
+];
+
+interface Running {
+  sim: SimCluster;
+  agents: Map<string, TestAgent>;
+  conns: Map<string, SimConnection>;
+  stop(): Promise<void>;
+}
+
+async function cluster(config: Record<string, unknown>, objects: ClusterObject[] = [...NODES, ...PODS]): Promise<Running> {
+  const sim = SimCluster.fromObjects(objects as never);
+  const agents = new Map<string, TestAgent>();
+  const conns = new Map<string, SimConnection>();
+  for (const name of sim.nodes.keys()) {
+    const conn = new SimConnection(sim.node(name).vpp);
+    conns.set(name, conn);
+    agents.set(name, await startTestAgent({ plugins: [bgp], vpp: conn, objects, nodeName: name, pluginsConfig: { bgp: config } }));
+  }
+  for (const a of agents.values()) await a.settled();
+  return { sim, agents, conns, stop: async () => { for (const a of agents.values()) await a.stop(); } };
+}
+
+function allPairs(sim: SimCluster, family: 4 | 6) {
+  const tracer = new Tracer(sim);
+  const results: Array<{ from: string; to: string; outcome: string; encap: boolean }> = [];
+  for (const from of ['default/pa', 'default/pb', 'default/pc'])
+    for (const to of ['default/pa', 'default/pb', 'default/pc']) {
+      if (from === to) continue;
+      const dst = sim.pods.get(to)!.ips.find((ip) => ip.includes(':') === (family === 6))!;
+      const r = tracer.trace({ from: { pod: from }, dst, dport: 8080 });
+      results.push({ from, to, outcome: r.outcome === 'delivered' ? `delivered to ${r.at}` : `${r.outcome}: ${r.reason}`, encap: r.hops.some((h) => h.step === 'encap') });
+    }
+  return results;
+}
+
+const writes = (c: SimConnection) => c.calls.filter((x) => !x.message.endsWith('_dump'));
+
+describe('bgp plugin, part 1: routes between nodes', () => {
+  it.each([
+    ['flat', { encapsulation: 'none' }, false],
+    ['ipip', { encapsulation: 'ipip' }, true],
+  ])('%s: pod-to-pod traces succeed across every pair of nodes, IPv4 and IPv6', async (_name, config, encap) => {
+    const run = await cluster(config);
+    try {
+      for (const fam of [4, 6] as const)
+        for (const r of allPairs(run.sim, fam)) {
+          expect(r.outcome).toBe(`delivered to ${r.to}`);
+          expect(r.encap).toBe(encap);
+        }
+      // a no-op resync reads back and writes nothing
+      for (const [name, a] of run.agents) {
+        const c = run.conns.get(name)!;
+        c.calls.length = 0;
+        const s = await a.runtime.reconciler.resync();
+        expect(writes(c)).toEqual([]);
+        expect(s).toMatchObject({ created: 0, updated: 0, deleted: 0, failed: 0 });
+      }
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('removing a node withdraws its routes and tunnels on the others', async () => {
+    const run = await cluster({ encapsulation: 'ipip' });
+    try {
+      const vppA = run.sim.node('a').vpp;
+      expect(vppA.fib.routes(0, 4, 'vppnet-routes').map((r) => r.prefix.text)).toEqual(['10.244.0.0/24', '10.244.1.0/24', '10.244.2.0/24']);
+      expect([...vppA.tunnels.ipip.values()].map((t) => t.dst).sort()).toEqual(['10.0.0.12', '10.0.0.13', 'fd00:10::12', 'fd00:10::13']);
+      for (const name of ['a', 'b']) run.agents.get(name)!.cluster.remove('Node', undefined, 'c');
+      for (const name of ['a', 'b']) await run.agents.get(name)!.settled();
+      expect(vppA.fib.routes(0, 4, 'vppnet-routes').map((r) => r.prefix.text)).toEqual(['10.244.0.0/24', '10.244.1.0/24']);
+      expect([...vppA.tunnels.ipip.values()].map((t) => t.dst).sort()).toEqual(['10.0.0.12', 'fd00:10::12']);
+      expect(vppA.interfaces.list().filter((i) => i.kind === 'ipip')).toHaveLength(2);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('drops traffic to an unused address of its own pod CIDR instead of sending it out', async () => {
+    const run = await cluster({});
+    try {
+      const r = new Tracer(run.sim).trace({ from: { pod: 'default/pb' }, dst: '10.244.0.99', dport: 80 });
+      expect(r).toMatchObject({ outcome: 'dropped', at: 'a', reason: 'route 10.244.0.0/24 drops' });
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('removes stale routes of its own FIB source after a restart, and leaves other routes alone', async () => {
+    const run = await cluster({});
+    try {
+      const a = run.agents.get('a')!;
+      const vppA = run.sim.node('a').vpp;
+      // a route of another owner, and a stale one of ours (e.g. from a node deleted while we were down)
+      vppA.fib.update(0, '192.0.2.0/24', [{ swIfIndex: 0xffffffff, tableId: 0, weight: 1, preference: 0, type: 0, flags: 0, proto: 0, nextHop: '10.0.0.1' }], { isAdd: true, isMultipath: false, source: 'api' });
+      vppA.fib.update(0, '10.244.9.0/24', [{ swIfIndex: 0xffffffff, tableId: 0, weight: 1, preference: 0, type: 0, flags: 0, proto: 0, nextHop: '10.0.0.19' }], { isAdd: true, isMultipath: false, source: 'vppnet-routes' });
+      await a.runtime.reconciler.resync();
+      expect(vppA.fib.routes(0, 4, 'vppnet-routes').map((r) => r.prefix.text)).not.toContain('10.244.9.0/24');
+      expect(vppA.fib.exact(0, '192.0.2.0/24')?.paths[0].nextHop).toBe('10.0.0.1');
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('refuses to route a prefix that two nodes claim, and says which', async () => {
+    const clash = { ...NODES[2], spec: { podCIDRs: ['10.244.1.0/24'] } };
+    const run = await cluster({}, [NODES[0], NODES[1], clash, ...PODS.slice(0, 2)]);
+    try {
+      const st = run.agents.get('a')!.runtime.reconciler.status('bgp/route/10.244.1.0/24');
+      expect(st).toEqual({ state: 'unsupported', code: 'BGP_PREFIX_CONFLICT', message: '10.244.1.0/24 is claimed by nodes b, c; not routed' });
+      expect(run.sim.node('a').vpp.fib.routes(0, 4, 'vppnet-routes').map((r) => r.prefix.text)).toEqual(['10.244.0.0/24']);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('declares the missing route source as a composition error', () => {
+    const res = checkComposition([bgp], { bgp: { static: false } });
+    expect(res.ok).toBe(false);
+    expect(res.violations.map((v) => v.code)).toEqual(['BGP_NO_ROUTE_SOURCE']);
+    expect(checkComposition([bgp], {}).ok).toBe(true);
+  });
+
+  it('uses Calico block affinities and IPPool ipip modes when present; refuses VXLAN pools', async () => {
+    const objects: ClusterObject[] = [
+      ...NODES, ...PODS,
+      { kind: 'BlockAffinity', apiVersion: 'crd.projectcalico.org/v1', metadata: { name: 'b-blk' }, spec: { node: 'b', cidr: '10.244.1.0/26', state: 'confirmed', deleted: 'false' } },
+      { kind: 'IPPool', apiVersion: 'crd.projectcalico.org/v1', metadata: { name: 'v4' }, spec: { cidr: '10.244.0.0/16', ipipMode: 'Always' } },
+      { kind: 'IPPool', apiVersion: 'crd.projectcalico.org/v1', metadata: { name: 'vx' }, spec: { cidr: '10.250.0.0/16', vxlanMode: 'Always' } },
+    ];
+    const run = await cluster({}, objects);
+    try {
+      const vppA = run.sim.node('a').vpp;
+      const routes = vppA.fib.routes(0, 4, 'vppnet-routes');
+      expect(routes.map((r) => r.prefix.text)).toEqual(['10.244.0.0/24', '10.244.1.0/26', '10.244.2.0/24']);
+      expect(routes.find((r) => r.prefix.text === '10.244.1.0/26')!.paths[0].swIfIndex).not.toBe(0xffffffff); // via a tunnel
+      expect(run.agents.get('a')!.runtime.objectStatus.list().map((f) => `${f.object}:${f.code}`)).toEqual(['vx:BGP_VXLAN_UNSUPPORTED']);
+    } finally {
+      await run.stop();
+    }
+  });
+});

@@ -1,0 +1,169 @@
+/**
+ * The pure half of the routing plugin: cluster objects in, desired values out.
+ *
+ * Route source (static): every node's pod CIDRs (Calico block affinities when the node has
+ * any, else spec.podCIDRs) with the node's address of the same family. Connectivity: a
+ * remote prefix is routed via the node's address (flat) or through one ipip tunnel per remote
+ * node address (ipip; ipip-cross-subnet only when the node is outside this uplink's subnet).
+ * This node's own CIDRs get a drop route, so traffic to an unused local pod address stops here
+ * instead of following the default route out (the /32 of each pod is more specific).
+ */
+import ipaddr from 'ipaddr.js';
+import type { ClusterObject } from '@vppnet/core';
+import type { BgpConfig, Encapsulation } from './config';
+
+export interface RouteEntry {
+  prefix: string;
+  node: string;
+  /** The node's address of the prefix's family; '' when it has none. */
+  via: string;
+}
+
+/** A route as the descriptor applies it. */
+export interface RouteValue {
+  prefix: string;
+  /** Next hop (flat), or '' */
+  via: string;
+  /** Remote tunnel endpoint (ipip), or '' */
+  tunnel: string;
+  drop: boolean;
+  /** For status and logs: which node the prefix belongs to. */
+  node: string;
+  /** Other nodes that claim the same prefix (then nothing is programmed for it). */
+  conflict?: string[];
+}
+
+export interface TunnelValue {
+  src: string;
+  dst: string;
+}
+
+export interface UplinkValue {
+  name: string;
+  addresses: string[];
+}
+
+export const ROUTE_PREFIX = 'bgp/route/';
+export const TUNNEL_PREFIX = 'bgp/tunnel/';
+export const UPLINK_PREFIX = 'bgp/uplink/';
+export const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
+export const tunnelKey = (dst: string) => `${TUNNEL_PREFIX}${dst}`;
+
+const family = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
+
+export function nodeAddresses(node: ClusterObject): string[] {
+  const list = ((node.status as any)?.addresses ?? []) as Array<{ type: string; address: string }>;
+  return list.filter((a) => a.type === 'InternalIP').map((a) => a.address);
+}
+
+/** Normalised `a.b.c.d/len`, or undefined for text that is not a prefix. */
+export function normalisePrefix(text: string): string | undefined {
+  try {
+    const [addr, len] = ipaddr.parseCIDR(text);
+    const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
+    return `${net.toString()}/${len}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The static route source: (prefix -> node) for every node. */
+export function staticRoutes(nodes: ClusterObject[], blockAffinities: ClusterObject[]): RouteEntry[] {
+  const blocks = new Map<string, string[]>();
+  for (const b of blockAffinities) {
+    const spec = (b.spec ?? {}) as { node?: string; cidr?: string; state?: string; deleted?: string | boolean };
+    if (!spec.node || !spec.cidr || (spec.state && spec.state !== 'confirmed') || String(spec.deleted) === 'true') continue;
+    blocks.set(spec.node, [...(blocks.get(spec.node) ?? []), spec.cidr]);
+  }
+  const out: RouteEntry[] = [];
+  for (const n of nodes) {
+    const name = n.metadata.name;
+    const cidrs = blocks.get(name) ?? (((n.spec as any)?.podCIDRs as string[] | undefined) ?? ((n.spec as any)?.podCIDR ? [(n.spec as any).podCIDR] : []));
+    const addrs = nodeAddresses(n);
+    for (const c of cidrs) {
+      const prefix = normalisePrefix(c);
+      if (!prefix) continue;
+      out.push({ prefix, node: name, via: addrs.find((a) => family(a) === family(prefix)) ?? '' });
+    }
+  }
+  return out.sort((a, b) => a.prefix.localeCompare(b.prefix));
+}
+
+/** Which encapsulation applies to a prefix: config pools, then Calico IPPools, then the default. */
+export function encapsulationFor(prefix: string, pools: Array<{ cidr: string; encapsulation: Encapsulation }>, fallback: Encapsulation): Encapsulation {
+  const [addr] = ipaddr.parseCIDR(prefix);
+  let best: { len: number; enc: Encapsulation } | undefined;
+  for (const p of pools) {
+    let net: [ipaddr.IPv4 | ipaddr.IPv6, number];
+    try {
+      net = ipaddr.parseCIDR(p.cidr);
+    } catch {
+      continue;
+    }
+    if (net[0].kind() !== addr.kind() || !addr.match(net as never)) continue;
+    if (!best || net[1] > best.len) best = { len: net[1], enc: p.encapsulation };
+  }
+  return best?.enc ?? fallback;
+}
+
+/** Calico IPPools as pool encapsulations (vxlan pools are refused by an object rule). */
+export function calicoPools(ipPools: ClusterObject[]): Array<{ cidr: string; encapsulation: Encapsulation }> {
+  return ipPools.map((p) => {
+    const spec = (p.spec ?? {}) as { cidr: string; ipipMode?: string };
+    const enc: Encapsulation = spec.ipipMode === 'Always' ? 'ipip' : spec.ipipMode === 'CrossSubnet' ? 'ipip-cross-subnet' : 'none';
+    return { cidr: spec.cidr, encapsulation: enc };
+  });
+}
+
+function sameSubnet(a: string, b: string, len: number): boolean {
+  const x = ipaddr.parse(a);
+  const y = ipaddr.parse(b);
+  return x.kind() === y.kind() && x.match(y as never, len);
+}
+
+export interface DesiredInput {
+  nodeName: string;
+  nodes: ClusterObject[];
+  blockAffinities: ClusterObject[];
+  ipPools: ClusterObject[];
+  config: BgpConfig;
+}
+
+/** Every desired value of the plugin, keyed. */
+export function desiredRouting(input: DesiredInput): Map<string, unknown> {
+  const { nodeName, config } = input;
+  const out = new Map<string, unknown>();
+  const self = input.nodes.find((n) => n.metadata.name === nodeName);
+  const myAddrs = self ? nodeAddresses(self) : [];
+  const uplinkLen = (ip: string) => (family(ip) === 6 ? config.uplink.prefixLength6 : config.uplink.prefixLength4);
+  if (self) {
+    const uplink: UplinkValue = { name: config.uplink.interface, addresses: myAddrs.map((a) => `${a}/${uplinkLen(a)}`).sort() };
+    out.set(`${UPLINK_PREFIX}${uplink.name}`, uplink);
+  }
+  for (const [fam, gw] of [[4, config.uplink.gateway4], [6, config.uplink.gateway6]] as const)
+    if (gw) {
+      const prefix = fam === 4 ? '0.0.0.0/0' : '::/0';
+      out.set(routeKey(prefix), { prefix, via: gw, tunnel: '', drop: false, node: '' } satisfies RouteValue);
+    }
+  if (!config.static) return out;
+  const pools = [...config.pools, ...calicoPools(input.ipPools)];
+  const claims = new Map<string, string[]>();
+  for (const r of staticRoutes(input.nodes, input.blockAffinities)) claims.set(r.prefix, [...(claims.get(r.prefix) ?? []), r.node]);
+  for (const r of staticRoutes(input.nodes, input.blockAffinities)) {
+    const owners = claims.get(r.prefix)!;
+    if (owners.length > 1) {
+      out.set(routeKey(r.prefix), { prefix: r.prefix, via: '', tunnel: '', drop: false, node: owners[0], conflict: owners.slice(1) } satisfies RouteValue);
+      continue;
+    }
+    if (r.node === nodeName) {
+      out.set(routeKey(r.prefix), { prefix: r.prefix, via: '', tunnel: '', drop: true, node: r.node } satisfies RouteValue);
+      continue;
+    }
+    const enc = encapsulationFor(r.prefix, pools, config.encapsulation);
+    const mine = myAddrs.find((a) => r.via && family(a) === family(r.via)) ?? '';
+    const tunnelled = r.via && mine && (enc === 'ipip' || (enc === 'ipip-cross-subnet' && !sameSubnet(mine, r.via, uplinkLen(mine))));
+    if (tunnelled) out.set(tunnelKey(r.via), { src: mine, dst: r.via } satisfies TunnelValue);
+    out.set(routeKey(r.prefix), { prefix: r.prefix, via: tunnelled ? '' : r.via, tunnel: tunnelled ? r.via : '', drop: false, node: r.node } satisfies RouteValue);
+  }
+  return out;
+}
