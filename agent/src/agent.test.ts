@@ -74,6 +74,16 @@ describe('vppnet check (the built CLI)', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/STATIC_ROUTES_DEFAULT_TABLE\s+static-routes\s+composition/);
     expect(r.stdout).toMatch(/STATIC_ROUTES_BAD_LINE\s+static-routes\s+object/);
+    expect(r.stdout).toMatch(/BGP_NO_ROUTE_SOURCE\s+bgp\s+composition\s+fatal\s+refuse-start/);
+  });
+
+  it('refuses a node without any route source, with the declared code', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-check-'));
+    const file = path.join(dir, 'cfg.yaml');
+    writeFileSync(file, `manifests: ${path.join(repo, 'examples/cluster/manifests')}\nplugins:\n  bgp: { static: false }\n`);
+    const r = run('check', '--config', file);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^FATAL BGP_NO_ROUTE_SOURCE \[bgp\] neither the static route source nor a BGP speaker is enabled/m);
   });
 
   it('exits non-zero and names the code when a combination refuses start', () => {

@@ -136,6 +136,29 @@ describe('bgp plugin, part 1: routes between nodes', () => {
     }
   });
 
+  it('sets up the uplink declaratively: admin up, node addresses, default route via the gateway', async () => {
+    const sim = SimCluster.fromObjects([] as never);
+    const info = sim.addNode('a', []); // a bare uplink, down and without addresses
+    info.uplink.adminUp = false;
+    const conn = new SimConnection(info.vpp);
+    const agent = await startTestAgent({
+      plugins: [bgp], vpp: conn, objects: [NODES[0]], nodeName: 'a',
+      pluginsConfig: { bgp: { uplink: { interface: 'eth0', gateway4: '10.0.0.1', gateway6: 'fd00:10::1' } } },
+    });
+    try {
+      await agent.settled();
+      expect(info.uplink.adminUp).toBe(true);
+      expect(info.uplink.addresses.map((a) => a.text).sort()).toEqual(['10.0.0.11/24', 'fd00:10::11/64']);
+      expect(info.vpp.fib.lookup(0, '192.0.2.77')).toMatchObject({ source: 'vppnet-routes', paths: [{ nextHop: '10.0.0.1' }] });
+      expect(info.vpp.fib.lookup(0, '2001:db8::1')).toMatchObject({ source: 'vppnet-routes', paths: [{ nextHop: 'fd00:10::1' }] });
+      conn.calls.length = 0;
+      await agent.runtime.reconciler.resync();
+      expect(writes(conn)).toEqual([]);
+    } finally {
+      await agent.stop();
+    }
+  });
+
   it('declares the missing route source as a composition error', () => {
     const res = checkComposition([bgp], { bgp: { static: false } });
     expect(res.ok).toBe(false);
