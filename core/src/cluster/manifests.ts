@@ -9,8 +9,8 @@ import path from 'node:path';
 import { EventEmitter } from 'eventemitter3';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { ObjectStore } from './store';
-import type { ClusterEvent, ClusterObject, ClusterSource, Unsubscribe } from './types';
+import { StoreBackedSource } from './store';
+import type { ClusterObject } from './types';
 
 export interface ManifestProblem {
   file: string;
@@ -78,17 +78,18 @@ export interface ManifestSourceOptions {
   debounceMs?: number;
 }
 
-export class ManifestClusterSource implements ClusterSource {
+export class ManifestClusterSource extends StoreBackedSource {
   readonly name = 'manifests';
   readonly events = new EventEmitter<{ problems: [ManifestProblem[]]; reloaded: [number] }>();
-  private readonly store = new ObjectStore();
   private watcher?: FSWatcher;
   private timer?: NodeJS.Timeout;
   private kinds = new Set<string>();
   private lastProblems: ManifestProblem[] = [];
   private reloading: Promise<void> = Promise.resolve();
 
-  constructor(private readonly options: ManifestSourceOptions) {}
+  constructor(private readonly options: ManifestSourceOptions) {
+    super();
+  }
 
   async start(kinds: string[]): Promise<void> {
     this.kinds = new Set(kinds);
@@ -112,18 +113,6 @@ export class ManifestClusterSource implements ClusterSource {
     return this.lastProblems;
   }
 
-  list<O extends ClusterObject>(kind: string): O[] {
-    return this.store.list<O>(kind);
-  }
-  get<O extends ClusterObject>(kind: string, namespace: string | undefined, name: string): O | undefined {
-    return this.store.get<O>(kind, namespace, name);
-  }
-  watch(kinds: string[], handler: (event: ClusterEvent) => void): Unsubscribe {
-    return this.store.watch(kinds, handler);
-  }
-  synced(): Promise<void> {
-    return this.store.synced();
-  }
 
   /** Re-reads the directory now; resolves when the store has the new state. */
   reload(): Promise<void> {

@@ -2,16 +2,16 @@
  * A cluster source fed by code: tests, and programs that already hold the objects (the
  * simulated cluster builds one per node from the same manifests).
  */
-import { ObjectStore } from './store';
-import type { ClusterEvent, ClusterObject, ClusterSource, Unsubscribe } from './types';
+import { StoreBackedSource } from './store';
+import type { ClusterObject } from './types';
 
-export class MemoryClusterSource implements ClusterSource {
+export class MemoryClusterSource extends StoreBackedSource {
   readonly name = 'memory';
-  private readonly store = new ObjectStore();
   private started = false;
   private readonly initial: ClusterObject[];
 
   constructor(objects: ClusterObject[] = []) {
+    super();
     this.initial = [...objects];
   }
 
@@ -40,16 +40,4 @@ export class MemoryClusterSource implements ClusterSource {
     this.store.remove(kind, namespace, name);
   }
 
-  list<O extends ClusterObject>(kind: string): O[] {
-    return this.store.list<O>(kind);
-  }
-  get<O extends ClusterObject>(kind: string, namespace: string | undefined, name: string): O | undefined {
-    return this.store.get<O>(kind, namespace, name);
-  }
-  watch(kinds: string[], handler: (event: ClusterEvent) => void): Unsubscribe {
-    return this.store.watch(kinds, handler);
-  }
-  synced(): Promise<void> {
-    return this.store.synced();
-  }
 }

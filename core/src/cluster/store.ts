@@ -5,7 +5,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { isDeepStrictEqual } from 'node:util';
-import { objectRef, type ClusterEvent, type ClusterObject, type ClusterView, type Unsubscribe } from './types';
+import { objectRef, type ClusterEvent, type ClusterObject, type ClusterSource, type ClusterView, type Unsubscribe } from './types';
 
 export class ObjectStore implements ClusterView {
   private readonly byKind = new Map<string, Map<string, ClusterObject>>();
@@ -103,4 +103,29 @@ function sameMaps(a: Map<string, ClusterObject>, b: Map<string, ClusterObject>):
   if (a.size !== b.size) return false;
   for (const [k, v] of a) if (!isDeepStrictEqual(b.get(k), v)) return false;
   return true;
+}
+
+/**
+ * Base of the cluster sources: they differ in how objects arrive, and all answer reads and
+ * watches from one ObjectStore.
+ */
+export abstract class StoreBackedSource implements ClusterSource {
+  abstract readonly name: string;
+  protected readonly store = new ObjectStore();
+
+  abstract start(kinds: string[]): Promise<void>;
+  abstract stop(): Promise<void>;
+
+  list<O extends ClusterObject>(kind: string): O[] {
+    return this.store.list<O>(kind);
+  }
+  get<O extends ClusterObject>(kind: string, namespace: string | undefined, name: string): O | undefined {
+    return this.store.get<O>(kind, namespace, name);
+  }
+  watch(kinds: string[], handler: (event: ClusterEvent) => void): Unsubscribe {
+    return this.store.watch(kinds, handler);
+  }
+  synced(): Promise<void> {
+    return this.store.synced();
+  }
 }
