@@ -117,7 +117,9 @@ interface Pending {
   onDetail: ((v: unknown) => void) | undefined;
   resolve(v: unknown): void;
   reject(e: Error): void;
-  timer: NodeJS.Timeout | undefined;
+  /** Time limit in ms (0: none) and when it runs out; a dump's limit restarts with each detail. */
+  timeoutMs: number;
+  deadline: number;
 }
 
 interface Connection {
@@ -127,6 +129,8 @@ interface Connection {
   /** Indexed by message id. */
   incoming: Array<InMessage | undefined>;
   outgoing: Map<string, OutMessage>;
+  /** Ids of the replies and details we expect, resolved once per connection. */
+  incomingIds: Map<string, number>;
   keepaliveId: number;
 }
 
@@ -168,6 +172,8 @@ export class VppClient {
   /** The last table seen (kept while disconnected, for capability checks). */
   private lastTable: MessageTable | undefined;
   private corked: net.Socket | undefined;
+  private sweepTimer: NodeJS.Timeout | undefined;
+  private sweepEvery = Infinity;
 
   constructor(options: VppClientOptions = {}) {
     this.codec = options.codec ?? createCodec(options.apiDir ? { apiDir: options.apiDir } : {});
@@ -359,7 +365,7 @@ export class VppClient {
       incoming[e.index] = { name: nc.name, codec: undefined, contextOffset: -1 };
     }
     const keepalive = table.lookup('memclnt_keepalive');
-    return { socket, clientIndex, table, incoming, outgoing: new Map(), keepaliveId: keepalive ? keepalive.id : -1 };
+    return { socket, clientIndex, table, incoming, outgoing: new Map(), incomingIds: new Map(), keepaliveId: keepalive ? keepalive.id : -1 };
   }
 
   private onSocketClosed(socket: net.Socket, reason: string): void {
@@ -378,10 +384,7 @@ export class VppClient {
   private failAll(reason: string): void {
     const all = [...this.pending.values()];
     this.pending.clear();
-    for (const p of all) {
-      if (p.timer) clearTimeout(p.timer);
-      p.reject(new VppDisconnectedError(p.message, reason));
-    }
+    for (const p of all) p.reject(new VppDisconnectedError(p.message, reason));
   }
 
   private scheduleReconnect(): void {
@@ -613,14 +616,12 @@ export class VppClient {
         onDetail,
         resolve,
         reject,
-        timer: undefined,
+        timeoutMs: timeoutMs > 0 && Number.isFinite(timeoutMs) ? timeoutMs : 0,
+        deadline: Infinity,
       };
-      if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
-        p.timer = setTimeout(() => {
-          if (this.pending.get(context) !== p) return;
-          this.pending.delete(context);
-          reject(new VppTimeoutError(message, timeoutMs));
-        }, timeoutMs);
+      if (p.timeoutMs > 0) {
+        p.deadline = Date.now() + p.timeoutMs;
+        this.armSweep(p.timeoutMs);
       }
       this.pending.set(context, p);
       this.write(conn.socket, frame);
@@ -652,12 +653,15 @@ export class VppClient {
 
   /** Id of a message we expect to receive (reply, details) for `forMessage`. */
   private incomingId(conn: Connection, name: string, forMessage: string): number {
+    const known = conn.incomingIds.get(name);
+    if (known !== undefined) return known;
     if (!this.codec.hasMessage(name)) throw new VppUnavailableError(forMessage, 'unknown-message', `its reply ${name} is not in the API definitions`);
     const id = conn.table.idOf(name, this.codec.messageInfo(name).crc);
     if (id === undefined) {
       const status = conn.table.status(name, this.codec.messageInfo(name).crc);
       throw new VppUnavailableError(forMessage, status as 'not-in-table' | 'crc-mismatch', `its reply ${name} is not usable`);
     }
+    conn.incomingIds.set(name, id);
     return id;
   }
 
@@ -755,7 +759,7 @@ export class VppClient {
     if (id === p.detailsId) {
       if (p.onDetail) p.onDetail(v);
       else p.details!.push(v);
-      p.timer?.refresh();
+      if (p.timeoutMs > 0) p.deadline = Date.now() + p.timeoutMs;
       return;
     }
     this.finish(p);
@@ -768,8 +772,39 @@ export class VppClient {
   }
 
   private finish(p: Pending): void {
-    if (p.timer) clearTimeout(p.timer);
     if (this.pending.get(p.context) === p) this.pending.delete(p.context);
+  }
+
+  /**
+   * Time limits: one timer sweeps every pending call instead of one timer per call, which
+   * costs as much as the call itself when thousands are in flight. A limit fires within a
+   * quarter of its length (at least 5 ms) after it runs out.
+   */
+  private armSweep(timeoutMs: number): void {
+    const every = Math.max(5, Math.min(1000, Math.floor(timeoutMs / 4)));
+    if (this.sweepTimer && this.sweepEvery <= every) return;
+    if (this.sweepTimer) clearInterval(this.sweepTimer);
+    this.sweepEvery = every;
+    this.sweepTimer = setInterval(() => this.sweep(), every);
+    this.sweepTimer.unref?.();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    let waiting = false;
+    for (const p of [...this.pending.values()]) {
+      if (p.timeoutMs === 0) continue;
+      if (p.deadline > now) {
+        waiting = true;
+        continue;
+      }
+      this.pending.delete(p.context);
+      p.reject(new VppTimeoutError(p.message, p.timeoutMs));
+    }
+    if (!waiting && this.sweepTimer) {
+      clearInterval(this.sweepTimer);
+      this.sweepTimer = undefined;
+    }
   }
 
   private answerKeepalive(conn: Connection, msg: Buffer, codec: MessageCodec): void {
