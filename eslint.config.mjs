@@ -34,8 +34,13 @@ const publicApiOnly = {
   ],
 };
 
+// Tests compose like the agent does: they may use the simulated VPP and other plugins as
+// parts of the cluster under test (routes for the services tests, say), never their internals.
 const testHelpersAllowed = {
-  patterns: publicApiOnly.patterns.filter((p) => !String(p.group ?? '').includes('vpp-sim')),
+  patterns: [
+    ...publicApiOnly.patterns.filter((p) => !String(p.group ?? '').includes('vpp-sim') && !String(p.group ?? '').includes('plugin-')),
+    { group: ['@vppnet/plugin-*/*', '@vppnet/agent', '@vppnet/agent/*'], message: 'Tests use other plugins only through their public entry point.' },
+  ],
 };
 
 export default tseslint.config(

@@ -5,9 +5,10 @@
 import path from 'node:path';
 import type { PluginDefinition } from '@vppnet/core';
 import bgp from '@vppnet/plugin-bgp';
+import services from '@vppnet/plugin-services';
 
 /** Built-in plugins, in no particular order: start order comes from their manifests. */
-export const builtinPlugins: PluginDefinition[] = [bgp];
+export const builtinPlugins: PluginDefinition[] = [bgp, services];
 
 export class PluginLoadError extends Error {}
 

@@ -32,6 +32,8 @@ beforeAll(() => {
   fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/good.ts`, goodPlugin);
   fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/helpers.test.ts`, testHelpers);
   fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/helpers.ts`, testHelpers);
+  fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/compose.test.ts`, "import bgp from '@vppnet/plugin-bgp';\nexport const y = bgp;\n");
+  fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/deep.test.ts`, "import { x } from '@vppnet/plugin-bgp/dist/routes';\nexport const y = x;\n");
   try {
     for (const [file, text] of fixtures) {
       mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
@@ -58,5 +60,8 @@ describe('import boundary lint rule', () => {
     expect(messages.get(`plugins/zz-lint-fixture-${process.pid}/src/good.ts`)).toEqual([]);
     expect(messages.get(`plugins/zz-lint-fixture-${process.pid}/src/helpers.test.ts`)).toEqual([]);
     expect(messages.get(`plugins/zz-lint-fixture-${process.pid}/src/helpers.ts`)).toHaveLength(1);
+    // a test may compose another plugin through its entry point, never reach inside it
+    expect(messages.get(`plugins/zz-lint-fixture-${process.pid}/src/compose.test.ts`)).toEqual([]);
+    expect(messages.get(`plugins/zz-lint-fixture-${process.pid}/src/deep.test.ts`)).toHaveLength(1);
   });
 });

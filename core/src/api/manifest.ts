@@ -38,7 +38,12 @@ export interface CompositionRule<C = any> extends RuleBase {
 export interface ObjectRule<C = any, O extends ClusterObject = ClusterObject> extends RuleBase {
   level: 'object';
   kind: string;
-  when: (object: O, config: C) => boolean;
+  /**
+   * The predicate over one object. Without it the rule only declares a code that the plugin
+   * reports itself while computing (through the unsupported reporter), so it is still listed
+   * by `vppnet check --list`.
+   */
+  when?: (object: O, config: C) => boolean;
   /** Optional detail for the message, e.g. which port or field. */
   detail?: (object: O, config: C) => string | undefined;
 }

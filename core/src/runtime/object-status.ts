@@ -91,7 +91,7 @@ export function evaluateObjectRules(
 ): { findings: ObjectFinding[]; skip: boolean } {
   const findings: ObjectFinding[] = [];
   for (const rule of rules) {
-    if (rule.kind !== object.kind) continue;
+    if (rule.kind !== object.kind || !rule.when) continue;
     let matched: boolean;
     let detail: string | undefined;
     try {

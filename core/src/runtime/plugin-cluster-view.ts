@@ -33,7 +33,7 @@ export class PluginClusterView implements ClusterView {
   }
 
   private isRuleCode(code: string): boolean {
-    return code === 'RULE_EVALUATION_FAILED' || this.rules.some((r) => r.code === code);
+    return code === 'RULE_EVALUATION_FAILED' || this.rules.some((r) => r.code === code && r.when !== undefined);
   }
 
   list<O extends ClusterObject>(kind: string): O[] {

@@ -1,0 +1,13 @@
+/** The services plugin's configuration (zod, with defaults). */
+import { z } from 'zod';
+
+export const servicesConfig = z.object({
+  /** NAT only on the backend's node for ClusterIP, externalIPs and LoadBalancer IPs. */
+  dsr: z.boolean().default(true),
+  /** Node addresses that serve NodePorts (CIDRs); empty means all of the node's addresses. */
+  nodePortAddresses: z.array(z.string()).default([]),
+  /** Load balancing when a Service does not ask (annotation vppnet.io/lb-algorithm). */
+  defaultAlgorithm: z.enum(['maglev', 'ecmp']).default('maglev'),
+});
+
+export type ServicesConfig = z.infer<typeof servicesConfig>;

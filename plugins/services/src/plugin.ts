@@ -1,0 +1,163 @@
+/**
+ * The services plugin: Kubernetes Services as VPP cnat translations. Events update only the
+ * Service they concern: the plugin keeps its own index of EndpointSlices by Service and of
+ * translation keys by Service, and hands the reconciler exactly the keys that changed.
+ */
+import { coreServices, defineManifest, definePlugin, objectRef, type ClusterEvent, type ClusterObject } from '@vppnet/core';
+import { servicesConfig, type ServicesConfig } from './config';
+import { translationDescriptor } from './descriptor';
+import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext } from './translations';
+
+const REPORTED_CODES = ['SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT'];
+
+export const manifest = defineManifest<ServicesConfig>({
+  id: 'services',
+  apiVersion: 1,
+  description: 'Kubernetes Services as VPP cnat translations (Maglev, DSR, NodePort, traffic policies, affinity)',
+  provides: ['service-load-balancing'],
+  requires: { vpp: { plugins: ['cnat'], messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump'] } },
+  config: servicesConfig,
+  unsupported: [
+    {
+      level: 'object', kind: 'Service', code: 'SVC_AFFINITY_TIMEOUT_APPROX', severity: 'warning', effect: 'applied-approximately',
+      reason: 'ClientIP affinity holds while the backend set is stable (source-address flow hash); sessionAffinityConfig timeoutSeconds is not enforced',
+      when: (s) => (s.spec as any)?.sessionAffinity === 'ClientIP',
+    },
+    {
+      level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGES', severity: 'error', effect: 'field-ignored',
+      reason: 'loadBalancerSourceRanges cannot be enforced yet: the LoadBalancer IPs of this Service are not programmed at all (fail closed); its ClusterIP and NodePorts are',
+      when: (s) => ((s.spec as any)?.loadBalancerSourceRanges ?? []).length > 0 && ((s.status as any)?.loadBalancer?.ingress ?? []).length > 0,
+    },
+    {
+      level: 'object', kind: 'Service', code: 'SVC_HEALTH_CHECK_NODE_PORT', severity: 'warning', effect: 'field-ignored',
+      reason: 'healthCheckNodePort is not served yet; external load balancers cannot see which nodes have local endpoints',
+      when: (s) => (s.spec as any)?.externalTrafficPolicy === 'Local' && !!(s.spec as any)?.healthCheckNodePort,
+    },
+    // Found while computing (reported through the unsupported reporter):
+    {
+      level: 'object', kind: 'Service', code: 'SVC_LB_ALGORITHM_UNKNOWN', severity: 'warning', effect: 'field-ignored',
+      reason: 'unknown vppnet.io/lb-algorithm (maglev or ecmp); Maglev is used',
+    },
+    {
+      level: 'object', kind: 'Service', code: 'SVC_PROTOCOL_UNSUPPORTED', severity: 'error', effect: 'field-ignored',
+      reason: 'a port with a protocol other than TCP, UDP or SCTP is skipped',
+    },
+    {
+      level: 'object', kind: 'Service', code: 'SVC_DSR_TOPOLOGY', severity: 'info', effect: 'applied-approximately',
+      reason: 'topology hints make the backend set differ from zone to zone, so this Service is NATed on the client\'s node instead of the backend\'s (replies return through the client\'s node)',
+    },
+    {
+      level: 'object', kind: 'Service', code: 'SVC_VIP_CONFLICT', severity: 'error', effect: 'field-ignored',
+      reason: 'another Service already uses this VIP, port and protocol; the later one is not programmed for it',
+    },
+  ],
+});
+
+export default definePlugin<ServicesConfig>({
+  manifest,
+  register(env) {
+    env.registerDescriptor(translationDescriptor);
+    env.registerInit({
+      deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger },
+      init({ cluster, desired, node, unsupported, log }) {
+        const config = env.config;
+        const services = new Map<string, ClusterObject>();
+        const slicesBySvc = new Map<string, Map<string, ClusterObject>>();
+        const keysBySvc = new Map<string, Set<string>>();
+        const ownerOfKey = new Map<string, string>();
+        let self: NodeContext = { name: node.name, labels: {}, addresses: [] };
+
+        const svcOfSlice = (s: ClusterObject) => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
+        const nodeContext = (n: ClusterObject | undefined): NodeContext => ({
+          name: node.name, labels: n?.metadata.labels ?? {},
+          addresses: (((n?.status as any)?.addresses ?? []) as Array<{ type: string; address: string }>).filter((a) => a.type === 'InternalIP').map((a) => a.address),
+        });
+
+        /** Recomputes the translations of the given Services in one transaction. */
+        const recompute = (refs: Iterable<string>) =>
+          void desired.transaction((txn) => {
+            for (const ref of refs) {
+              const svc = services.get(ref);
+              const old = keysBySvc.get(ref) ?? new Set<string>();
+              const next = new Set<string>();
+              if (svc) {
+                const { translations, findings } = serviceTranslations(svc, [...(slicesBySvc.get(ref)?.values() ?? [])], self, config);
+                const found = new Set<string>();
+                for (const t of translations) {
+                  const key = translationKey(t);
+                  const owner = ownerOfKey.get(key);
+                  if (owner && owner !== ref && services.has(owner)) {
+                    found.add('SVC_VIP_CONFLICT');
+                    unsupported.report(svc, 'SVC_VIP_CONFLICT', `${t.vip}:${t.port}/${t.proto} belongs to ${owner}`);
+                    continue;
+                  }
+                  ownerOfKey.set(key, ref);
+                  next.add(key);
+                  txn.set(key, t);
+                }
+                for (const [code, detail] of findings) {
+                  found.add(code);
+                  unsupported.report(svc, code, detail);
+                }
+                for (const code of REPORTED_CODES) if (!found.has(code)) unsupported.clear(svc, code);
+              }
+              for (const key of old)
+                if (!next.has(key) && ownerOfKey.get(key) === ref) {
+                  ownerOfKey.delete(key);
+                  txn.delete(key);
+                }
+              if (next.size > 0) keysBySvc.set(ref, next);
+              else keysBySvc.delete(ref);
+            }
+          });
+
+        const indexSlice = (s: ClusterObject, present: boolean) => {
+          const svc = svcOfSlice(s);
+          let m = slicesBySvc.get(svc);
+          if (!m) slicesBySvc.set(svc, (m = new Map()));
+          if (present) m.set(objectRef(s), s);
+          else m.delete(objectRef(s));
+          return svc;
+        };
+
+        const onEvent = (e: ClusterEvent) => {
+          if (e.kind === 'Node') {
+            if (e.type === 'resync') self = nodeContext(e.objects.find((n) => n.metadata.name === node.name));
+            else if (e.object.metadata.name === node.name) self = nodeContext(e.type === 'delete' ? undefined : e.object);
+            else return;
+            recompute(services.keys()); // NodePorts follow this node's addresses; zone hints its labels
+            return;
+          }
+          if (e.kind === 'Service') {
+            if (e.type === 'resync') {
+              const gone = [...services.keys()];
+              services.clear();
+              for (const s of e.objects) services.set(objectRef(s), s);
+              recompute(new Set([...gone, ...services.keys()]));
+            } else {
+              const ref = objectRef(e.object);
+              if (e.type === 'delete') services.delete(ref);
+              else services.set(ref, e.object);
+              recompute([ref]);
+            }
+            return;
+          }
+          if (e.kind === 'EndpointSlice') {
+            if (e.type === 'resync') {
+              const touched = new Set(slicesBySvc.keys());
+              slicesBySvc.clear();
+              for (const s of e.objects) touched.add(indexSlice(s, true));
+              recompute([...touched].filter((r) => services.has(r) || keysBySvc.has(r)));
+            } else {
+              const svc = indexSlice(e.object, e.type !== 'delete');
+              if (e.type === 'update' && svcOfSlice(e.old) !== svc) recompute([indexSlice(e.old, false)]);
+              recompute([svc]);
+            }
+          }
+        };
+        log.debug('watching Services, EndpointSlices and this node');
+        return cluster.watch(['Node', 'Service', 'EndpointSlice'], onEvent);
+      },
+    });
+  },
+});

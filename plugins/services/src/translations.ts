@@ -1,0 +1,182 @@
+/**
+ * The pure heart of the services plugin: one Service, its EndpointSlices and this node in,
+ * the cnat translations this node needs out.
+ *
+ * - ClusterIP (every clusterIPs entry), externalIPs and LoadBalancer ingress IPs: one
+ *   translation per VIP, port and protocol. With DSR, a path is NATed only when its backend
+ *   lives on this node; other backends are NO_NAT paths (forwarded to the backend's node, which
+ *   NATs). Every node lists the paths in the same canonical order, so every node's Maglev
+ *   table is the same and picks the same backend for a flow.
+ * - NodePort: on each of this node's addresses, always NATed here, and source-NATed to this
+ *   node when the backend is remote so that the reply comes back the same way.
+ * - Traffic policies and endpoint conditions: as kube-proxy decides (endpoints.ts).
+ * - ClientIP affinity: the flow hash takes only the source address, so every connection of a
+ *   client lands in the same Maglev bucket while the backend set is stable.
+ */
+import ipaddr from 'ipaddr.js';
+import type { ClusterObject } from '@vppnet/core';
+import type { ServicesConfig } from './config';
+import { categorizeEndpoints, type Endpoint, type ServicePortInfo } from './endpoints';
+
+export const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
+export const FLOW_HASH_SRC_IP = 0x1;
+export const LB_DEFAULT = 0;
+export const LB_MAGLEV = 1;
+export const ALGORITHM_ANNOTATION = 'vppnet.io/lb-algorithm';
+export const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
+
+export interface TranslationPath {
+  ip: string;
+  port: number;
+  /** Source NAT address, '' for none. */
+  snat: string;
+  noNat: boolean;
+}
+
+export interface TranslationValue {
+  vip: string;
+  port: number;
+  proto: number;
+  /** NodePorts sit on the node's own addresses; ClusterIPs and LB IPs are "real" VIPs. */
+  isRealIp: boolean;
+  /** CNAT_TRANSLATION_ALLOC_PORT when source NAT may need fresh source ports. */
+  allocPort: boolean;
+  lbType: number;
+  flowHashConfig: number;
+  paths: TranslationPath[];
+  /** `namespace/name` of the Service, for status; not part of what VPP holds. */
+  service: string;
+}
+
+export interface NodeContext {
+  name: string;
+  labels: Record<string, string>;
+  addresses: string[];
+}
+
+export interface ServiceResult {
+  translations: TranslationValue[];
+  /** Problems with this Service: [code, detail]. */
+  findings: Array<[string, string]>;
+}
+
+export const translationKey = (t: Pick<TranslationValue, 'vip' | 'proto' | 'port'>) => `services/translation/${t.vip}/${t.proto}/${t.port}`;
+
+export function canonicalIp(ip: string): string | undefined {
+  try {
+    return ipaddr.parse(ip).toString();
+  } catch {
+    return undefined;
+  }
+}
+
+const family = (ip: string) => (ip.includes(':') ? 6 : 4);
+
+/** Endpoints of one Service port, from every slice of the Service (deduplicated by ip:port). */
+export function endpointsFor(slices: ClusterObject[], portName: string, fam: 4 | 6, nodeName: string): Endpoint[] {
+  const out = new Map<string, Endpoint>();
+  for (const s of slices) {
+    const addressType = (s as any).addressType as string;
+    if ((fam === 4 && addressType !== 'IPv4') || (fam === 6 && addressType !== 'IPv6')) continue;
+    const port = ((s as any).ports ?? []).find((p: any) => (p.name ?? '') === portName);
+    if (!port || typeof port.port !== 'number') continue;
+    for (const e of (s as any).endpoints ?? []) {
+      const c = e.conditions ?? {};
+      const ready = c.ready !== false; // unset means ready (discovery/v1)
+      const serving = c.serving ?? ready;
+      for (const raw of e.addresses ?? []) {
+        const ip = canonicalIp(raw);
+        if (!ip) continue;
+        out.set(`${ip}|${port.port}`, {
+          ip, port: port.port, nodeName: e.nodeName ?? '', ready, serving, terminating: c.terminating === true,
+          isLocal: e.nodeName === nodeName, zoneHints: e.hints?.forZones ? e.hints.forZones.map((z: any) => z.name) : null,
+        });
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** Backends in canonical order: every node must list them alike (Maglev depends on order). */
+function canonical(paths: TranslationPath[]): TranslationPath[] {
+  return paths.sort((a, b) => (a.ip === b.ip ? a.port - b.port : compareIp(a.ip, b.ip)));
+}
+
+function compareIp(a: string, b: string): number {
+  const x = ipaddr.parse(a).toByteArray();
+  const y = ipaddr.parse(b).toByteArray();
+  for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
+  return 0;
+}
+
+export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[], node: NodeContext, config: ServicesConfig): ServiceResult {
+  const spec = (svc.spec ?? {}) as any;
+  const name = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
+  const findings: Array<[string, string]> = [];
+  const translations: TranslationValue[] = [];
+  if (spec.type === 'ExternalName') return { translations, findings };
+
+  const algo = svc.metadata.annotations?.[ALGORITHM_ANNOTATION] ?? config.defaultAlgorithm;
+  if (algo !== 'maglev' && algo !== 'ecmp') findings.push(['SVC_LB_ALGORITHM_UNKNOWN', `${ALGORITHM_ANNOTATION}: ${algo}`]);
+  const lbType = algo === 'ecmp' ? LB_DEFAULT : LB_MAGLEV;
+  const flowHashConfig = spec.sessionAffinity === 'ClientIP' ? FLOW_HASH_SRC_IP : 0;
+
+  const clusterIPs: string[] = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip: string) => ip && ip !== 'None');
+  const externalIPs: string[] = spec.externalIPs ?? [];
+  let lbIPs: string[] = ((svc.status as any)?.loadBalancer?.ingress ?? []).map((i: any) => i.ip).filter(Boolean);
+  if (lbIPs.length > 0 && (spec.loadBalancerSourceRanges ?? []).length > 0) lbIPs = []; // declared: SVC_LB_SOURCE_RANGES
+  const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
+  const externalPolicyLocal = spec.externalTrafficPolicy === 'Local';
+  const nodePortAddrs = node.addresses.filter((a) => config.nodePortAddresses.length === 0 || config.nodePortAddresses.some((c) => inCidr(a, c)));
+
+  const make = (vip: string, port: number, proto: number, eps: Endpoint[], mode: 'dsr' | 'nat' | 'nodeport', isRealIp: boolean): TranslationValue => {
+    const snatTo = mode === 'nodeport' && !externalPolicyLocal ? node.addresses.find((a) => family(a) === family(vip)) ?? '' : '';
+    const paths = canonical(
+      eps.map((e) => ({
+        ip: e.ip, port: e.port,
+        snat: snatTo && !e.isLocal ? snatTo : '',
+        noNat: mode === 'dsr' && !e.isLocal,
+      })),
+    );
+    return { vip, port, proto, isRealIp, allocPort: paths.some((p) => p.snat), lbType, flowHashConfig, paths, service: name };
+  };
+
+  for (const sp of spec.ports ?? []) {
+    const proto = PROTO[sp.protocol ?? 'TCP'];
+    if (proto === undefined) {
+      findings.push(['SVC_PROTOCOL_UNSUPPORTED', `port ${sp.port}/${sp.protocol}`]);
+      continue;
+    }
+    const info: ServicePortInfo = { internalPolicyLocal, externalPolicyLocal, nodePort: sp.nodePort ?? 0, externalIPs, loadBalancerVIPs: lbIPs };
+    // a single-stack Service gets NodePorts only on node addresses of its family
+    const families = new Set<number>((spec.ipFamilies as string[] | undefined)?.map((f) => (f === 'IPv6' ? 6 : 4)) ?? clusterIPs.map(family));
+    for (const fam of [4, 6] as const) {
+      if (families.size > 0 && !families.has(fam)) continue;
+      const vipsOfFamily = (l: string[]) => l.map(canonicalIp).filter((ip): ip is string => !!ip && family(ip) === fam);
+      const eps = endpointsFor(slices, sp.name ?? '', fam, node.name);
+      const cat = categorizeEndpoints(eps, info, node.labels);
+      const internal = (internalPolicyLocal ? cat.localEndpoints : cat.clusterEndpoints) ?? [];
+      const external = (externalPolicyLocal ? cat.localEndpoints : cat.clusterEndpoints) ?? [];
+      // DSR needs the same path list on every node; topology hints make it differ per zone.
+      const dsrOk = config.dsr && !cat.usedTopology;
+      if (config.dsr && cat.usedTopology) findings.push(['SVC_DSR_TOPOLOGY', `port ${sp.port}: NATed on the client's node`]);
+      for (const vip of vipsOfFamily(clusterIPs))
+        translations.push(make(vip, sp.port, proto, internal, dsrOk && !internalPolicyLocal ? 'dsr' : 'nat', true));
+      for (const vip of vipsOfFamily([...externalIPs, ...lbIPs]))
+        translations.push(make(vip, sp.port, proto, external, dsrOk && !externalPolicyLocal ? 'dsr' : 'nat', true));
+      if (sp.nodePort)
+        for (const vip of vipsOfFamily(nodePortAddrs)) translations.push(make(vip, sp.nodePort, proto, external, 'nodeport', false));
+    }
+  }
+  return { translations, findings };
+}
+
+function inCidr(ip: string, cidr: string): boolean {
+  try {
+    const [net, len] = ipaddr.parseCIDR(cidr);
+    const a = ipaddr.parse(ip);
+    return a.kind() === net.kind() && a.match(net as never, len);
+  } catch {
+    return false;
+  }
+}
