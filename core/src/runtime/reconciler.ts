@@ -84,6 +84,10 @@ export class Reconciler {
   private readonly statusByKey = new Map<string, KeyStatus>();
   /** Keys whose last attempt failed, with the value that failed and how often. */
   private readonly failures = new Map<string, { value: unknown; attempts: number; retriable: boolean; due: number }>();
+  /** Keys whose desired value changed since the last run (a normal run looks only at these). */
+  private dirty = new Set<string>();
+  /** key -> desired keys that depend on it, so a change reaches its dependents. */
+  private readonly dependents = new Map<string, Set<string>>();
   private readonly retryPolicy: RetryPolicy;
   private readonly log: ReconcilerLogger;
   private queue: Promise<unknown> = Promise.resolve();
@@ -108,6 +112,12 @@ export class Reconciler {
     if (clash) throw new Error(`descriptors "${clash.name}" and "${d.name}" share key prefix "${d.keyPrefix}"`);
     this.descriptors.push(d);
     this.descriptors.sort((a, b) => b.keyPrefix.length - a.keyPrefix.length);
+    // values set before their descriptor arrived: index their dependencies and look at them again
+    for (const key of this.desired.keys())
+      if (this.descriptorFor(key) === d) {
+        this.indexDependencies(key, true);
+        this.dirty.add(key);
+      }
   }
 
   listDescriptors(): readonly Descriptor[] {
@@ -138,11 +148,18 @@ export class Reconciler {
     const txn: DesiredStateTxn = {
       set: (key, value) => {
         if (this.desired.has(key) && isDeepStrictEqual(this.desired.get(key), value)) return;
+        this.indexDependencies(key, false);
         this.desired.set(key, value);
+        this.indexDependencies(key, true);
+        this.dirty.add(key);
         changed = true;
       },
       delete: (key) => {
-        changed = this.desired.delete(key) || changed;
+        if (!this.desired.has(key)) return;
+        this.indexDependencies(key, false);
+        this.desired.delete(key);
+        this.dirty.add(key);
+        changed = true;
       },
       replace: (prefix, entries) => {
         const next = new Map(entries);
@@ -235,7 +252,10 @@ export class Reconciler {
       this.failures.clear();
     }
     const now = Date.now();
-    const plan = this.plan();
+    let scope: Set<string> | null = null;
+    if (resync) this.dirty = new Set(); // a full run covers every change made so far
+    else scope = this.scope(now);
+    const plan = this.plan(scope);
 
     // 1. Removals, dependents first.
     for (const key of plan.deletions) {
@@ -257,7 +277,7 @@ export class Reconciler {
       }
     }
     // Keys that were removed and are not desired any more have no status.
-    for (const key of [...this.statusByKey.keys()])
+    for (const key of plan.scope ?? [...this.statusByKey.keys()])
       if (!this.desired.has(key) && !this.applied.has(key)) this.statusByKey.delete(key);
 
     // 2. Creations and updates, dependencies first.
@@ -319,7 +339,7 @@ export class Reconciler {
    * Works out, without touching the dataplane, which keys can be applied (valid, with every
    * dependency applicable, no cycles), which applied keys must go, and in which order.
    */
-  private plan(): { order: string[]; deletions: string[]; blocked: Map<string, KeyStatus> } {
+  private plan(scope: Set<string> | null): { order: string[]; deletions: string[]; blocked: Map<string, KeyStatus>; scope: Set<string> | null } {
     const blocked = new Map<string, KeyStatus>();
     const verdict = new Map<string, boolean>(); // key -> applicable
     const visiting = new Set<string>();
@@ -329,6 +349,8 @@ export class Reconciler {
       const known = verdict.get(key);
       if (known !== undefined) return known;
       if (!this.desired.has(key)) return false;
+      // outside the scope nothing changed: a key is as applicable as it is applied
+      if (scope && !scope.has(key)) return this.isApplied(key);
       if (visiting.has(key)) {
         const cycle = [...path.slice(path.indexOf(key)), key];
         blocked.set(key, { state: 'invalid', issues: [{ message: `dependency cycle: ${cycle.join(' -> ')}` }] });
@@ -362,12 +384,15 @@ export class Reconciler {
       else blocked.set(key, { state: 'pending', waitingFor: missing });
       return ok;
     };
-    for (const key of [...this.desired.keys()].sort()) applicable(key, []);
+    const candidates = scope ? [...scope].filter((k) => this.desired.has(k)) : [...this.desired.keys()];
+    for (const key of candidates.sort()) applicable(key, []);
+    const appliedInScope = scope ? [...scope].filter((k) => this.applied.has(k)) : [...this.applied.keys()];
 
     // Applied keys that must leave: not desired, not applicable, or changed without an update
     // operation (recreate) -- plus, transitively, whatever applied key depends on one of them.
     const leaving = new Set<string>();
-    for (const [key, a] of this.applied) {
+    for (const key of appliedInScope) {
+      const a = this.applied.get(key)!;
       const d = this.descriptorFor(key);
       if (!verdict.get(key)) leaving.add(key);
       else if (d && !d.update && !this.equal(d, this.desired.get(key), a.value)) leaving.add(key);
@@ -378,7 +403,7 @@ export class Reconciler {
     };
     for (let grew = true; grew; ) {
       grew = false;
-      for (const key of this.applied.keys())
+      for (const key of appliedInScope)
         if (!leaving.has(key) && depsOfApplied(key).some((dep) => leaving.has(dep))) {
           leaving.add(key);
           grew = true;
@@ -397,7 +422,42 @@ export class Reconciler {
     };
     for (const key of [...leaving].sort()) visit(key, new Set());
     // A recreated key drops out of `applied` during deletion, so the create pass sees it as new.
-    return { order, deletions, blocked };
+    return { order, deletions, blocked, scope };
+  }
+
+  /**
+   * What a normal run must look at: the keys changed since the last run, failures whose retry is
+   * due, and everything that depends on them (transitively). A resync looks at everything.
+   */
+  private scope(now: number): Set<string> {
+    const scope = this.dirty;
+    this.dirty = new Set();
+    for (const [key, f] of this.failures) if (f.retriable && f.due <= now) scope.add(key);
+    const queue = [...scope];
+    while (queue.length > 0) {
+      for (const dependent of this.dependents.get(queue.pop()!) ?? [])
+        if (!scope.has(dependent)) {
+          scope.add(dependent);
+          queue.push(dependent);
+        }
+    }
+    return scope;
+  }
+
+  /** Adds or removes `key` as a dependent of each key its desired value depends on. */
+  private indexDependencies(key: string, add: boolean): void {
+    if (!this.desired.has(key)) return;
+    const deps = this.descriptorFor(key)?.dependencies?.(key, this.desired.get(key)) ?? [];
+    for (const dep of deps) {
+      let set = this.dependents.get(dep);
+      if (add) {
+        if (!set) this.dependents.set(dep, (set = new Set()));
+        set.add(key);
+      } else if (set) {
+        set.delete(key);
+        if (set.size === 0) this.dependents.delete(dep);
+      }
+    }
   }
 
   private async readBack(ctx: DescriptorContext): Promise<void> {
