@@ -8,6 +8,11 @@ export const servicesConfig = z.object({
   nodePortAddresses: z.array(z.string()).default([]),
   /** Load balancing when a Service does not ask (annotation vppnet.io/lb-algorithm). */
   defaultAlgorithm: z.enum(['maglev', 'ecmp']).default('maglev'),
+  /**
+   * Where healthCheckNodePorts are served (kube-proxy binds every address); '' turns the
+   * health checks off, e.g. when several simulated nodes share one host.
+   */
+  healthCheckBindAddress: z.string().default('0.0.0.0'),
 });
 
 export type ServicesConfig = z.infer<typeof servicesConfig>;

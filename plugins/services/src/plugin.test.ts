@@ -1,5 +1,6 @@
 import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
 import type { ClusterObject } from '@vppnet/core';
+import net from 'node:net';
 import { SimCluster, SimConnection, Tracer } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import services from './plugin';
@@ -206,6 +207,54 @@ describe('services plugin on a simulated three-node cluster', () => {
       expect(run.tracer.trace({ from: { pod: 'shop/client' }, dst: '10.96.0.10', dport: 80 })).toMatchObject({ outcome: 'delivered', at: 'shop/web-a' });
     } finally {
       await run.stop();
+    }
+  });
+
+  it('serves healthCheckNodePort for eTP=Local: 200 with the local count where there are local endpoints, 503 where none', async () => {
+    const port = await new Promise<number>((resolve) => {
+      const srv = net.createServer().listen(0, '127.0.0.1', () => {
+        const p = (srv.address() as net.AddressInfo).port;
+        srv.close(() => resolve(p));
+      });
+    });
+    const objs = [
+      ...NODES, ...PODS,
+      service('web', { type: 'NodePort', externalTrafficPolicy: 'Local', healthCheckNodePort: port, clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, nodePort: 30080, protocol: 'TCP' }] }),
+      slice('web', WEB),
+    ];
+    const sim = SimCluster.fromObjects(objs as never);
+    // two nodes' agents in one process: each serves on its own loopback address
+    const a = await startTestAgent({ plugins: [services], vpp: new SimConnection(sim.node('a').vpp), objects: objs, nodeName: 'a', pluginsConfig: { services: { healthCheckBindAddress: '127.0.0.1' } } });
+    const c = await startTestAgent({ plugins: [services], vpp: new SimConnection(sim.node('c').vpp), objects: objs, nodeName: 'c', pluginsConfig: { services: { healthCheckBindAddress: '127.0.0.2' } } });
+    try {
+      await a.settled();
+      await c.settled();
+      const get = async (host: string) => {
+        try {
+          const res = await fetch(`http://${host}:${port}/`);
+          return { status: res.status, body: await res.json() };
+        } catch {
+          return { status: 0, body: null }; // not listening yet
+        }
+      };
+      // the servers follow the translations asynchronously: ask until the answer settles (2 s at most)
+      const eventually = async (host: string, status: number) => {
+        let last = await get(host);
+        for (let i = 0; i < 100 && last.status !== status; i++) {
+          await new Promise((r) => setTimeout(r, 20));
+          last = await get(host);
+        }
+        return last;
+      };
+      expect(await eventually('127.0.0.1', 200)).toEqual({ status: 200, body: { service: { namespace: 'shop', name: 'web' }, localEndpoints: 1, serviceProxyHealthy: true } });
+      expect((await eventually('127.0.0.2', 503)).status).toBe(503);
+      // the last local endpoint of node a goes away: a's answer turns to 503
+      a.cluster.apply(slice('web', [{ ip: '10.244.1.10', node: 'b' }]));
+      await a.settled();
+      expect(await eventually('127.0.0.1', 503)).toMatchObject({ status: 503, body: { localEndpoints: 0 } });
+    } finally {
+      await a.stop();
+      await c.stop();
     }
   });
 

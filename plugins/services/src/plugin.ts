@@ -6,6 +6,7 @@
 import { coreServices, defineManifest, definePlugin, objectRef, type ClusterEvent, type ClusterObject } from '@vppnet/core';
 import { servicesConfig, type ServicesConfig } from './config';
 import { translationDescriptor } from './descriptor';
+import { HealthCheckServers, type HealthCheckTarget } from './healthcheck';
 import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext } from './translations';
 
 const REPORTED_CODES = ['SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT'];
@@ -30,8 +31,8 @@ export const manifest = defineManifest<ServicesConfig>({
     },
     {
       level: 'object', kind: 'Service', code: 'SVC_HEALTH_CHECK_NODE_PORT', severity: 'warning', effect: 'field-ignored',
-      reason: 'healthCheckNodePort is not served yet; external load balancers cannot see which nodes have local endpoints',
-      when: (s) => (s.spec as any)?.externalTrafficPolicy === 'Local' && !!(s.spec as any)?.healthCheckNodePort,
+      reason: 'healthCheckNodePort is not served (healthCheckBindAddress is empty, or the port could not be bound); external load balancers cannot see which nodes have local endpoints',
+      when: (s, config) => config.healthCheckBindAddress === '' && (s.spec as any)?.externalTrafficPolicy === 'Local' && !!(s.spec as any)?.healthCheckNodePort,
     },
     // Found while computing (reported through the unsupported reporter):
     {
@@ -66,6 +67,21 @@ export default definePlugin<ServicesConfig>({
         const keysBySvc = new Map<string, Set<string>>();
         const ownerOfKey = new Map<string, string>();
         let self: NodeContext = { name: node.name, labels: {}, addresses: [] };
+        const healthBySvc = new Map<string, { port: number; target: HealthCheckTarget }>();
+        const health = config.healthCheckBindAddress
+          ? new HealthCheckServers(config.healthCheckBindAddress, (port, err) => {
+              const owner = [...healthBySvc.entries()].find(([, h]) => h.port === port)?.[0];
+              const svc = owner ? services.get(owner) : undefined;
+              if (svc) unsupported.report(svc, 'SVC_HEALTH_CHECK_NODE_PORT', `port ${port}: ${err.message}`);
+              else log.warn({ port, err: err.message }, 'health check port failed');
+            })
+          : undefined;
+        let healthSync: Promise<void> = Promise.resolve();
+        const syncHealth = () => {
+          if (!health) return;
+          const targets = new Map([...healthBySvc.values()].map((h) => [h.port, h.target]));
+          healthSync = healthSync.then(() => health.sync(targets));
+        };
 
         const svcOfSlice = (s: ClusterObject) => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
         const nodeContext = (n: ClusterObject | undefined): NodeContext => ({
@@ -81,7 +97,9 @@ export default definePlugin<ServicesConfig>({
               const old = keysBySvc.get(ref) ?? new Set<string>();
               const next = new Set<string>();
               if (svc) {
-                const { translations, findings } = serviceTranslations(svc, [...(slicesBySvc.get(ref)?.values() ?? [])], self, config);
+                const { translations, findings, healthCheck } = serviceTranslations(svc, [...(slicesBySvc.get(ref)?.values() ?? [])], self, config);
+                if (healthCheck) healthBySvc.set(ref, { port: healthCheck.port, target: { namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name, localEndpoints: healthCheck.localEndpoints } });
+                else healthBySvc.delete(ref);
                 const found = new Set<string>();
                 for (const t of translations) {
                   const key = translationKey(t);
@@ -106,9 +124,11 @@ export default definePlugin<ServicesConfig>({
                   ownerOfKey.delete(key);
                   txn.delete(key);
                 }
+              if (!svc) healthBySvc.delete(ref);
               if (next.size > 0) keysBySvc.set(ref, next);
               else keysBySvc.delete(ref);
             }
+            syncHealth();
           });
 
         const indexSlice = (s: ClusterObject, present: boolean) => {
@@ -156,7 +176,12 @@ export default definePlugin<ServicesConfig>({
           }
         };
         log.debug('watching Services, EndpointSlices and this node');
-        return cluster.watch(['Node', 'Service', 'EndpointSlice'], onEvent);
+        const unwatch = cluster.watch(['Node', 'Service', 'EndpointSlice'], onEvent);
+        return async () => {
+          unwatch();
+          await healthSync;
+          await health?.close();
+        };
       },
     });
   },

@@ -56,6 +56,8 @@ export interface NodeContext {
 
 export interface ServiceResult {
   translations: TranslationValue[];
+  /** healthCheckNodePort and this node's local endpoint count, for eTP=Local Services. */
+  healthCheck?: { port: number; localEndpoints: number };
   /** Problems with this Service: [code, detail]. */
   findings: Array<[string, string]>;
 }
@@ -168,7 +170,17 @@ export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[],
         for (const vip of vipsOfFamily(nodePortAddrs)) translations.push(make(vip, sp.nodePort, proto, external, 'nodeport', false));
     }
   }
-  return { translations, findings };
+  let healthCheck: ServiceResult['healthCheck'];
+  if (externalPolicyLocal && spec.healthCheckNodePort) {
+    const local = new Set<string>();
+    for (const sp of spec.ports ?? [])
+      for (const fam of [4, 6] as const) {
+        const info: ServicePortInfo = { internalPolicyLocal, externalPolicyLocal, nodePort: sp.nodePort ?? 0, externalIPs, loadBalancerVIPs: lbIPs };
+        for (const e of categorizeEndpoints(endpointsFor(slices, sp.name ?? '', fam, node.name), info, node.labels).localEndpoints ?? []) local.add(e.ip);
+      }
+    healthCheck = { port: spec.healthCheckNodePort, localEndpoints: local.size };
+  }
+  return { translations, findings, healthCheck };
 }
 
 function inCidr(ip: string, cidr: string): boolean {
