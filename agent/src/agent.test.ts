@@ -75,6 +75,8 @@ describe('vppnet check (the built CLI)', () => {
     expect(r.stdout).toMatch(/STATIC_ROUTES_DEFAULT_TABLE\s+static-routes\s+composition/);
     expect(r.stdout).toMatch(/STATIC_ROUTES_BAD_LINE\s+static-routes\s+object/);
     expect(r.stdout).toMatch(/BGP_NO_ROUTE_SOURCE\s+bgp\s+composition\s+fatal\s+refuse-start/);
+    for (const code of ['SVC_AFFINITY_TIMEOUT_APPROX', 'SVC_LB_SOURCE_RANGES', 'SVC_HEALTH_CHECK_NODE_PORT', 'SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT'])
+      expect(r.stdout).toMatch(new RegExp(`^${code}\\s+services\\s+object`, 'm'));
   });
 
   it('refuses a node without any route source, with the declared code', () => {
