@@ -97,3 +97,36 @@ describe('vppnet check (the built CLI)', () => {
     expect(r.stdout).toMatch(/FATAL INVALID_CONFIG \[static-routes\] plugins\.static-routes\.tableId/);
   });
 });
+
+describe('vppnet trace and probe (the built CLI) on the example cluster', () => {
+  const manifests = path.join(repo, 'examples/cluster/manifests');
+  const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args, '--manifests', manifests], { encoding: 'utf8', cwd: repo });
+
+  it('trace --json: a pod to a ClusterIP with DSR, NATed on the backend node, with the reply', () => {
+    const r = run('trace', '--from', 'shop/client', '--to', 'shop/svc/web', '--port', '80', '--json');
+    expect(r.status).toBe(0);
+    const t = JSON.parse(r.stdout);
+    expect(t).toMatchObject({ outcome: 'delivered', packet: { src: '10.244.2.20', dport: 8080 }, reply: { outcome: 'delivered', at: 'shop/client' } });
+    const backendNode = t.at === 'shop/web-1' ? 'node-a' : 'node-b';
+    expect(t.hops.filter((h: any) => h.step === 'cnat' && h.data?.nat).map((h: any) => h.node)).toEqual([backendNode]);
+  });
+
+  it('probe: a short answer, and a failing exit status for a drop', () => {
+    const ok = run('probe', '--from', '198.51.100.7', '--via', 'node-c', '--to', '10.0.0.13', '--port', '30080');
+    expect(ok.status).toBe(0);
+    expect(ok.stdout).toMatch(/^delivered to shop\/web-[12] via backend 10\.244\.[01]\.10:8080 \(source seen: 10\.0\.0\.13\), reply returns/);
+    const lbLocal = run('probe', '--from', '198.51.100.7', '--via', 'node-c', '--to', '10.0.0.13', '--port', '30443', '--json');
+    expect(lbLocal.status).toBe(1);
+    expect(JSON.parse(lbLocal.stdout)).toMatchObject({ delivered: false, at: 'node-c', reason: 'service 10.0.0.13:30443 has no backends' });
+  });
+
+  it('probe --matrix --json: every pod reaches every pod, directly and through a selecting Service', () => {
+    const direct = JSON.parse(run('probe', '--matrix', '--port', '8080', '--json').stdout);
+    expect(Object.keys(direct)).toEqual(['shop/client', 'shop/web-1', 'shop/web-2']);
+    for (const row of Object.values(direct) as Array<Record<string, boolean>>) expect(Object.values(row).every(Boolean)).toBe(true);
+    const viaSvc = JSON.parse(run('probe', '--matrix', '--via-service', '--port', '80', '--json').stdout);
+    expect(viaSvc['shop/client']['shop/client']).toBe(false); // no Service selects the client
+    expect(viaSvc['shop/client']['shop/web-1']).toBe(true);
+  });
+});
+

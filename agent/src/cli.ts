@@ -5,7 +5,10 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { checkComposition, isFatal, listRules } from '@vppnet/core';
+import { checkComposition, isFatal, listRules, loadManifestDir } from '@vppnet/core';
+import { formatTrace } from '@vppnet/vpp-sim';
+import pino from 'pino';
+import { formatMatrix, matrix, parseDestination, parseSource, probeLine, protocolNumber, trace } from './probe';
 import { loadConfig, ConfigError, type AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
 import { startAgents } from './run';
@@ -102,6 +105,66 @@ export function buildProgram(): Command {
         for (const r of m.unsupported ?? []) process.stdout.write(`  rule ${r.code} (${r.level}, ${r.effect})\n`);
       }
       for (const [id, why] of comp.disabled) process.stdout.write(`${id}: disabled (${why})\n`);
+    });
+
+  /** Brings the simulated cluster up from the manifests (one agent per node), runs `fn`, stops. */
+  const onSimulatedCluster = async <T>(opts: Record<string, any>, fn: (ctx: { sim: NonNullable<Awaited<ReturnType<typeof startAgents>>['sim']>; services: any[]; pods: any[] }) => T): Promise<T> => {
+    const config = configFrom({ ...opts, status: 'false', watch: false });
+    if (!config.manifests) throw new Error('trace and probe work on a simulated cluster: give --manifests DIR (or a config with manifests)');
+    const started = await startAgents({ ...config, sim: true, vppSocket: undefined, apiSocket: undefined }, { logger: pino({ level: opts.logLevel ?? 'error' }, pino.destination(2)) });
+    try {
+      const { objects } = await loadManifestDir(config.manifests);
+      return fn({ sim: started.sim!, services: objects.filter((o) => o.kind === 'Service'), pods: objects.filter((o) => o.kind === 'Pod') });
+    } finally {
+      await started.stop();
+    }
+  };
+  const packetOptions = (c: Command) =>
+    common(c)
+      .requiredOption('--from <src>', 'ns/pod, node:NAME, or an outside IP address')
+      .requiredOption('--to <dst>', 'ns/svc/NAME, ns/pod, or an IP address')
+      .option('--port <n>', 'destination port', (v) => Number(v), 80)
+      .option('--protocol <p>', 'tcp, udp or sctp', 'tcp')
+      .option('--sport <n>', 'source port', (v) => Number(v))
+      .option('--via <node>', 'the node where an outside packet enters')
+      .option('--ipv6', 'use IPv6 addresses of pods and Services')
+      .option('--json', 'machine-readable output');
+  const packetFrom = (opts: Record<string, any>, sim: any, services: any[]) => ({
+    from: parseSource(opts.from, sim, opts.via),
+    dst: parseDestination(opts.to, sim, services, opts.ipv6 ? 6 : 4),
+    dport: opts.port, proto: protocolNumber(opts.protocol), sport: opts.sport,
+  });
+
+  packetOptions(program.command('trace').description('follow one packet through the simulated cluster: every hop, verdict and translation'))
+    .action(async (opts) => {
+      await onSimulatedCluster(opts, ({ sim, services }) => {
+        const r = trace(sim, packetFrom(opts, sim, services));
+        process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatTrace(r)}\n`);
+      });
+    });
+
+  common(program.command('probe').description('is it delivered, to which backend, and why (or the pod-to-pod matrix)'))
+    .option('--from <src>', 'ns/pod, node:NAME, or an outside IP address')
+    .option('--to <dst>', 'ns/svc/NAME, ns/pod, or an IP address')
+    .option('--port <n>', 'destination port', (v) => Number(v), 80)
+    .option('--protocol <p>', 'tcp, udp or sctp', 'tcp')
+    .option('--via <node>', 'the node where an outside packet enters')
+    .option('--ipv6', 'use IPv6 addresses')
+    .option('--matrix', 'every pod to every pod on --port')
+    .option('--via-service', 'with --matrix: address each target by the ClusterIP of a Service selecting it')
+    .option('--json', 'machine-readable output')
+    .action(async (opts) => {
+      await onSimulatedCluster(opts, ({ sim, services, pods }) => {
+        if (opts.matrix) {
+          const m = matrix(sim, services, pods, opts.port, protocolNumber(opts.protocol), !!opts.viaService);
+          process.stdout.write(opts.json ? `${JSON.stringify(m, null, 2)}\n` : `${formatMatrix(m)}\n`);
+          return;
+        }
+        if (!opts.from || !opts.to) throw new Error('probe needs --from and --to (or --matrix)');
+        const r = trace(sim, packetFrom(opts, sim, services));
+        process.stdout.write(opts.json ? `${JSON.stringify({ delivered: r.outcome === 'delivered', at: r.at, backend: r.backend ?? null, reason: r.reason ?? null, source: r.packet.src }, null, 2)}\n` : `${probeLine(r)}\n`);
+        if (r.outcome !== 'delivered') process.exitCode = 1;
+      });
     });
 
   program.command('version').description('print the version').action(() => void process.stdout.write(`vppnet ${pkg.version}\n`));
