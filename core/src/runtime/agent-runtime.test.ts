@@ -130,6 +130,10 @@ describe('AgentRuntime', () => {
     const rt = new AgentRuntime({ plugins: [p], nodeName: 'n1', vpp, cluster: new MemoryClusterSource(), logger: pino({ level: 'silent' }) });
     await rt.start();
     expect([...store]).toEqual([['thing/a', 1]]);
+    const calls = await rt.metrics.getSingleMetricAsString('vppnet_vpp_calls_total');
+    expect(calls).toContain('vppnet_vpp_calls_total{message="thing_add",result="ok"} 1');
+    expect(calls).toContain('vppnet_vpp_calls_total{message="thing_dump",result="ok"} 1');
+    expect(await rt.metrics.getSingleMetricAsString('vppnet_dataplane_operations_total')).toContain('vppnet_dataplane_operations_total{descriptor="thing",op="create",result="ok"} 1');
     store.clear(); // VPP restarted and lost its state
     vpp.events.emit('connected', { version: 'again' });
     await new Promise((r) => setImmediate(r));

@@ -11,7 +11,8 @@ import 'reflect-metadata';
 import { container as globalContainer, type DependencyContainer } from 'tsyringe';
 import { EventEmitter } from 'eventemitter3';
 import pino, { type Logger } from 'pino';
-import { Gauge, Registry } from 'prom-client';
+import { Registry } from 'prom-client';
+import { countingVpp, reconcilerMetrics } from './metrics';
 import type { Descriptor } from '../api/descriptor';
 import type { ObjectRule } from '../api/manifest';
 import type { InitHook, PluginDefinition, StopFn } from '../api/plugin';
@@ -81,6 +82,8 @@ export class AgentRuntime {
   readonly metrics: Registry;
   readonly reconciler: Reconciler;
   readonly objectStatus: ObjectStatusRegistry;
+  /** The VPP connection as plugins and descriptors see it: counted by message and result. */
+  private readonly vpp: VppConnection;
   private readonly root: DependencyContainer;
   private readonly stops: Array<{ plugin: string; fn: StopFn }> = [];
   private readonly reports = new Map<string, PluginReport>();
@@ -95,18 +98,19 @@ export class AgentRuntime {
   constructor(private readonly options: RuntimeOptions) {
     this.logger = options.logger ?? pino({ level: 'info' });
     this.metrics = options.metrics ?? new Registry();
+    this.vpp = countingVpp(options.vpp, this.metrics);
     this.objectStatus = new ObjectStatusRegistry(this.logger.child({ component: 'object-status' }), this.metrics);
     this.reconciler = new Reconciler({
-      context: () => ({ vpp: options.vpp }),
+      context: () => ({ vpp: this.vpp }),
       log: this.logger.child({ component: 'reconciler' }),
       retry: options.retry,
       held: true,
     });
-    this.registerMetrics();
+    reconcilerMetrics(this.reconciler, this.metrics);
     this.root = globalContainer.createChildContainer();
     const desired: DesiredState = this.reconciler;
     this.provide(this.root, coreServices.desiredState, desired);
-    this.provide(this.root, coreServices.vpp, options.vpp);
+    this.provide(this.root, coreServices.vpp, this.vpp);
     this.provide(this.root, coreServices.node, Object.freeze({ name: options.nodeName }));
     this.provide(this.root, coreServices.metrics, this.metrics);
     this.provide(this.root, coreServices.events, this.events);
@@ -270,18 +274,4 @@ export class AgentRuntime {
     });
   }
 
-  private registerMetrics(): void {
-    const statuses = this.reconciler;
-    new Gauge({
-      name: 'vppnet_reconciler_keys',
-      help: 'Desired-state keys by reconciliation state',
-      labelNames: ['state'],
-      registers: [this.metrics],
-      collect() {
-        const counts: Record<string, number> = { applied: 0, pending: 0, failed: 0, invalid: 0, unsupported: 0 };
-        for (const s of Object.values(statuses.statuses())) counts[s.state]++;
-        for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
-      },
-    });
-  }
 }

@@ -11,6 +11,7 @@
  */
 import { EventEmitter } from 'eventemitter3';
 import { isDeepStrictEqual } from 'node:util';
+import { performance } from 'node:perf_hooks';
 import type { Descriptor, DescriptorContext, Issue, KeyStatus } from '../api/descriptor';
 
 export interface RetryPolicy {
@@ -28,6 +29,7 @@ export interface SyncSummary {
   pending: number;
   /** True for a run that began with reading the dataplane back. */
   resync: boolean;
+  durationMs: number;
 }
 
 export interface ReconcilerEvents {
@@ -72,7 +74,7 @@ export interface DesiredStateTxn {
   replace(prefix: string, entries: Iterable<[string, unknown]>): void;
 }
 
-const emptySummary = (resync: boolean): SyncSummary => ({ created: 0, updated: 0, deleted: 0, failed: 0, pending: 0, resync });
+const emptySummary = (resync: boolean): SyncSummary => ({ created: 0, updated: 0, deleted: 0, failed: 0, pending: 0, resync, durationMs: 0 });
 
 const noopLog: ReconcilerLogger = { debug() {}, warn() {}, error() {} };
 
@@ -246,6 +248,7 @@ export class Reconciler {
   private async run(resync: boolean): Promise<SyncSummary> {
     const summary = emptySummary(resync);
     if (this.closed) return summary;
+    const started = performance.now();
     const ctx: DescriptorContext = { ...this.options.context(), metaOf: <M>(key: string) => this.applied.get(key)?.meta as M | undefined };
     if (resync) {
       await this.readBack(ctx);
@@ -322,6 +325,7 @@ export class Reconciler {
       this.setStatus(key, st);
     }
     this.armRetryTimer();
+    summary.durationMs = performance.now() - started;
     this.log.debug({ ...summary }, 'reconciler run finished');
     this.events.emit('synced', summary);
     return summary;
