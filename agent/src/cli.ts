@@ -56,7 +56,7 @@ export function buildProgram(): Command {
         return;
       }
       const server = config.status ? await startStatusServer(config.status, started.agents.map((a) => ({ node: a.node, runtime: a.runtime }))) : undefined;
-      if (server) process.stderr.write(`status: http://${config.status}/status  metrics: http://${config.status}/metrics\n`);
+      if (server) process.stderr.write(`status page: http://${config.status}/  (JSON: /status, metrics: /metrics)\n`);
       await new Promise<void>((resolve) => {
         const done = () => resolve();
         process.once('SIGINT', done);

@@ -4,6 +4,7 @@
  */
 import http from 'node:http';
 import type { AgentRuntime } from '@vppnet/core';
+import { statusPage } from './page';
 
 export interface StatusSource {
   node: string;
@@ -37,12 +38,19 @@ export async function startStatusServer(listen: string, sources: StatusSource[])
       const ok = selected.every((s) => s.runtime.report().ok);
       return send(ok ? 200 : 503, 'text/plain', ok ? 'ok\n' : 'not ok\n');
     }
+    if (url.pathname === '/readyz') {
+      // ready once every agent finished its first full sync and nothing failed to start
+      const ready = selected.every((s) => s.runtime.report().ok && s.runtime.report().firstSync !== undefined);
+      return send(ready ? 200 : 503, 'text/plain', ready ? 'ready\n' : 'not ready\n');
+    }
     if (url.pathname === '/status') return send(200, 'application/json', JSON.stringify(selected.map(statusDocument), null, 2));
+    if (url.pathname === '/') return send(200, 'text/html; charset=utf-8', statusPage(selected));
+    if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', ''); // browsers ask for it
     if (url.pathname === '/metrics') {
       const parts = await Promise.all(selected.map((s) => s.runtime.metrics.metrics()));
       return send(200, 'text/plain; version=0.0.4', parts.join('\n'));
     }
-    send(404, 'text/plain', 'try /healthz, /status or /metrics\n');
+    send(404, 'text/plain', 'try /, /healthz, /readyz, /status or /metrics\n');
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
