@@ -52,15 +52,34 @@ export class SimCluster {
 
   addNode(name: string, addresses: string[]): SimNodeInfo {
     if (this.nodes.has(name)) throw new Error(`node ${name} exists`);
+    const info = this.bootVpp(name, addresses);
+    this.nodes.set(name, info);
+    return info;
+  }
+
+  /**
+   * The node's VPP restarts: all its state is lost; the host sets the uplink up again and the
+   * CNI re-creates the taps of the pods running there. Returns the new VPP (whoever holds a
+   * connection to the old one must reconnect to it).
+   */
+  restartNode(name: string): SimVpp {
+    const old = this.node(name);
+    const info = this.bootVpp(name, old.addresses);
+    this.nodes.set(name, info);
+    for (const [key, pod] of this.pods)
+      if (pod.node === name) pod.swIfIndex = info.vpp.addPodInterface(key, pod.ips).swIfIndex;
+    this.events.emit('pods');
+    return info.vpp;
+  }
+
+  private bootVpp(name: string, addresses: string[]): SimNodeInfo {
     const vpp = new SimVpp(name);
     const len = this.options.uplinkPrefix ?? { 4: 24, 6: 64 };
     const uplink = vpp.addUplink('eth0', addresses.map((a) => `${a}/${a.includes(':') ? len[6] : len[4]}`));
     // The host's default route: everything unknown leaves through the uplink's gateway.
     for (const fam of new Set(addresses.map((a) => (a.includes(':') ? 6 : 4))))
       vpp.fib.update(0, fam === 6 ? '::/0' : '0.0.0.0/0', [{ swIfIndex: uplink.swIfIndex, tableId: 0, weight: 1, preference: 0, type: 0, flags: 0, proto: fam === 6 ? 1 : 0, nextHop: '' }], { isAdd: true, isMultipath: false, source: 'default-route' });
-    const info = { name, addresses, vpp, uplink };
-    this.nodes.set(name, info);
-    return info;
+    return { name, addresses, vpp, uplink };
   }
 
   node(name: string): SimNodeInfo {

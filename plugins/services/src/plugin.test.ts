@@ -258,6 +258,32 @@ describe('services plugin on a simulated three-node cluster', () => {
     }
   });
 
+  it('after a VPP restart the agent reconnects, resyncs, and the dataplane equals what it was', async () => {
+    const run = await start([
+      service('web', { type: 'NodePort', clusterIP: '10.96.0.10', ports: [{ name: 'http', port: 80, nodePort: 30080, protocol: 'TCP' }] }), slice('web', WEB),
+    ]);
+    try {
+      const snapshot = (name: string) => {
+        const vpp = run.sim.node(name).vpp;
+        return {
+          translations: vpp.cnat.list().map((t) => `${t.vip.addr}:${t.vip.port}/${t.proto} ${t.paths.map((p) => `${p.dst.addr}:${p.dst.port}${p.noNat ? '!' : ''}${p.src.addr}`).join(',')}`).sort(),
+          routes: vpp.fib.routes(0, 4, 'vppnet-routes').map((r) => `${r.prefix.text} ${r.paths.map((p) => p.nextHop || p.type).join(',')}`),
+        };
+      };
+      const before = snapshot('a');
+      const trace = () => run.tracer.trace({ from: { pod: 'shop/client' }, dst: '10.96.0.10', dport: 80, sport: 40404 });
+      const delivered = trace();
+      const fresh = run.sim.restartNode('a');
+      expect(fresh.cnat.list()).toEqual([]); // the restart lost everything
+      run.conns.get('a')!.restartWith(fresh);
+      await run.agents.get('a')!.settled();
+      expect(snapshot('a')).toEqual(before);
+      expect(trace()).toMatchObject({ outcome: 'delivered', at: delivered.at, backend: delivered.backend });
+    } finally {
+      await run.stop();
+    }
+  });
+
   it('reports what it cannot do, per Service, with its code, and programs the rest', async () => {
     const run = await start([
       service('lb', { type: 'LoadBalancer', clusterIP: '10.96.0.30', loadBalancerSourceRanges: ['192.0.2.0/24'] }, { status: { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } } }),
