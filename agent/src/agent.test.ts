@@ -122,7 +122,7 @@ describe('vppnet trace and probe (the built CLI) on the example cluster', () => 
 
   it('probe --matrix --json: every pod reaches every pod, directly and through a selecting Service', () => {
     const direct = JSON.parse(run('probe', '--matrix', '--port', '8080', '--json').stdout);
-    expect(Object.keys(direct)).toEqual(['shop/client', 'shop/web-1', 'shop/web-2']);
+    expect(Object.keys(direct)).toEqual(['backend/db-0', 'shop/client', 'shop/web-1', 'shop/web-2']);
     for (const row of Object.values(direct) as Array<Record<string, boolean>>) expect(Object.values(row).every(Boolean)).toBe(true);
     const viaSvc = JSON.parse(run('probe', '--matrix', '--via-service', '--port', '80', '--json').stdout);
     expect(viaSvc['shop/client']['shop/client']).toBe(false); // no Service selects the client
