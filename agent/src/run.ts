@@ -8,6 +8,7 @@ import { AgentRuntime, ManifestClusterSource, WorkloadRegistry, loadManifestDir,
 import { SimApiServer, SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import type { AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
+import { KubernetesClusterSource } from './k8s';
 
 export interface NodeAgent {
   node: string;
@@ -110,5 +111,12 @@ async function connectRealVpp(socketPath: string): Promise<VppConnection> {
 
 async function clusterSource(config: AgentConfig): Promise<ClusterSource> {
   if (config.manifests) return new ManifestClusterSource({ dir: config.manifests, watch: config.watch });
-  throw new Error('the Kubernetes cluster source is not available yet: use --manifests DIR');
+  if (config.kubeconfig || config.inCluster)
+    return KubernetesClusterSource.create({
+      kubeconfig: config.kubeconfig,
+      inCluster: config.inCluster,
+      host: config.node,
+      logger: pino({ level: config.logLevel }, pino.destination(2)).child({ source: 'kubernetes' }),
+    });
+  throw new Error('choose a cluster source: --kubeconfig PATH, inCluster: true, or --manifests DIR');
 }

@@ -1,5 +1,6 @@
 /**
- * Loading `@kubernetes/client-node` and building its KubeConfig.
+ * Loading `@kubernetes/client-node` and building its KubeConfig (a kubeconfig file, or the
+ * pod's service account).
  *
  * The library (1.x) is an ES module only; this package is CommonJS. Node >= 20.19 loads ES
  * modules with `require()`, so the library is required through a real Node `require` made by
@@ -7,7 +8,8 @@
  * under jest, whose sandboxed `require` cannot load ES modules). Types come from a type-only
  * import. Loading is lazy: commands that never talk to a cluster do not pay for it.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { isIPv6 } from 'node:net';
 import type * as K8s from '@kubernetes/client-node' with { 'resolution-mode': 'import' };
 import type { ObjectSerializer } from '@kubernetes/client-node/dist/serializer.js' with { 'resolution-mode': 'import' };
 
@@ -49,10 +51,20 @@ export function loadKubeConfig(options: KubeConfigOptions, lib: KubernetesClient
     const env = options.env ?? process.env;
     if (!env.KUBERNETES_SERVICE_HOST || !env.KUBERNETES_SERVICE_PORT)
       throw new Error('inCluster: KUBERNETES_SERVICE_HOST and KUBERNETES_SERVICE_PORT are not set (not running in a pod?)');
-    const root = options.inClusterRoot ?? '';
-    if (!existsSync(`${root}${SERVICE_ACCOUNT}/token`))
-      throw new Error(`inCluster: no service account token at ${root}${SERVICE_ACCOUNT}/token (automountServiceAccountToken disabled?)`);
-    kc.loadFromCluster(root);
+    const dir = `${options.inClusterRoot ?? ''}${SERVICE_ACCOUNT}`;
+    if (!existsSync(`${dir}/token`)) throw new Error(`inCluster: no service account token at ${dir}/token (automountServiceAccountToken disabled?)`);
+    // What KubeConfig.loadFromCluster does, with two differences: the environment is a
+    // parameter (the library reads process.env), and the scheme is always https (the library
+    // picks http for ports 80/8080/8001 but leaves skipTLSVerify false, which it then refuses).
+    const host = env.KUBERNETES_SERVICE_HOST;
+    const namespaceFile = `${dir}/namespace`;
+    kc.loadFromOptions({
+      clusters: [{ name: 'inCluster', server: `https://${isIPv6(host) ? `[${host}]` : host}:${env.KUBERNETES_SERVICE_PORT}`, caFile: `${dir}/ca.crt`, skipTLSVerify: false }],
+      // tokenFile: the library re-reads it every minute, so projected tokens that rotate keep working.
+      users: [{ name: 'inClusterUser', authProvider: { name: 'tokenFile', config: { tokenFile: `${dir}/token` } } }],
+      contexts: [{ name: 'inClusterContext', cluster: 'inCluster', user: 'inClusterUser', namespace: existsSync(namespaceFile) ? readFileSync(namespaceFile, 'utf8').trim() : undefined }],
+      currentContext: 'inClusterContext',
+    });
   } else if (options.kubeconfig) {
     try {
       kc.loadFromFile(options.kubeconfig);

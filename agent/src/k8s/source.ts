@@ -78,6 +78,8 @@ export interface KindHealth {
   restarts: number;
   /** Consecutive failures (0 once a list or watch event succeeds). */
   failures: number;
+  /** The last resourceVersion seen (list, watch event or bookmark): where a watch resumes. */
+  resourceVersion?: string;
   lastError?: string;
 }
 
@@ -128,8 +130,8 @@ export class KubernetesClusterSource implements ClusterSource, ClusterStatusWrit
   private readonly informers = new Map<string, KindInformer>();
   private readonly normalised = new WeakSet<object>();
   private state: 'new' | 'running' | 'stopped' = 'new';
-  /** @internal shared with the informers */
-  readonly ctx: InformerContext;
+  /** What the per-kind informers share. */
+  private readonly ctx: InformerContext;
 
   /** From a kubeconfig file or the pod's service account. */
   static create(options: KubeConfigOptions & Omit<KubernetesSourceOptions, 'kubeConfig'>): KubernetesClusterSource {
@@ -266,8 +268,8 @@ export class KubernetesClusterSource implements ClusterSource, ClusterStatusWrit
 
   private finish(info: KindInfo, plain: unknown): ClusterObject {
     // JSON round trip: drops the serializer's undefined fields, and leaves only plain data.
-    const o = JSON.parse(JSON.stringify(plain ?? {})) as Record<string, unknown>;
-    const object = { ...o, apiVersion: apiVersionOf(info), kind: info.kind, metadata: (o.metadata ?? {}) as ClusterObject['metadata'] };
+    const { apiVersion: _a, kind: _k, metadata, ...rest } = JSON.parse(JSON.stringify(plain ?? {})) as Record<string, unknown>;
+    const object: ClusterObject = { apiVersion: apiVersionOf(info), kind: info.kind, metadata: (metadata ?? {}) as ClusterObject['metadata'], ...rest };
     this.normalised.add(object);
     return object;
   }
@@ -362,6 +364,7 @@ class KindInformer {
     if (!current()) throw new Error('stopped');
     this.health.lists++;
     this.health.failures = 0;
+    this.health.resourceVersion = list.metadata?.resourceVersion;
     if (this.health.missing) this.ctx.logger.info({ kind: this.info.kind }, 'custom resource is installed now');
     this.health.missing = false;
     if (!this.health.synced) this.ctx.logger.info({ kind: this.info.kind, objects: list.items?.length ?? 0 }, 'listed');
@@ -383,12 +386,16 @@ class KindInformer {
     const onEvent: WatchCallback = (phase, obj, raw) => {
       events++;
       this.health.failures = 0;
+      const rv = (obj as { metadata?: { resourceVersion?: unknown } } | undefined)?.metadata?.resourceVersion;
+      if (typeof rv === 'string' && rv) this.health.resourceVersion = rv;
       this.quickCloses = 0;
       callback(phase, obj, raw);
     };
     const onDone: DoneCallback = (err) => {
       ended = true;
       if (controller) this.open.delete(controller);
+      // A watch that stayed open a while worked, however it ended.
+      if (Date.now() - startedAt >= this.ctx.minWatchMs) this.health.failures = 0;
       if (!err && !this.stopped) {
         if (events === 0 && Date.now() - startedAt < this.ctx.minWatchMs) this.quickCloses++;
         else this.quickCloses = 0;
@@ -493,5 +500,8 @@ function describe(err: unknown): string {
     const msg = typeof body === 'object' && body !== null && 'message' in body ? String((body as { message: unknown }).message) : typeof body === 'string' ? body : '';
     return `HTTP ${e.code}${msg ? `: ${msg}` : ''}`;
   }
-  return typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err);
+  const message = typeof e?.message === 'string' ? e.message.split('\n')[0] : String(err);
+  // The watch's HTTP errors carry only the status text (the library drops the Status body).
+  const status = (err as { statusCode?: unknown } | undefined)?.statusCode;
+  return typeof status === 'number' ? `HTTP ${status}: ${message}` : message;
 }
