@@ -6,6 +6,7 @@
 import pino, { type Logger } from 'pino';
 import { AgentRuntime, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
 import { SimApiServer, SimCluster, SimConnection } from '@vppnet/vpp-sim';
+import { VppClient } from 'vpp-binapi-ts';
 import type { AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
 import { KubernetesClusterSource } from './k8s';
@@ -82,9 +83,11 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
 
     if (!config.node) throw new Error('set the node name (--node or VPPNET_NODE)');
     if (!config.vppSocket) throw new Error('choose a dataplane: --vpp-socket PATH for a real VPP, or --sim');
-    const vpp = await connectRealVpp(config.vppSocket);
+    const vpp = connectRealVpp(config.vppSocket);
     const cluster = await clusterSource(config);
-    const runtime = await startOne(config.node, plugins, config, vpp, cluster, logger);
+    const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: config.node, vpp, cluster, logger });
+    if (cluster instanceof KubernetesClusterSource) reportAsEvents(runtime, cluster, logger);
+    await runtime.start();
     cleanups.push(() => runtime.stop());
     agents.push({ node: config.node, runtime });
     return { agents, stop };
@@ -92,6 +95,19 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
     await stop();
     throw err;
   }
+}
+
+/**
+ * Against a cluster, each unsupported object also gets a Kubernetes Event (once, when the
+ * finding appears), so `kubectl describe` shows why vppnet did not apply it.
+ */
+function reportAsEvents(runtime: AgentRuntime, source: KubernetesClusterSource, logger: Logger): void {
+  runtime.objectStatus.events.on('found', (finding, object) => {
+    const type = finding.severity === 'info' || finding.severity === 'warning' ? 'Normal' : 'Warning';
+    source
+      .recordEvent(object, finding.code, `${finding.plugin}: ${finding.message} (${finding.effect})`, type)
+      .catch((err) => logger.warn({ code: finding.code, object: finding.object, err: String(err) }, 'could not record the Kubernetes Event'));
+  });
 }
 
 async function startOne(
@@ -102,11 +118,9 @@ async function startOne(
   return runtime;
 }
 
-/** The socket client arrives with vpp-binapi-ts's client module; until then say so plainly. */
-async function connectRealVpp(socketPath: string): Promise<VppConnection> {
-  const binapi = (await import('vpp-binapi-ts')) as Record<string, any>;
-  if (typeof binapi.VppClient !== 'function') throw new Error(`this build has no VPP socket client; cannot use ${socketPath}`);
-  return new binapi.VppClient({ socketPath }) as VppConnection;
+/** A real VPP over its API socket; the client reconnects by itself and the runtime resyncs then. */
+function connectRealVpp(socketPath: string): VppConnection {
+  return new VppClient({ socketPath });
 }
 
 async function clusterSource(config: AgentConfig): Promise<ClusterSource> {
