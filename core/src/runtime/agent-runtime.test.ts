@@ -134,6 +134,7 @@ describe('AgentRuntime', () => {
     expect(calls).toContain('vppnet_vpp_calls_total{message="thing_add",result="ok"} 1');
     expect(calls).toContain('vppnet_vpp_calls_total{message="thing_dump",result="ok"} 1');
     expect(await rt.metrics.getSingleMetricAsString('vppnet_dataplane_operations_total')).toContain('vppnet_dataplane_operations_total{descriptor="thing",op="create",result="ok"} 1');
+    expect(await rt.metrics.getSingleMetricAsString('vppnet_objects')).toContain('vppnet_objects{plugin="things",state="applied"} 1');
     store.clear(); // VPP restarted and lost its state
     vpp.events.emit('connected', { version: 'again' });
     await new Promise((r) => setImmediate(r));

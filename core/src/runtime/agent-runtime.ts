@@ -84,6 +84,8 @@ export class AgentRuntime {
   readonly objectStatus: ObjectStatusRegistry;
   /** The VPP connection as plugins and descriptors see it: counted by message and result. */
   private readonly vpp: VppConnection;
+  /** descriptor name -> plugin id, for metrics and status. */
+  private readonly pluginOfDescriptor = new Map<string, string>();
   private readonly root: DependencyContainer;
   private readonly stops: Array<{ plugin: string; fn: StopFn }> = [];
   private readonly reports = new Map<string, PluginReport>();
@@ -106,7 +108,10 @@ export class AgentRuntime {
       retry: options.retry,
       held: true,
     });
-    reconcilerMetrics(this.reconciler, this.metrics);
+    reconcilerMetrics(this.reconciler, this.metrics, (key) => {
+      const d = this.reconciler.descriptorFor(key);
+      return (d && this.pluginOfDescriptor.get(d.name)) ?? 'unknown';
+    });
     this.root = globalContainer.createChildContainer();
     const desired: DesiredState = this.reconciler;
     this.provide(this.root, coreServices.desiredState, desired);
@@ -147,7 +152,11 @@ export class AgentRuntime {
       this.logger.error({ plugin: c.plugin.manifest.id, code: CORE_CODES.VPP_MESSAGE_UNAVAILABLE, missing }, reason);
       return false;
     });
-    for (const c of usable) for (const d of c.descriptors) this.reconciler.registerDescriptor(d);
+    for (const c of usable)
+      for (const d of c.descriptors) {
+        this.reconciler.registerDescriptor(d);
+        this.pluginOfDescriptor.set(d.name, c.plugin.manifest.id);
+      }
 
     // init hooks, in dependency order; a failure rolls back the ones before it
     const started: Constructed[] = [];

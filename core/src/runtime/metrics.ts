@@ -43,7 +43,8 @@ export function countingVpp(vpp: VppConnection, metrics: Registry): VppConnectio
   };
 }
 
-export function reconcilerMetrics(reconciler: Reconciler, metrics: Registry): void {
+/** `pluginOf(key)` names the plugin whose descriptor owns a key. */
+export function reconcilerMetrics(reconciler: Reconciler, metrics: Registry, pluginOf: (key: string) => string): void {
   const ops = new Counter({
     name: 'vppnet_dataplane_operations_total', help: 'Reconciler operations by descriptor, kind (create, update, delete) and result',
     labelNames: ['descriptor', 'op', 'result'], registers: [metrics],
@@ -55,11 +56,18 @@ export function reconcilerMetrics(reconciler: Reconciler, metrics: Registry): vo
   });
   reconciler.events.on('synced', (s) => runs.observe({ kind: s.resync ? 'resync' : 'change' }, s.durationMs / 1000));
   new Gauge({
-    name: 'vppnet_reconciler_keys', help: 'Desired-state keys by reconciliation state', labelNames: ['state'], registers: [metrics],
+    name: 'vppnet_objects', help: 'Dataplane objects (desired-state keys) by plugin and reconciliation state', labelNames: ['plugin', 'state'], registers: [metrics],
     collect() {
-      const counts: Record<string, number> = { applied: 0, pending: 0, failed: 0, invalid: 0, unsupported: 0 };
-      for (const st of Object.values(reconciler.statuses())) counts[st.state]++;
-      for (const [state, n] of Object.entries(counts)) this.set({ state }, n);
+      this.reset();
+      const counts = new Map<string, number>();
+      for (const [key, st] of Object.entries(reconciler.statuses())) {
+        const id = `${pluginOf(key)}\u0000${st.state}`;
+        counts.set(id, (counts.get(id) ?? 0) + 1);
+      }
+      for (const [id, n] of counts) {
+        const [plugin, state] = id.split('\u0000');
+        this.set({ plugin, state }, n);
+      }
     },
   });
 }
