@@ -15,7 +15,7 @@ export {
   coreServices,
   type DesiredState, type NodeInfo, type LifecycleService, type UnsupportedReporter, type AgentEvents, type VppService,
 } from './api/core-services';
-export { objectRef, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
+export { objectRef, clusterKind, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
 export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
 export type { WorkloadEndpoint, WorkloadEndpoints } from './runtime/workloads';
 

@@ -21,6 +21,11 @@ describe('manifest cluster source', () => {
     expect(problems[1].line).toBeLessThanOrEqual(17);
   });
 
+  it("names Calico's NetworkPolicy apart from Kubernetes' one", () => {
+    const text = 'apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata: {name: k, namespace: a}\n---\napiVersion: projectcalico.org/v3\nkind: NetworkPolicy\nmetadata: {name: c, namespace: a}\n';
+    expect(parseManifestText('p.yaml', text).objects.map((o) => o.kind)).toEqual(['NetworkPolicy', 'projectcalico.org/NetworkPolicy']);
+  });
+
   it('watches the directory and emits the difference', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-manifests-'));
     mkdirSync(path.join(dir, 'sub'));

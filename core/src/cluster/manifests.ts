@@ -10,7 +10,7 @@ import { EventEmitter } from 'eventemitter3';
 import { watch, type FSWatcher } from 'chokidar';
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { StoreBackedSource } from './store';
-import type { ClusterObject } from './types';
+import { clusterKind, type ClusterObject } from './types';
 
 export interface ManifestProblem {
   file: string;
@@ -46,7 +46,10 @@ export function parseManifestText(file: string, text: string): ManifestLoadResul
       const problem = objectProblem(item);
       const where = items.length > 1 ? ` (List item ${i})` : '';
       if (problem) problems.push({ file, line, message: problem + where });
-      else objects.push(item as ClusterObject);
+      else {
+        const o = item as ClusterObject;
+        objects.push({ ...o, kind: clusterKind(o.apiVersion, o.kind) });
+      }
     });
   }
   return { objects, problems };

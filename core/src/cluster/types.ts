@@ -49,3 +49,15 @@ export interface ClusterSource extends ClusterView {
 export function objectRef(o: Pick<ClusterObject, 'metadata'>): string {
   return o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name;
 }
+
+/**
+ * The kind name plugins use for an object: its API Kind, except where two API groups share
+ * a Kind. Today that is Calico's NetworkPolicy (crd.projectcalico.org/v1 or projectcalico.org/v3),
+ * named `projectcalico.org/NetworkPolicy` so it never mixes with Kubernetes' NetworkPolicy.
+ * Every cluster source names objects this way.
+ */
+export function clusterKind(apiVersion: string | undefined, kind: string): string {
+  const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : '';
+  if (kind === 'NetworkPolicy' && (group === 'crd.projectcalico.org' || group === 'projectcalico.org')) return 'projectcalico.org/NetworkPolicy';
+  return kind;
+}
