@@ -132,6 +132,12 @@ export class Tracer {
     const done = (outcome: TraceResult['outcome'], at: string, reason?: string): TraceResult => ({ outcome, packet, at, backend, reason, hops });
 
     for (let i = 0; i < MAX_HOPS; i++) {
+      // 0. input ACLs of the interface the packet came in on (ip4/ip6-input, before cnat)
+      const aclIn = node.vpp.acl.evaluate(inItf.swIfIndex, 'input', packet);
+      if (aclIn) {
+        hops.push({ node: node.name, step: 'policy', text: `input ACL on ${inItf.name}: ${aclIn.text}`, data: { acl: aclIn.acl, rule: aclIn.rule } });
+        if (!aclIn.permit) return this.drop(hops, node, packet, backend, `denied by an input ACL on ${inItf.name}`);
+      }
       // 1. cnat: the return session of a translated flow, or a VIP translation for the destination
       let routeTo = packet.dst;
       const session = isReply ? sessions.find((x) => x.node === node.name && samePacket(x.translated, reverse(packet))) : undefined;
@@ -173,6 +179,11 @@ export class Tracer {
         data: { prefix: route.prefix.text, nextHop: path.nextHop, interface: out?.name },
       });
       if (!out) return this.drop(hops, node, packet, backend, `next hop ${path.nextHop} is not reachable`);
+      const aclOut = node.vpp.acl.evaluate(out.swIfIndex, 'output', packet);
+      if (aclOut) {
+        hops.push({ node: node.name, step: 'policy', text: `output ACL on ${out.name}: ${aclOut.text}`, data: { acl: aclOut.acl, rule: aclOut.rule } });
+        if (!aclOut.permit) return this.drop(hops, node, packet, backend, `denied by an output ACL on ${out.name}`);
+      }
       // 4. leaving through a pod's tap: delivered (after the pod's tx policy)
       if (out.kind === 'tap') {
         const tx = this.policy(node, out, 'tx', packet);

@@ -154,3 +154,30 @@ describe('FIB sources', () => {
     expect(await errorName(c.request('ip_route_add_del_v2', { is_add: true, route: route(200, '10.0.0.12') }))).toBe('VNET_API_ERROR_NO_SUCH_ENTRY');
   });
 });
+
+describe('ACLs', () => {
+  it('keeps ordered rules, applies input/output lists, refuses to delete an applied ACL, first match wins', async () => {
+    const { c, vpp, uplink } = await setup();
+    const rule = (permit: boolean, src: string, dst: string, proto = 0, dport: [number, number] = [0, 65535]) => ({
+      is_permit: permit ? 1 : 0, src_prefix: toPrefix(src), dst_prefix: toPrefix(dst), proto,
+      srcport_or_icmptype_first: 0, srcport_or_icmptype_last: 65535, dstport_or_icmpcode_first: dport[0], dstport_or_icmpcode_last: dport[1], tcp_flags_mask: 0, tcp_flags_value: 0,
+    });
+    const { acl_index } = await c.request<any>('acl_add_replace', {
+      acl_index: 0xffffffff, tag: 'lb-ranges',
+      r: [rule(true, '192.0.2.0/24', '203.0.113.10/32', 6, [443, 443]), rule(false, '0.0.0.0/0', '203.0.113.10/32'), rule(true, '0.0.0.0/0', '0.0.0.0/0')],
+    });
+    await c.request('acl_interface_set_acl_list', { sw_if_index: uplink.swIfIndex, n_input: 1, acls: [acl_index] });
+    const pkt = (src: string, dst: string, dport: number) => ({ src, dst, proto: 6, sport: 40000, dport });
+    expect(vpp.acl.evaluate(uplink.swIfIndex, 'input', pkt('192.0.2.9', '203.0.113.10', 443))).toMatchObject({ permit: true, rule: 0 });
+    expect(vpp.acl.evaluate(uplink.swIfIndex, 'input', pkt('198.51.100.9', '203.0.113.10', 443))).toMatchObject({ permit: false, rule: 1 });
+    expect(vpp.acl.evaluate(uplink.swIfIndex, 'input', pkt('198.51.100.9', '10.96.0.10', 80))).toMatchObject({ permit: true, rule: 2 });
+    expect(vpp.acl.evaluate(uplink.swIfIndex, 'output', pkt('198.51.100.9', '10.96.0.10', 80))).toBeUndefined();
+    expect(await errorName(c.request('acl_del', { acl_index }))).toBe('VNET_API_ERROR_ACL_IN_USE_INBOUND');
+    const lists = await c.dump<any>('acl_interface_list_dump', { sw_if_index: 0xffffffff });
+    expect(lists).toEqual([expect.objectContaining({ sw_if_index: uplink.swIfIndex, n_input: 1, acls: [acl_index] })]);
+    await c.request('acl_interface_set_acl_list', { sw_if_index: uplink.swIfIndex, n_input: 0, acls: [] });
+    await c.request('acl_del', { acl_index });
+    expect(await c.dump<any>('acl_dump', { acl_index: 0xffffffff })).toEqual([]);
+    expect(await errorName(c.request('acl_add_replace', { acl_index: 7, tag: 'x', r: [] }))).toBe('VNET_API_ERROR_NO_SUCH_ENTRY');
+  });
+});

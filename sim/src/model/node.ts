@@ -14,6 +14,7 @@ import { familyOf, maxLen, type Family } from './ip';
 import { InterfaceTable, type InterfaceKind, type SimInterface } from './interfaces';
 import { TunnelState } from './tunnels';
 import { NpolState, npolMessageModule } from '../npol';
+import { AclState } from './acl';
 
 export type Body = Record<string, any>;
 export type RequestHandler = (body: Body) => Body;
@@ -32,6 +33,7 @@ export class SimVpp {
   readonly fib = new Fib();
   readonly cnat = new CnatState();
   readonly tunnels = new TunnelState();
+  readonly acl = new AclState();
   readonly npol = new NpolState({ isValidSwIfIndex: (i: number) => this.interfaces.find(i) !== undefined });
   readonly requests = new Map<string, RequestHandler>();
   readonly dumps = new Map<string, DumpHandler>();
@@ -41,6 +43,7 @@ export class SimVpp {
     this.install(this.cnatModule());
     this.install(this.tunnelModule());
     this.install(npolMessageModule(this.npol));
+    this.install(this.acl.module((sw) => this.interfaces.find(sw) !== undefined));
   }
 
   install(module: MessageModule): void {
@@ -89,6 +92,7 @@ export class SimVpp {
   removeInterface(swIfIndex: number): void {
     const itf = this.interfaces.remove(swIfIndex);
     this.npol.interfaceDeleted(swIfIndex);
+    this.acl.lists.delete(swIfIndex);
     for (const t of this.fib.listTables())
       for (const r of [...t.routes.values()]) {
         r.paths = r.paths.filter((p) => p.swIfIndex !== swIfIndex);
