@@ -75,7 +75,7 @@ describe('vppnet check (the built CLI)', () => {
     expect(r.stdout).toMatch(/STATIC_ROUTES_DEFAULT_TABLE\s+static-routes\s+composition/);
     expect(r.stdout).toMatch(/STATIC_ROUTES_BAD_LINE\s+static-routes\s+object/);
     expect(r.stdout).toMatch(/BGP_NO_ROUTE_SOURCE\s+bgp\s+composition\s+fatal\s+refuse-start/);
-    for (const code of ['SVC_AFFINITY_TIMEOUT_APPROX', 'SVC_LB_SOURCE_RANGES', 'SVC_HEALTH_CHECK_NODE_PORT', 'SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT'])
+    for (const code of ['SVC_AFFINITY_TIMEOUT_APPROX', 'SVC_LB_SOURCE_RANGES_UPLINK_ONLY', 'SVC_LB_SOURCE_RANGE_INVALID', 'SVC_HEALTH_CHECK_NODE_PORT', 'SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT'])
       expect(r.stdout).toMatch(new RegExp(`^${code}\\s+services\\s+object`, 'm'));
   });
 

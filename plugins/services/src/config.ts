@@ -13,6 +13,8 @@ export const servicesConfig = z.object({
    * health checks off, e.g. when several simulated nodes share one host.
    */
   healthCheckBindAddress: z.string().default('0.0.0.0'),
+  /** The interface traffic from outside arrives on; loadBalancerSourceRanges are enforced there. */
+  uplinkInterface: z.string().default('eth0'),
 });
 
 export type ServicesConfig = z.infer<typeof servicesConfig>;

@@ -296,9 +296,19 @@ describe('services plugin on a simulated three-node cluster', () => {
     try {
       const vpp = run.sim.node('a').vpp;
       const vips = vpp.cnat.list().map((t) => `${t.vip.addr}:${t.vip.port}`).sort();
-      expect(vips).toEqual(['10.96.0.30:80', '10.96.0.40:80']); // no LB IP: fail closed
+      expect(vips).toEqual(['10.96.0.30:80', '10.96.0.40:80', '203.0.113.7:80']);
       const codes = run.agents.get('a')!.runtime.objectStatus.list().map((f) => `${f.object}:${f.code}`).sort();
-      expect(codes).toEqual(['shop/dup:SVC_VIP_CONFLICT', 'shop/lb:SVC_LB_SOURCE_RANGES', 'shop/odd:SVC_LB_ALGORITHM_UNKNOWN']);
+      expect(codes).toEqual(['shop/dup:SVC_VIP_CONFLICT', 'shop/lb:SVC_LB_SOURCE_RANGES_UPLINK_ONLY', 'shop/odd:SVC_LB_ALGORITHM_UNKNOWN']);
+      // loadBalancerSourceRanges: an allowed client reaches the LB IP, another is dropped before any NAT
+      expect(run.tracer.trace({ from: { external: '192.0.2.50', node: 'a' }, dst: '203.0.113.7', dport: 80 })).toMatchObject({ outcome: 'delivered' });
+      expect(run.tracer.trace({ from: { external: '198.51.100.9', node: 'a' }, dst: '203.0.113.7', dport: 80 })).toMatchObject({
+        outcome: 'dropped', at: 'a', reason: 'denied by an input ACL on eth0',
+      });
+      // other traffic on the uplink is untouched, and the ranges go away with the Service
+      expect(run.tracer.trace({ from: { external: '198.51.100.9', node: 'a' }, dst: '10.96.0.30', dport: 80 })).toMatchObject({ outcome: 'delivered' });
+      await run.remove('Service', 'lb');
+      expect(vpp.acl.acls.size).toBe(0);
+      expect(vpp.acl.lists.size).toBe(0);
     } finally {
       await run.stop();
     }

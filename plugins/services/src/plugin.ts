@@ -7,9 +7,10 @@ import { coreServices, defineManifest, definePlugin, objectRef, type ClusterEven
 import { servicesConfig, type ServicesConfig } from './config';
 import { translationDescriptor } from './descriptor';
 import { HealthCheckServers, type HealthCheckTarget } from './healthcheck';
+import { ACL_KEY, aclDescriptor, bindingDescriptor, bindingKey, sourceRangesAcl } from './source-ranges';
 import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext } from './translations';
 
-const REPORTED_CODES = ['SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT'];
+const REPORTED_CODES = ['SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT', 'SVC_LB_SOURCE_RANGE_INVALID'];
 
 export const manifest = defineManifest<ServicesConfig>({
   id: 'services',
@@ -25,9 +26,13 @@ export const manifest = defineManifest<ServicesConfig>({
       when: (s) => (s.spec as any)?.sessionAffinity === 'ClientIP',
     },
     {
-      level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGES', severity: 'error', effect: 'field-ignored',
-      reason: 'loadBalancerSourceRanges cannot be enforced yet: the LoadBalancer IPs of this Service are not programmed at all (fail closed); its ClusterIP and NodePorts are',
+      level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGES_UPLINK_ONLY', severity: 'info', effect: 'applied-approximately',
+      reason: 'loadBalancerSourceRanges are enforced by an input ACL on the uplink (uplinkInterface); traffic reaching the LoadBalancer IPs through another interface is not filtered',
       when: (s) => ((s.spec as any)?.loadBalancerSourceRanges ?? []).length > 0 && ((s.status as any)?.loadBalancer?.ingress ?? []).length > 0,
+    },
+    {
+      level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGE_INVALID', severity: 'error', effect: 'field-ignored',
+      reason: 'a loadBalancerSourceRanges entry is not a CIDR; it is left out (so that range is not allowed)',
     },
     {
       level: 'object', kind: 'Service', code: 'SVC_HEALTH_CHECK_NODE_PORT', severity: 'warning', effect: 'field-ignored',
@@ -58,6 +63,8 @@ export default definePlugin<ServicesConfig>({
   manifest,
   register(env) {
     env.registerDescriptor(translationDescriptor);
+    env.registerDescriptor(aclDescriptor);
+    env.registerDescriptor(bindingDescriptor);
     env.registerInit({
       deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger },
       init({ cluster, desired, node, unsupported, log }) {
@@ -68,6 +75,7 @@ export default definePlugin<ServicesConfig>({
         const ownerOfKey = new Map<string, string>();
         let self: NodeContext = { name: node.name, labels: {}, addresses: [] };
         const healthBySvc = new Map<string, { port: number; target: HealthCheckTarget }>();
+        const rangesBySvc = new Map<string, { lbIps: string[]; ranges: string[] }>();
         const health = config.healthCheckBindAddress
           ? new HealthCheckServers(config.healthCheckBindAddress, (port, err) => {
               const owner = [...healthBySvc.entries()].find(([, h]) => h.port === port)?.[0];
@@ -97,7 +105,9 @@ export default definePlugin<ServicesConfig>({
               const old = keysBySvc.get(ref) ?? new Set<string>();
               const next = new Set<string>();
               if (svc) {
-                const { translations, findings, healthCheck } = serviceTranslations(svc, [...(slicesBySvc.get(ref)?.values() ?? [])], self, config);
+                const { translations, findings, healthCheck, sourceRanges } = serviceTranslations(svc, [...(slicesBySvc.get(ref)?.values() ?? [])], self, config);
+                if (sourceRanges) rangesBySvc.set(ref, sourceRanges);
+                else rangesBySvc.delete(ref);
                 if (healthCheck) healthBySvc.set(ref, { port: healthCheck.port, target: { namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name, localEndpoints: healthCheck.localEndpoints } });
                 else healthBySvc.delete(ref);
                 const found = new Set<string>();
@@ -124,9 +134,21 @@ export default definePlugin<ServicesConfig>({
                   ownerOfKey.delete(key);
                   txn.delete(key);
                 }
-              if (!svc) healthBySvc.delete(ref);
+              if (!svc) {
+                healthBySvc.delete(ref);
+                rangesBySvc.delete(ref);
+              }
               if (next.size > 0) keysBySvc.set(ref, next);
               else keysBySvc.delete(ref);
+            }
+            // one ACL for every Service's source ranges, in a stable order
+            const acl = sourceRangesAcl([...rangesBySvc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r));
+            if (acl) {
+              txn.set(ACL_KEY, acl);
+              txn.set(bindingKey(config.uplinkInterface), { interface: config.uplinkInterface });
+            } else {
+              txn.delete(ACL_KEY);
+              txn.delete(bindingKey(config.uplinkInterface));
             }
             syncHealth();
           });

@@ -17,6 +17,7 @@ import ipaddr from 'ipaddr.js';
 import type { ClusterObject } from '@vppnet/core';
 import type { ServicesConfig } from './config';
 import { categorizeEndpoints, type Endpoint, type ServicePortInfo } from './endpoints';
+import { normalise } from './source-ranges';
 
 export const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 export const FLOW_HASH_SRC_IP = 0x1;
@@ -56,6 +57,8 @@ export interface NodeContext {
 
 export interface ServiceResult {
   translations: TranslationValue[];
+  /** LoadBalancer IPs that only the given source ranges may reach. */
+  sourceRanges?: { lbIps: string[]; ranges: string[] };
   /** healthCheckNodePort and this node's local endpoint count, for eTP=Local Services. */
   healthCheck?: { port: number; localEndpoints: number };
   /** Problems with this Service: [code, detail]. */
@@ -125,8 +128,12 @@ export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[],
 
   const clusterIPs: string[] = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip: string) => ip && ip !== 'None');
   const externalIPs: string[] = spec.externalIPs ?? [];
-  let lbIPs: string[] = ((svc.status as any)?.loadBalancer?.ingress ?? []).map((i: any) => i.ip).filter(Boolean);
-  if (lbIPs.length > 0 && (spec.loadBalancerSourceRanges ?? []).length > 0) lbIPs = []; // declared: SVC_LB_SOURCE_RANGES
+  const lbIPs: string[] = ((svc.status as any)?.loadBalancer?.ingress ?? []).map((i: any) => i.ip).filter(Boolean);
+  const ranges: string[] = spec.loadBalancerSourceRanges ?? [];
+  for (const r of ranges) if (!normalise(r)) findings.push(['SVC_LB_SOURCE_RANGE_INVALID', r]);
+  const sourceRanges = lbIPs.length > 0 && ranges.length > 0
+    ? { lbIps: lbIPs.map(canonicalIp).filter((ip): ip is string => !!ip), ranges: ranges.filter((r) => normalise(r)) }
+    : undefined;
   const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
   const externalPolicyLocal = spec.externalTrafficPolicy === 'Local';
   const nodePortAddrs = node.addresses.filter((a) => config.nodePortAddresses.length === 0 || config.nodePortAddresses.some((c) => inCidr(a, c)));
@@ -180,7 +187,7 @@ export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[],
       }
     healthCheck = { port: spec.healthCheckNodePort, localEndpoints: local.size };
   }
-  return { translations, findings, healthCheck };
+  return { translations, findings, healthCheck, sourceRanges };
 }
 
 function inCidr(ip: string, cidr: string): boolean {

@@ -1,0 +1,112 @@
+/**
+ * loadBalancerSourceRanges, enforced where VPP can see the client before any NAT: an input ACL
+ * on the uplink. For every LoadBalancer IP of a Service with source ranges: permit from each
+ * range, deny from anywhere else; then permit everything (the ACL must not touch other
+ * traffic, and an ACL list denies what no rule matches). The plugin owns the uplink's input
+ * ACL list and the ACL tagged below.
+ */
+import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
+import { fromPrefix, toPrefix } from 'vpp-binapi-ts';
+import ipaddr from 'ipaddr.js';
+
+export const ACL_TAG = 'vppnet-services-lb-source-ranges';
+export const ACL_KEY = 'services/acl/lb-source-ranges';
+export const bindingKey = (itf: string) => `services/acl-binding/${itf}`;
+
+export interface AclRuleValue {
+  permit: boolean;
+  src: string;
+  dst: string;
+}
+
+export interface AclValue {
+  rules: AclRuleValue[];
+}
+
+export interface BindingValue {
+  interface: string;
+}
+
+/** The ACL for these (LB IP, ranges) pairs, or undefined when no Service asks for one. */
+export function sourceRangesAcl(entries: Array<{ lbIps: string[]; ranges: string[] }>): AclValue | undefined {
+  const rules: AclRuleValue[] = [];
+  for (const { lbIps, ranges } of entries)
+    for (const ip of lbIps) {
+      const host = `${ip}/${ip.includes(':') ? 128 : 32}`;
+      for (const r of ranges) {
+        const norm = normalise(r);
+        if (norm && norm.includes(':') === ip.includes(':')) rules.push({ permit: true, src: norm, dst: host });
+      }
+      rules.push({ permit: false, src: ip.includes(':') ? '::/0' : '0.0.0.0/0', dst: host });
+    }
+  if (rules.length === 0) return undefined;
+  rules.push({ permit: true, src: '0.0.0.0/0', dst: '0.0.0.0/0' }, { permit: true, src: '::/0', dst: '::/0' });
+  return { rules };
+}
+
+export function normalise(cidr: string): string | undefined {
+  try {
+    const [addr, len] = ipaddr.parseCIDR(cidr);
+    const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
+    return `${net.toString()}/${len}`;
+  } catch {
+    return undefined;
+  }
+}
+
+const toApiRule = (r: AclRuleValue) => ({
+  is_permit: r.permit ? 1 : 0, src_prefix: toPrefix(r.src), dst_prefix: toPrefix(r.dst), proto: 0,
+  srcport_or_icmptype_first: 0, srcport_or_icmptype_last: 65535, dstport_or_icmpcode_first: 0, dstport_or_icmpcode_last: 65535, tcp_flags_mask: 0, tcp_flags_value: 0,
+});
+
+export const aclDescriptor = defineDescriptor<AclValue, { index: number }>({
+  name: 'services-lb-source-ranges-acl',
+  keyPrefix: 'services/acl/',
+  create: async (_k, v, { vpp }) => ({ index: (await vpp.request<{ acl_index: number }>('acl_add_replace', { acl_index: 0xffffffff, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
+  // acl_add_replace with the index replaces the rules in place: the interface list stays valid
+  update: async (_k, _p, v, meta, { vpp }) => ({ index: (await vpp.request<{ acl_index: number }>('acl_add_replace', { acl_index: meta.index, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
+  delete: async (_k, _v, meta, { vpp }) => {
+    await vpp.request('acl_del', { acl_index: meta.index });
+  },
+  retrieve: async ({ vpp }) =>
+    (await vpp.dump<{ acl_index: number; tag: string; r: any[] }>('acl_dump', { acl_index: 0xffffffff }))
+      .filter((a) => a.tag === ACL_TAG)
+      .map((a) => ({
+        key: ACL_KEY,
+        value: { rules: a.r.map((r) => ({ permit: r.is_permit !== 0, src: fromPrefix(r.src_prefix), dst: fromPrefix(r.dst_prefix) })) },
+        meta: { index: a.acl_index },
+      })),
+});
+
+async function interfaceIndex(name: string, ctx: DescriptorContext): Promise<number> {
+  const found = (await ctx.vpp.dump<{ sw_if_index: number; interface_name: string }>('sw_interface_dump', { sw_if_index: 0xffffffff, name_filter_valid: true, name_filter: name })).find(
+    (i) => i.interface_name === name,
+  );
+  if (!found) throw Object.assign(new Error(`no interface named ${name} for the LoadBalancer source-range ACL`), { retriable: true });
+  return found.sw_if_index;
+}
+
+export const bindingDescriptor = defineDescriptor<BindingValue, { swIfIndex: number }>({
+  name: 'services-uplink-acl-list',
+  keyPrefix: 'services/acl-binding/',
+  dependencies: () => [ACL_KEY],
+  create: async (_k, v, ctx) => {
+    const swIfIndex = await interfaceIndex(v.interface, ctx);
+    const acl = ctx.metaOf<{ index: number }>(ACL_KEY)!;
+    await ctx.vpp.request('acl_interface_set_acl_list', { sw_if_index: swIfIndex, n_input: 1, acls: [acl.index] });
+    return { swIfIndex };
+  },
+  delete: async (_k, _v, meta, { vpp }) => {
+    await vpp.request('acl_interface_set_acl_list', { sw_if_index: meta.swIfIndex, n_input: 0, acls: [] });
+  },
+  retrieve: async (ctx) => {
+    const ours = new Set(
+      (await ctx.vpp.dump<{ acl_index: number; tag: string }>('acl_dump', { acl_index: 0xffffffff })).filter((a) => a.tag === ACL_TAG).map((a) => a.acl_index),
+    );
+    const lists = await ctx.vpp.dump<{ sw_if_index: number; n_input: number; acls: number[] }>('acl_interface_list_dump', { sw_if_index: 0xffffffff });
+    const names = new Map((await ctx.vpp.dump<{ sw_if_index: number; interface_name: string }>('sw_interface_dump', { sw_if_index: 0xffffffff })).map((i) => [i.sw_if_index, i.interface_name]));
+    return lists
+      .filter((l) => l.acls.slice(0, l.n_input).some((a) => ours.has(a)))
+      .map((l) => ({ key: bindingKey(names.get(l.sw_if_index) ?? String(l.sw_if_index)), value: { interface: names.get(l.sw_if_index) ?? '' }, meta: { swIfIndex: l.sw_if_index } }));
+  },
+});
