@@ -1,5 +1,7 @@
 import {
   AddressParseError,
+  canonicalAddress,
+  canonicalPrefix,
   formatIp4,
   formatIp6,
   formatMac,
@@ -98,5 +100,17 @@ describe('MAC addresses', () => {
       expect(() => parseMac(bad)).toThrow(AddressParseError);
     }
     expect(() => formatMac(bytes(1, 2, 3))).toThrow('invalid MAC address bytes');
+  });
+});
+
+describe('canonical forms', () => {
+  it('clears host bits and writes addresses one way', () => {
+    expect(canonicalPrefix('10.1.2.3/16')).toBe('10.1.0.0/16');
+    expect(canonicalPrefix('FD00:0:0::1/64')).toBe('fd00::/64');
+    expect(canonicalPrefix('fd00:244:0:1::5/112')).toBe('fd00:244:0:1::/112');
+    expect(canonicalPrefix('0.0.0.0/0')).toBe('0.0.0.0/0');
+    expect(canonicalAddress('FD00:0::0001')).toBe('fd00::1');
+    expect(() => canonicalPrefix('10.0.0.0/33')).toThrow(AddressParseError);
+    expect(() => canonicalPrefix('nonsense')).toThrow(AddressParseError);
   });
 });

@@ -228,3 +228,21 @@ export const addressConverters: Readonly<Record<string, (s: string) => unknown>>
   ip6_address_with_prefix: toIp6Prefix,
   mac_address: parseMac,
 };
+
+/**
+ * A prefix in its canonical text: host bits cleared, addresses as `fromAddress` writes them
+ * (`10.1.2.3/16` -> `10.1.0.0/16`, `FD00:0::1/64` -> `fd00::/64`). Throws AddressParseError.
+ */
+export function canonicalPrefix(input: string): string {
+  const [ip, len] = splitPrefix(input, 'IP prefix');
+  const addr = toAddress(ip);
+  const bytes = new Uint8Array(addr.af === ADDRESS_IP4 ? (addr.un as { ip4: Uint8Array }).ip4 : (addr.un as { ip6: Uint8Array }).ip6);
+  checkLen(len, bytes.length * 8, input, 'IP prefix');
+  for (let bit = len; bit < bytes.length * 8; bit++) bytes[bit >> 3] &= ~(0x80 >> (bit & 7));
+  return `${addr.af === ADDRESS_IP4 ? formatIp4(bytes) : formatIp6(bytes)}/${len}`;
+}
+
+/** An address in its canonical text (`FD00:0::1` -> `fd00::1`). Throws AddressParseError. */
+export function canonicalAddress(input: string): string {
+  return fromAddress(toAddress(input));
+}

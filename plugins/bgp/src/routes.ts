@@ -10,6 +10,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject } from '@vppnet/core';
+import { canonicalPrefix } from 'vpp-binapi-ts';
 import type { BgpConfig, Encapsulation } from './config';
 
 export interface RouteEntry {
@@ -56,12 +57,10 @@ export function nodeAddresses(node: ClusterObject): string[] {
   return list.filter((a) => a.type === 'InternalIP').map((a) => a.address);
 }
 
-/** Normalised `a.b.c.d/len`, or undefined for text that is not a prefix. */
+/** Canonical `a.b.c.d/len`, or undefined for text that is not a prefix. */
 export function normalisePrefix(text: string): string | undefined {
   try {
-    const [addr, len] = ipaddr.parseCIDR(text);
-    const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(text) : ipaddr.IPv6.networkAddressFromCIDR(text);
-    return `${net.toString()}/${len}`;
+    return canonicalPrefix(text);
   } catch {
     return undefined;
   }

@@ -6,8 +6,7 @@
  * ACL list and the ACL tagged below.
  */
 import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
-import { fromPrefix, toPrefix } from 'vpp-binapi-ts';
-import ipaddr from 'ipaddr.js';
+import { canonicalPrefix, fromPrefix, toPrefix } from 'vpp-binapi-ts';
 
 export const ACL_TAG = 'vppnet-services-lb-source-ranges';
 export const ACL_KEY = 'services/acl/lb-source-ranges';
@@ -46,9 +45,7 @@ export function sourceRangesAcl(entries: Array<{ lbIps: string[]; ranges: string
 
 export function normalise(cidr: string): string | undefined {
   try {
-    const [addr, len] = ipaddr.parseCIDR(cidr);
-    const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
-    return `${net.toString()}/${len}`;
+    return canonicalPrefix(cidr);
   } catch {
     return undefined;
   }

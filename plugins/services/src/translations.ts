@@ -15,6 +15,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject } from '@vppnet/core';
+import { canonicalAddress } from 'vpp-binapi-ts';
 import type { ServicesConfig } from './config';
 import { categorizeEndpoints, type Endpoint, type ServicePortInfo } from './endpoints';
 import { normalise } from './source-ranges';
@@ -69,7 +70,7 @@ export const translationKey = (t: Pick<TranslationValue, 'vip' | 'proto' | 'port
 
 export function canonicalIp(ip: string): string | undefined {
   try {
-    return ipaddr.parse(ip).toString();
+    return canonicalAddress(ip);
   } catch {
     return undefined;
   }
