@@ -1,3 +1,4 @@
+import * as net from 'net';
 import { createCodec } from '../codec';
 import { VppApiError } from '../errors';
 import { VppApiServer, type VppApiServerOptions, type VppApiSession } from '../server/server';
@@ -344,5 +345,210 @@ describe('VppClient: keepalive and events', () => {
     s.writeFrame(bogus);
     await expect(client.request('control_ping')).resolves.toMatchObject({ retval: 0 });
     expect(client.stats.unknown).toBe(1);
+  });
+});
+
+/**
+ * A unix socket proxy in front of `target`: client -> server bytes pass as they come, server ->
+ * client bytes are cut into pieces of 1 to `maxPiece` bytes written one per event-loop turn,
+ * so the client sees frames cut anywhere (inside headers too).
+ */
+function choppingProxy(target: string, path: string, maxPiece: number): Promise<net.Server> {
+  let seed = 12345;
+  const rand = (n: number): number => {
+    seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+    return 1 + (seed % n);
+  };
+  const proxy = net.createServer((down) => {
+    const up = net.createConnection(target);
+    const queue: Buffer[] = [];
+    let pumping = false;
+    const pump = (): void => {
+      const b = queue[0];
+      if (!b) {
+        pumping = false;
+        return;
+      }
+      const n = Math.min(b.length, rand(maxPiece));
+      down.write(b.subarray(0, n));
+      if (n === b.length) queue.shift();
+      else queue[0] = b.subarray(n);
+      setImmediate(pump);
+    };
+    up.on('data', (d: Buffer) => {
+      queue.push(d);
+      if (!pumping) {
+        pumping = true;
+        setImmediate(pump);
+      }
+    });
+    down.on('data', (d: Buffer) => up.write(d));
+    up.on('close', () => down.destroy());
+    down.on('close', () => up.destroy());
+    up.on('error', () => {});
+    down.on('error', () => {});
+  });
+  return new Promise((resolve) => proxy.listen(path, () => resolve(proxy)));
+}
+
+describe('VppClient: framing and the write buffer', () => {
+  it('reads frames cut anywhere in the byte stream', async () => {
+    const { server, path } = await setup();
+    server.handleDump('cnat_translation_dump', () => Array.from({ length: 100 }, (_, i) => translation(i)));
+    server.handle('cnat_translation_del', (b) => ({ retval: b.id % 7 === 3 ? -6 : 0 }));
+    const proxyPath = tmpSocketPath();
+    // Pieces of 1 to 40 bytes: frames are cut anywhere, inside their headers too.
+    const proxy = await choppingProxy(path, proxyPath, 40);
+    const client = new VppClient({ codec, socketPath: proxyPath, reconnect: false });
+    clients.push(client);
+    try {
+      await client.connect();
+      const calls = Array.from({ length: 60 }, (_, i) =>
+        client.request<{ retval: number; context: number }>('cnat_translation_del', { id: i }).then(
+          () => i,
+          (e: unknown) => (e instanceof VppApiError ? -i : Number.NaN),
+        ),
+      );
+      const dump = client.dump<{ translation: { id: number } }>('cnat_translation_dump');
+      const ping = client.request('control_ping');
+      expect(await Promise.all(calls)).toEqual(Array.from({ length: 60 }, (_, i) => (i % 7 === 3 ? -i : i)));
+      expect((await dump).map((d) => d.translation.id)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      await expect(ping).resolves.toMatchObject({ retval: 0 });
+    } finally {
+      await client.close();
+      await new Promise((r) => proxy.close(r));
+    }
+  });
+
+  it('drops the connection on a frame longer than maxFrameLength, failing the calls in flight', async () => {
+    // The handshake reply (the message table) is already too long for 4 KiB.
+    const small = await setup({}, { maxFrameLength: 4096 });
+    await expect(small.client.connect()).rejects.toThrow(/more than the limit of 4096/);
+
+    const { server, client } = await setup();
+    server.intercept(({ name }) => (name === 'cnat_translation_del' ? 'drop' : undefined));
+    await client.connect();
+    const reasons: string[] = [];
+    client.events.on('disconnected', (r) => reasons.push(r));
+    const waiting = client.request('cnat_translation_del', { id: 1 });
+    await client.request('control_ping');
+    const bogus = Buffer.alloc(16);
+    bogus.writeUInt32BE(0x7fffffff, 8);
+    server.sessions[0].writeFrame(bogus);
+    await expect(waiting).rejects.toBeInstanceOf(VppDisconnectedError);
+    expect(reasons).toHaveLength(1);
+    expect(reasons[0]).toMatch(/frame announces 2147483647 byte\(s\), more than the limit/);
+  });
+
+  it('sends bursts bigger than the write buffer, and a frame bigger than it, intact and in order', async () => {
+    const { server, client } = await setup();
+    const arrived: number[] = [];
+    server.handle('cnat_translation_update', (b) => {
+      arrived.push(b.translation.id);
+      return { id: b.translation.id };
+    });
+    const cmds: number[] = [];
+    server.handle('cli_inband', (b) => {
+      cmds.push(b.cmd.length);
+      return { reply: `${b.cmd.length}:${b.cmd.slice(-3)}` };
+    });
+    await client.connect();
+    const paths = Array.from({ length: 10 }, (_, i) => ({ dst_ep: { addr: `10.244.${i}.1`, port: 8080 }, src_ep: { addr: '0.0.0.0', port: 0 } }));
+    const n = 3000; // ~1.7 MB of requests in one tick
+    const ids = Array.from({ length: n }, (_, i) =>
+      client
+        .request<{ id: number }>('cnat_translation_update', { translation: { id: i, vip: { addr: '10.96.0.10', port: 80 }, ip_proto: 6, paths } })
+        .then((r) => r.id),
+    );
+    const big = 'x'.repeat(200_000) + 'end';
+    const cli = client.request<{ reply: string }>('cli_inband', { cmd: big });
+    const after = client.request('control_ping');
+    expect(await Promise.all(ids)).toEqual(Array.from({ length: n }, (_, i) => i));
+    await expect(cli).resolves.toMatchObject({ reply: `${big.length}:end` });
+    await expect(after).resolves.toMatchObject({ retval: 0 });
+    expect(arrived).toEqual(Array.from({ length: n }, (_, i) => i));
+    expect(cmds).toEqual([big.length]);
+    // and again, now that the buffers were used
+    await expect(client.request<{ reply: string }>('cli_inband', { cmd: 'show version' })).resolves.toMatchObject({ reply: '12:ion' });
+  });
+
+  it('leaves nothing half-written when a body cannot be encoded', async () => {
+    const { server, client } = await setup();
+    const seen: string[] = [];
+    server.intercept(({ name }) => void seen.push(name));
+    await client.connect();
+    seen.length = 0;
+    const ok1 = client.request('control_ping');
+    const bad = client.request('cnat_translation_update', { translation: { vip: { addr: 'not an address' }, paths: [] } });
+    const ok2 = client.dump('cnat_translation_dump');
+    await expect(bad).rejects.toThrow(/cnat_translation_update/);
+    await expect(ok1).resolves.toMatchObject({ retval: 0 });
+    await expect(ok2).resolves.toEqual([]);
+    expect(seen).toEqual(['control_ping', 'cnat_translation_dump', 'control_ping']);
+  });
+
+  it('matches replies by context while a slow call holds one, across many later calls', async () => {
+    const { server, client } = await setup();
+    let held: { context: number; session: VppApiSession } | undefined;
+    server.intercept(({ name, body, session }) => {
+      if (name !== 'cnat_translation_del' || held) return undefined;
+      held = { context: body.context, session };
+      return 'drop';
+    });
+    await client.connect();
+    const slow = client.request<{ retval: number; context: number }>('cnat_translation_del', { id: 1 });
+    const contexts = new Set<number>();
+    // Sequential and pipelined calls, far more than the table's first size (64 slots).
+    for (let i = 0; i < 300; i++) contexts.add((await client.request<{ context: number }>('control_ping')).context);
+    const batch = await Promise.all(Array.from({ length: 500 }, () => client.request<{ context: number }>('control_ping')));
+    for (const r of batch) contexts.add(r.context);
+    expect(contexts.size).toBe(800);
+    expect(contexts.has(held!.context)).toBe(false);
+    held!.session.send('cnat_translation_del_reply', { context: held!.context, retval: 0 });
+    await expect(slow).resolves.toMatchObject({ retval: 0, context: held!.context });
+  });
+
+  it('drops a late reply whose context slot another call now uses', async () => {
+    const { server, client } = await setup();
+    const held: Array<{ context: number; session: VppApiSession }> = [];
+    server.intercept(({ name, body, session }) => {
+      if (name !== 'cnat_translation_del') return undefined;
+      held.push({ context: body.context, session });
+      return 'drop';
+    });
+    await client.connect();
+    await expect(client.request('cnat_translation_del', { id: 1 }, { timeoutMs: 20 })).rejects.toBeInstanceOf(VppTimeoutError);
+    const late = held[0].context;
+    // Walk the contexts on until a new call gets one with the same low bits (the table has 64
+    // slots while few calls are in flight).
+    for (let i = 0; i < 64; i++) {
+      const { context } = await client.request<{ context: number }>('control_ping');
+      if ((context & 63) === ((late - 1) & 63)) break;
+    }
+    const current = client.request<{ context: number }>('cnat_translation_del', { id: 2 });
+    await sleep(10);
+    expect(held[1].context & 63).toBe(late & 63);
+    const dropped = client.stats.dropped;
+    held[0].session.send('cnat_translation_del_reply', { context: late, retval: 0 });
+    await client.request('control_ping');
+    expect(client.stats.dropped).toBe(dropped + 1);
+    held[1].session.send('cnat_translation_del_reply', { context: held[1].context, retval: 0 });
+    await expect(current).resolves.toMatchObject({ context: held[1].context });
+  });
+
+  it("restarts a dump's time limit with each detail", async () => {
+    const { server, client } = await setup({}, { requestTimeoutMs: 150 });
+    let gaps = [25, 25, 25, 25, 25, 25, 25, 25];
+    server.handleDump('cnat_translation_dump', async function* () {
+      for (const [i, gap] of gaps.entries()) {
+        await sleep(gap);
+        yield translation(i);
+      }
+    });
+    await client.connect();
+    // 200 ms in all, more than the limit, but never 150 ms of silence
+    await expect(client.dump('cnat_translation_dump')).resolves.toHaveLength(8);
+    gaps = [25, 400];
+    await expect(client.dump('cnat_translation_dump')).rejects.toBeInstanceOf(VppTimeoutError);
   });
 });

@@ -15,10 +15,11 @@ import { createCodec, type Codec, type MessageCodec } from '../codec';
 import { VppApiError } from '../errors';
 import type { ServiceDef } from '../schema';
 import {
-  FrameReader,
+  DEFAULT_MAX_FRAME_LENGTH,
+  FRAME_HEADER_SIZE,
+  VppFrameError,
   encodeFrame,
   headerLayout,
-  messageId,
   type HeaderLayout,
 } from '../transport/framing';
 import {
@@ -94,6 +95,9 @@ interface OutMessage {
   id: number;
   codec: MessageCodec;
   layout: HeaderLayout;
+  /** `client_index` / `context` exist but not at their usual place: set them through a copy of the body. */
+  copyClientIndex: boolean;
+  copyContext: boolean;
 }
 
 interface InMessage {
@@ -105,14 +109,22 @@ interface InMessage {
 
 type CallKind = 'request' | 'dump' | 'stream';
 
-interface Pending {
-  context: number;
+/** How to make a call of one message on one connection, resolved on its first use. */
+interface Route {
   message: string;
   kind: CallKind;
+  out: OutMessage;
   /** Id of the message that completes the call. */
   endId: number;
   /** Id of the streamed details, or -1. */
   detailsId: number;
+  /** The control_ping that follows a dump. */
+  ping: OutMessage | undefined;
+}
+
+interface Pending {
+  context: number;
+  route: Route;
   details: unknown[] | undefined;
   onDetail: ((v: unknown) => void) | undefined;
   resolve(v: unknown): void;
@@ -120,6 +132,150 @@ interface Pending {
   /** Time limit in ms (0: none) and when it runs out; a dump's limit restarts with each detail. */
   timeoutMs: number;
   deadline: number;
+  /** Order of the calls (to fail them in the order they were made). */
+  seq: number;
+}
+
+/**
+ * The calls waiting for their reply, by context: an open table indexed by the low bits of the
+ * context, kept at most half full. Contexts are chosen by the client (any free u32 but 0 will
+ * do), so a new call takes the next context whose slot is free: no collisions to resolve, and
+ * no allocation per call (a Map allocates a new hash table every few hundred insertions when
+ * entries come and go this fast).
+ */
+class PendingTable {
+  private slots: Array<Pending | undefined> = new Array<Pending | undefined>(64).fill(undefined);
+  private mask = 63;
+  size = 0;
+
+  get(context: number): Pending | undefined {
+    const p = this.slots[context & this.mask];
+    return p !== undefined && p.context === context ? p : undefined;
+  }
+
+  /** The slot of `context` is free (so a call may use it). */
+  isFree(context: number): boolean {
+    return this.slots[context & this.mask] === undefined;
+  }
+
+  /** Add a call whose context `isFree`. */
+  add(p: Pending): void {
+    if ((this.size + 1) * 2 > this.slots.length) this.grow();
+    // Growing keeps a free slot free: contexts that differ in the low bits of the old mask
+    // differ in those of the new one.
+    this.slots[p.context & this.mask] = p;
+    this.size++;
+  }
+
+  delete(p: Pending): void {
+    const i = p.context & this.mask;
+    if (this.slots[i] !== p) return;
+    this.slots[i] = undefined;
+    this.size--;
+  }
+
+  /** Every call, in the order they were made. */
+  values(): Pending[] {
+    const out: Pending[] = [];
+    for (const p of this.slots) if (p !== undefined) out.push(p);
+    return out.sort((a, b) => a.seq - b.seq);
+  }
+
+  clear(): void {
+    this.slots.fill(undefined);
+    this.size = 0;
+  }
+
+  private grow(): void {
+    const old = this.slots;
+    this.slots = new Array<Pending | undefined>(old.length * 2).fill(undefined);
+    this.mask = this.slots.length - 1;
+    for (const p of old) if (p !== undefined) this.slots[p.context & this.mask] = p;
+  }
+}
+
+type FrameHandler = (buf: Buffer, start: number, end: number) => void;
+
+/**
+ * Cuts the socket's byte stream into messages and hands each on as `(buf, start, end)`: a
+ * message inside one chunk is read where it lies, without a Buffer view per message; one
+ * spread over chunks is assembled into a buffer of its own. (transport/framing's FrameReader
+ * does the same with a view per message.) After a VppFrameError it is unusable.
+ */
+class FrameSplitter {
+  /** Bytes of an incomplete frame (header and body). */
+  private parts: Buffer[] = [];
+  private partsLength = 0;
+  /** Total size (header included) of the incomplete frame, or -1 while its header is incomplete. */
+  private frameSize = -1;
+  private failed: VppFrameError | undefined;
+
+  constructor(
+    private readonly onFrame: FrameHandler,
+    private readonly maxFrameLength: number,
+  ) {}
+
+  push(chunk: Buffer): void {
+    if (this.failed) throw this.failed;
+    let off = 0;
+    const n = chunk.length;
+    if (this.partsLength > 0) {
+      off = this.continuePartial(chunk);
+      if (off < 0) return;
+    }
+    while (n - off >= FRAME_HEADER_SIZE) {
+      const len = this.checkLength(((chunk[off + 8] << 24) | (chunk[off + 9] << 16) | (chunk[off + 10] << 8) | chunk[off + 11]) >>> 0);
+      const end = off + FRAME_HEADER_SIZE + len;
+      if (end > n) break;
+      this.onFrame(chunk, off + FRAME_HEADER_SIZE, end);
+      off = end;
+    }
+    if (off < n) {
+      const rest = chunk.subarray(off);
+      this.parts.push(rest);
+      this.partsLength = rest.length;
+      // (a complete header's length was checked in the loop above)
+      this.frameSize = rest.length >= FRAME_HEADER_SIZE ? FRAME_HEADER_SIZE + rest.readUInt32BE(8) : -1;
+    }
+  }
+
+  /** Feed `chunk` to the partial frame; returns the offset where whole frames start, or -1 if all was used. */
+  private continuePartial(chunk: Buffer): number {
+    let off = 0;
+    for (;;) {
+      const want = this.frameSize < 0 ? FRAME_HEADER_SIZE : this.frameSize;
+      const take = Math.min(want - this.partsLength, chunk.length - off);
+      if (take > 0) {
+        this.parts.push(chunk.subarray(off, off + take));
+        this.partsLength += take;
+        off += take;
+      }
+      if (this.partsLength < want) return -1;
+      if (this.frameSize < 0) {
+        const head = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength);
+        this.parts = [head];
+        this.frameSize = FRAME_HEADER_SIZE + this.checkLength(head.readUInt32BE(8));
+        continue;
+      }
+      const frame = Buffer.concat(this.parts, this.partsLength);
+      this.parts = [];
+      this.partsLength = 0;
+      this.frameSize = -1;
+      this.onFrame(frame, FRAME_HEADER_SIZE, frame.length);
+      return off;
+    }
+  }
+
+  private checkLength(len: number): number {
+    if (len > this.maxFrameLength) this.failed = new VppFrameError('frame-too-large', len, this.maxFrameLength);
+    else if (len < 2) this.failed = new VppFrameError('frame-too-short', len, this.maxFrameLength);
+    if (this.failed) {
+      this.parts = [];
+      this.partsLength = 0;
+      throw this.failed;
+    }
+    return len;
+  }
 }
 
 interface Connection {
@@ -131,10 +287,51 @@ interface Connection {
   outgoing: Map<string, OutMessage>;
   /** Ids of the replies and details we expect, resolved once per connection. */
   incomingIds: Map<string, number>;
+  /** Routes of request() and of dump()/dumpIter() calls, by message. */
+  routes: Map<string, Route>;
+  dumpRoutes: Map<string, Route>;
   keepaliveId: number;
+  /**
+   * Outgoing frames are encoded back to back into `wbuf`; `[wstart, wend)` is not written yet.
+   * The region goes to the socket in one `write` at the end of the tick (or earlier once it
+   * holds `flushAt` bytes), then the next frames follow it in the same buffer: bytes handed to
+   * the socket are never touched again, and a new buffer is taken when this one is full.
+   */
+  wbuf: Buffer;
+  wstart: number;
+  wend: number;
+  flushScheduled: boolean;
+  /** Write out early when this much waits (see FLUSH_BYTES_FIRST). */
+  flushAt: number;
+  /** `flush` of this connection, scheduled with process.nextTick (made once, not per tick). */
+  flushTick: () => void;
+  /** Calls of this tick whose time limit starts when their frame is written (one clock read per flush). */
+  unstamped: Pending[];
 }
 
 const NOOP = (): void => {};
+const NO_BODY: Body = Object.freeze({}) as Body;
+
+/** Size of a connection's write buffer (a bigger one is taken for a bigger frame). */
+const WRITE_BUFFER_SIZE = 64 * 1024;
+/** Take a new write buffer when less than this is left after a flush. */
+const WRITE_BUFFER_MIN_FREE = 2 * 1024;
+/**
+ * Within a tick, write out as soon as this much is waiting, without waiting for the end of the
+ * tick: while a burst of calls is still being encoded, VPP can already work on its first part.
+ * The threshold doubles with each such write in the tick (up to FLUSH_BYTES_MAX): VPP is busy
+ * by then, and bigger writes cost fewer system calls.
+ */
+const FLUSH_BYTES_FIRST = 1024;
+const FLUSH_BYTES_MAX = 16 * 1024;
+
+/** The resolve and reject functions of the promise being made (see `issue`): no closure per call. */
+let newResolve: (v: unknown) => void = NOOP;
+let newReject: (e: Error) => void = NOOP;
+function capture(resolve: (v: unknown) => void, reject: (e: Error) => void): void {
+  newResolve = resolve;
+  newReject = reject;
+}
 
 /**
  * VPP binary API client. `connect()`, then `request()`, `dump()`, `dumpIter()`, `on()` for
@@ -165,13 +362,13 @@ export class VppClient {
   private reconnectTimer: NodeJS.Timeout | undefined;
   private reconnectAttempt = 0;
   private nextContext = 0;
-  private readonly pending = new Map<number, Pending>();
+  private readonly pending = new PendingTable();
+  private callSeq = 0;
   private readonly listeners = new Map<string, Set<EventHandler>>();
   /** want_* registrations to repeat after a reconnect. */
   private readonly wants = new Map<string, Body>();
   /** The last table seen (kept while disconnected, for capability checks). */
   private lastTable: MessageTable | undefined;
-  private corked: net.Socket | undefined;
   private sweepTimer: NodeJS.Timeout | undefined;
   private sweepEvery = Infinity;
 
@@ -302,11 +499,11 @@ export class VppClient {
         socket.destroy();
         reject(err);
       };
-      const onHandshake = (msg: Buffer): void => {
-        if (done || messageId(msg) !== SOCKCLNT_CREATE_REPLY_ID) return;
+      const onHandshake = (buf: Buffer, start: number, end: number): void => {
+        if (done || ((buf[start] << 8) | buf[start + 1]) !== SOCKCLNT_CREATE_REPLY_ID) return;
         let reply: { context: number; response: number; index: number; message_table: MessageTableEntry[] };
         try {
-          reply = this.codec.message('sockclnt_create_reply').decodeFrom(msg, 0);
+          reply = this.codec.message('sockclnt_create_reply').decodeFrom(buf, start, end);
         } catch (err) {
           fail(new VppProtocolError(`cannot decode sockclnt_create_reply: ${(err as Error).message}`));
           return;
@@ -324,11 +521,11 @@ export class VppClient {
         // chunk (a keepalive, an event) are handled with this connection.
         this.conn = conn;
         this.lastTable = conn.table;
-        handler = (m) => this.onMessage(conn, m);
+        handler = (b, s, e) => this.onMessage(conn, b, s, e);
         resolve(conn);
       };
-      let handler: (msg: Buffer) => void = onHandshake;
-      const reader = new FrameReader((m) => handler(m), this.maxFrameLength ? { maxFrameLength: this.maxFrameLength } : {});
+      let handler: FrameHandler = onHandshake;
+      const reader = new FrameSplitter((b, s, e) => handler(b, s, e), this.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
       socket.on('connect', () => {
         opened = true;
         const create = this.codec.message('sockclnt_create');
@@ -365,7 +562,30 @@ export class VppClient {
       incoming[e.index] = { name: nc.name, codec: undefined, contextOffset: -1 };
     }
     const keepalive = table.lookup('memclnt_keepalive');
-    return { socket, clientIndex, table, incoming, outgoing: new Map(), incomingIds: new Map(), keepaliveId: keepalive ? keepalive.id : -1 };
+    const conn: Connection = {
+      socket,
+      clientIndex,
+      table,
+      incoming,
+      outgoing: new Map(),
+      incomingIds: new Map(),
+      routes: new Map(),
+      dumpRoutes: new Map(),
+      keepaliveId: keepalive ? keepalive.id : -1,
+      wbuf: Buffer.allocUnsafe(WRITE_BUFFER_SIZE),
+      wstart: 0,
+      wend: 0,
+      flushScheduled: false,
+      flushAt: FLUSH_BYTES_FIRST,
+      flushTick: NOOP,
+      unstamped: [],
+    };
+    conn.flushTick = () => {
+      conn.flushScheduled = false;
+      conn.flushAt = FLUSH_BYTES_FIRST;
+      this.flush(conn);
+    };
+    return conn;
   }
 
   private onSocketClosed(socket: net.Socket, reason: string): void {
@@ -375,16 +595,16 @@ export class VppClient {
     this.conn = undefined;
     this.isConnected = false;
     this.announced = false;
-    if (this.corked === socket) this.corked = undefined;
+    conn.wstart = conn.wend;
     this.failAll(reason);
     if (wasAnnounced) this.events.emit('disconnected', reason);
     if (!this.closing && this.reconnectOpts) this.scheduleReconnect();
   }
 
   private failAll(reason: string): void {
-    const all = [...this.pending.values()];
+    const all = this.pending.values();
     this.pending.clear();
-    for (const p of all) p.reject(new VppDisconnectedError(p.message, reason));
+    for (const p of all) p.reject(new VppDisconnectedError(p.route.message, reason));
   }
 
   private scheduleReconnect(): void {
@@ -438,6 +658,10 @@ export class VppClient {
 
   /** Send a request and wait for its reply. A reply with `retval != 0` rejects with VppApiError. */
   request<Rep = Body>(message: string, body?: Body, options?: CallOptions): Promise<Rep> {
+    const conn = this.conn;
+    // Fast path: a message already called on this connection (checked then).
+    const route = conn !== undefined && this.isConnected ? conn.routes.get(message) : undefined;
+    if (route !== undefined) return this.issue(conn!, route, body, options, undefined) as Promise<Rep>;
     const svc = this.services.get(message);
     if (svc && (svc.stream || svc.streamMsg)) {
       return Promise.reject(new TypeError(`${message} is a dump (stream); use dump() or dumpIter()`));
@@ -515,7 +739,10 @@ export class VppClient {
     const conn = this.requireConnection(message);
     const out = this.outgoing(conn, message);
     const context = this.allocContext();
-    this.write(conn.socket, encodeFrame(out.codec, body, { id: out.id, clientIndex: conn.clientIndex, context }, out.layout));
+    const value = this.frameValue(out, body, conn.clientIndex, context);
+    const size = FRAME_HEADER_SIZE + out.codec.sizeOf(value);
+    const off = this.reserve(conn, size);
+    this.commit(conn, this.encodeAt(conn.wbuf, off, out, value, conn.clientIndex, context), 1);
     return context;
   }
 
@@ -585,48 +812,75 @@ export class VppClient {
     options: CallOptions | undefined,
     onDetail: ((v: unknown) => void) | undefined,
   ): Promise<unknown> {
-    let frame: Buffer;
-    let ping: Buffer | undefined;
-    let endId: number;
-    let detailsId = -1;
     let conn: Connection;
-    const context = this.allocContext();
+    let route: Route;
     try {
       conn = this.requireConnection(message);
-      const out = this.outgoing(conn, message);
-      endId = this.incomingId(conn, endName, message);
-      if (detailsName) detailsId = this.incomingId(conn, detailsName, message);
-      frame = encodeFrame(out.codec, body, { id: out.id, clientIndex: conn.clientIndex, context }, out.layout);
-      if (kind === 'dump') {
-        const po = this.outgoing(conn, 'control_ping');
-        ping = encodeFrame(po.codec, undefined, { id: po.id, clientIndex: conn.clientIndex, context }, po.layout);
-      }
+      route = this.route(conn, message, kind, endName, detailsName);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    return this.issue(conn, route, body, options, onDetail);
+  }
+
+  /** Resolve (once per connection) ids and codecs of a call, after the capability checks. */
+  private route(conn: Connection, message: string, kind: CallKind, endName: string, detailsName: string): Route {
+    const routes = kind === 'request' ? conn.routes : conn.dumpRoutes;
+    let r = routes.get(message);
+    if (r) return r;
+    const out = this.outgoing(conn, message);
+    const endId = this.incomingId(conn, endName, message);
+    const detailsId = detailsName ? this.incomingId(conn, detailsName, message) : -1;
+    const ping = kind === 'dump' ? this.outgoing(conn, 'control_ping') : undefined;
+    r = { message, kind, out, endId, detailsId, ping };
+    routes.set(message, r);
+    return r;
+  }
+
+  /** Encode the call's frames into the write buffer and register it. */
+  private issue(conn: Connection, route: Route, body: Body | undefined, options: CallOptions | undefined, onDetail: ((v: unknown) => void) | undefined): Promise<unknown> {
+    const context = this.allocContext();
+    try {
+      // Both frames of a dump (request, control_ping) are encoded before either counts as
+      // written: a failing encoding leaves nothing behind.
+      const { out, ping } = route;
+      const ci = conn.clientIndex;
+      const value = this.frameValue(out, body, ci, context);
+      const size = FRAME_HEADER_SIZE + out.codec.sizeOf(value);
+      const pingValue = ping ? this.frameValue(ping, undefined, ci, context) : undefined;
+      const pingSize = ping ? FRAME_HEADER_SIZE + ping.codec.sizeOf(pingValue) : 0;
+      const off = this.reserve(conn, size + pingSize);
+      let end = this.encodeAt(conn.wbuf, off, out, value, ci, context);
+      if (ping) end = this.encodeAt(conn.wbuf, end, ping, pingValue, ci, context);
+      // Written at the end of the tick at the earliest, after the call is registered below.
+      this.commit(conn, end, ping ? 2 : 1);
     } catch (err) {
       return Promise.reject(err);
     }
     const timeoutMs = options?.timeoutMs ?? this.opts.requestTimeoutMs;
-    return new Promise<unknown>((resolve, reject) => {
-      const p: Pending = {
-        context,
-        message,
-        kind,
-        endId,
-        detailsId,
-        details: kind !== 'request' && !onDetail ? [] : undefined,
-        onDetail,
-        resolve,
-        reject,
-        timeoutMs: timeoutMs > 0 && Number.isFinite(timeoutMs) ? timeoutMs : 0,
-        deadline: Infinity,
-      };
-      if (p.timeoutMs > 0) {
-        p.deadline = Date.now() + p.timeoutMs;
-        this.armSweep(p.timeoutMs);
-      }
-      this.pending.set(context, p);
-      this.write(conn.socket, frame);
-      if (ping) this.write(conn.socket, ping);
-    });
+    const promise = new Promise<unknown>(capture);
+    const p: Pending = {
+      context,
+      route,
+      details: route.kind !== 'request' && !onDetail ? [] : undefined,
+      onDetail,
+      resolve: newResolve,
+      reject: newReject,
+      timeoutMs: timeoutMs > 0 && Number.isFinite(timeoutMs) ? timeoutMs : 0,
+      deadline: Infinity,
+      seq: this.callSeq++,
+    };
+    newResolve = NOOP;
+    newReject = NOOP;
+    if (p.timeoutMs > 0) {
+      // The limit starts when the frame is handed to the socket: at the flush that is due
+      // (one clock read for all calls of the tick), or now if none is.
+      if (conn.flushScheduled) conn.unstamped.push(p);
+      else p.deadline = Date.now() + p.timeoutMs;
+      this.armSweep(p.timeoutMs);
+    }
+    this.pending.add(p);
+    return promise;
   }
 
   private requireConnection(message: string): Connection {
@@ -646,7 +900,14 @@ export class VppClient {
       const offered = conn.table.lookup(message);
       throw new VppUnavailableError(message, status, offered ? `VPP has CRC ${offered.crc}, we have ${codec.crc}` : undefined);
     }
-    out = { id: conn.table.lookup(message)!.id, codec, layout: headerLayout(codec.fields) };
+    const layout = headerLayout(codec.fields);
+    out = {
+      id: conn.table.lookup(message)!.id,
+      codec,
+      layout,
+      copyClientIndex: layout.clientIndexOffset < 0 && codec.fields.some((f) => f.name === 'client_index'),
+      copyContext: layout.contextOffset < 0 && codec.fields.some((f) => f.name === 'context'),
+    };
     conn.outgoing.set(message, out);
     return out;
   }
@@ -670,24 +931,93 @@ export class VppClient {
     do {
       c = (c + 1) >>> 0;
       if (c === 0) c = 1;
-    } while (this.pending.has(c));
+    } while (!this.pending.isFree(c));
     this.nextContext = c;
     return c;
   }
 
-  /** Write, batching everything written in the same tick into one syscall. */
-  private write(socket: net.Socket, frame: Buffer): void {
-    if (socket.destroyed) return;
-    if (this.corked !== socket) {
-      this.corked = socket;
-      socket.cork();
-      process.nextTick(() => {
-        if (this.corked === socket) this.corked = undefined;
-        socket.uncork();
-      });
+  // -------------------------------------------------------------------------------------------
+  // Writing: frames are encoded straight into the connection's write buffer.
+
+  /** The value to encode: the body, or a copy with the ids when the layout cannot stamp them. */
+  private frameValue(out: OutMessage, body: Body | undefined, clientIndex: number, context: number): Body {
+    const value = body ?? NO_BODY;
+    if (!(out.copyClientIndex || out.copyContext)) return value;
+    const copy: Body = { ...value };
+    if (out.copyClientIndex && clientIndex >= 0) copy.client_index = clientIndex;
+    if (out.copyContext) copy.context = context;
+    return copy;
+  }
+
+  /** Offset in `conn.wbuf` where `size` bytes fit (writing out what waits, or taking a new buffer, if needed). */
+  private reserve(conn: Connection, size: number): number {
+    if (conn.wend + size <= conn.wbuf.length) return conn.wend;
+    this.flush(conn);
+    if (conn.wend + size > conn.wbuf.length) {
+      conn.wbuf = Buffer.allocUnsafe(Math.max(WRITE_BUFFER_SIZE, size));
+      conn.wstart = 0;
+      conn.wend = 0;
     }
-    this.stats.sent++;
-    socket.write(frame);
+    return conn.wend;
+  }
+
+  /**
+   * Encode one frame at `off` (header, then the message with `_vl_msg_id`, `client_index`
+   * (if >= 0) and `context` stamped in); returns its end. Nothing is written out yet.
+   */
+  private encodeAt(buf: Buffer, off: number, out: OutMessage, value: Body | undefined, clientIndex: number, context: number): number {
+    const start = off + FRAME_HEADER_SIZE;
+    const end = out.codec.encodeInto(buf, start, value);
+    // msgbuf_t header: u64 q = 0, u32 length, u32 gc_mark = 0
+    for (let i = off; i < off + 8; i++) buf[i] = 0;
+    putU32(buf, off + 8, end - start);
+    putU32(buf, off + 12, 0);
+    buf[start] = out.id >>> 8;
+    buf[start + 1] = out.id & 0xff;
+    const layout = out.layout;
+    if (clientIndex >= 0 && layout.clientIndexOffset >= 0) putU32(buf, start + layout.clientIndexOffset, clientIndex);
+    if (layout.contextOffset >= 0) putU32(buf, start + layout.contextOffset, context);
+    return end;
+  }
+
+  /**
+   * The frames up to `end` are complete: they go out with the next flush, at the end of this
+   * tick (the frames of a tick in one socket write), or at once when `flushAt` bytes wait.
+   */
+  private commit(conn: Connection, end: number, frames: number): void {
+    conn.wend = end;
+    if (conn.socket.destroyed) {
+      conn.wstart = end;
+      return;
+    }
+    this.stats.sent += frames;
+    if (!conn.flushScheduled) {
+      conn.flushScheduled = true;
+      process.nextTick(conn.flushTick);
+    }
+    if (end - conn.wstart >= conn.flushAt) {
+      this.flush(conn);
+      conn.flushAt = Math.min(conn.flushAt * 2, FLUSH_BYTES_MAX);
+    }
+  }
+
+  /** Hand what waits in the write buffer to the socket (one write); start the time limits of its calls. */
+  private flush(conn: Connection): void {
+    const unstamped = conn.unstamped;
+    if (unstamped.length > 0) {
+      const now = Date.now();
+      for (let i = 0; i < unstamped.length; i++) unstamped[i].deadline = now + unstamped[i].timeoutMs;
+      unstamped.length = 0;
+    }
+    if (conn.wend === conn.wstart) return;
+    const chunk = conn.wbuf.subarray(conn.wstart, conn.wend);
+    conn.wstart = conn.wend;
+    if (conn.wbuf.length - conn.wend < WRITE_BUFFER_MIN_FREE) {
+      conn.wbuf = Buffer.allocUnsafe(WRITE_BUFFER_SIZE);
+      conn.wstart = 0;
+      conn.wend = 0;
+    }
+    if (!conn.socket.destroyed) conn.socket.write(chunk);
   }
 
   /** Resolve (once) the codec of an incoming message id; null if we cannot decode it. */
@@ -703,10 +1033,10 @@ export class VppClient {
     return e.codec;
   }
 
-  private onMessage(conn: Connection, msg: Buffer): void {
+  private onMessage(conn: Connection, buf: Buffer, start: number, end: number): void {
     if (this.conn !== conn) return;
     this.stats.received++;
-    const id = messageId(msg);
+    const id = (buf[start] << 8) | buf[start + 1];
     const e = conn.incoming[id];
     const codec = e ? this.inCodec(conn, e, id) : null;
     if (!e || !codec) {
@@ -715,20 +1045,20 @@ export class VppClient {
       return;
     }
     if (id === conn.keepaliveId) {
-      this.answerKeepalive(conn, msg, codec);
+      this.answerKeepalive(conn, buf, start, end, codec);
       return;
     }
     const off = e.contextOffset;
-    const p = off >= 0 && msg.length >= off + 4 ? this.pending.get(msg.readUInt32BE(off)) : undefined;
-    if (p && (id === p.endId || id === p.detailsId)) {
-      this.deliver(p, id, codec, msg);
+    const p = off >= 0 && end - start >= off + 4 ? this.pending.get(getU32(buf, start + off)) : undefined;
+    if (p !== undefined && (id === p.route.endId || id === p.route.detailsId)) {
+      this.deliver(p, id, codec, buf, start, end);
       return;
     }
     const set = this.listeners.get(e.name);
     if (set && set.size > 0) {
       let v: unknown;
       try {
-        v = codec.decodeFrom(msg, 0);
+        v = codec.decodeFrom(buf, start, end);
       } catch (err) {
         this.log('warn', `cannot decode event ${e.name}: ${(err as Error).message}`);
         return;
@@ -747,16 +1077,16 @@ export class VppClient {
     this.log('debug', `dropping unsolicited ${e.name}`);
   }
 
-  private deliver(p: Pending, id: number, codec: MessageCodec, msg: Buffer): void {
+  private deliver(p: Pending, id: number, codec: MessageCodec, buf: Buffer, start: number, end: number): void {
     let v: any;
     try {
-      v = codec.decodeFrom(msg, 0);
+      v = codec.decodeFrom(buf, start, end);
     } catch (err) {
       this.finish(p);
       p.reject(err as Error);
       return;
     }
-    if (id === p.detailsId) {
+    if (id === p.route.detailsId) {
       if (p.onDetail) p.onDetail(v);
       else p.details!.push(v);
       if (p.timeoutMs > 0) p.deadline = Date.now() + p.timeoutMs;
@@ -765,14 +1095,14 @@ export class VppClient {
     this.finish(p);
     const retval = v.retval;
     if (typeof retval === 'number' && retval !== 0) {
-      p.reject(new VppApiError(p.message, retval, this.codec.schema.apiDir));
+      p.reject(new VppApiError(p.route.message, retval, this.codec.schema.apiDir));
       return;
     }
-    p.resolve(p.kind === 'request' ? v : (p.details ?? []));
+    p.resolve(p.route.kind === 'request' ? v : (p.details ?? []));
   }
 
   private finish(p: Pending): void {
-    if (this.pending.get(p.context) === p) this.pending.delete(p.context);
+    this.pending.delete(p);
   }
 
   /**
@@ -792,14 +1122,14 @@ export class VppClient {
   private sweep(): void {
     const now = Date.now();
     let waiting = false;
-    for (const p of [...this.pending.values()]) {
+    for (const p of this.pending.values()) {
       if (p.timeoutMs === 0) continue;
       if (p.deadline > now) {
         waiting = true;
         continue;
       }
-      this.pending.delete(p.context);
-      p.reject(new VppTimeoutError(p.message, p.timeoutMs));
+      this.pending.delete(p);
+      p.reject(new VppTimeoutError(p.route.message, p.timeoutMs));
     }
     if (!waiting && this.sweepTimer) {
       clearInterval(this.sweepTimer);
@@ -807,15 +1137,28 @@ export class VppClient {
     }
   }
 
-  private answerKeepalive(conn: Connection, msg: Buffer, codec: MessageCodec): void {
+  private answerKeepalive(conn: Connection, buf: Buffer, start: number, end: number, codec: MessageCodec): void {
     const layout = headerLayout(codec.fields);
-    const context = layout.contextOffset >= 0 && msg.length >= layout.contextOffset + 4 ? msg.readUInt32BE(layout.contextOffset) : 0;
+    const context = layout.contextOffset >= 0 && end - start >= layout.contextOffset + 4 ? getU32(buf, start + layout.contextOffset) : 0;
     this.stats.keepalives++;
     try {
       const out = this.outgoing(conn, 'memclnt_keepalive_reply');
-      this.write(conn.socket, encodeFrame(out.codec, { retval: 0 }, { id: out.id, context }, out.layout));
+      const value = this.frameValue(out, { retval: 0 }, -1, context);
+      const off = this.reserve(conn, FRAME_HEADER_SIZE + out.codec.sizeOf(value));
+      this.commit(conn, this.encodeAt(conn.wbuf, off, out, value, -1, context), 1);
     } catch (err) {
       this.log('warn', `cannot answer memclnt_keepalive: ${(err as Error).message}`);
     }
   }
+}
+
+function putU32(buf: Buffer, off: number, v: number): void {
+  buf[off] = v >>> 24;
+  buf[off + 1] = (v >>> 16) & 0xff;
+  buf[off + 2] = (v >>> 8) & 0xff;
+  buf[off + 3] = v & 0xff;
+}
+
+function getU32(buf: Buffer, off: number): number {
+  return ((buf[off] << 24) | (buf[off + 1] << 16) | (buf[off + 2] << 8) | buf[off + 3]) >>> 0;
 }

@@ -4,7 +4,7 @@
  * routes that VPP adds for them.
  */
 import { fail } from './errors';
-import { contains, parseCidr, type Cidr, type Family } from './ip';
+import { containsWords, parseCidr, parseIpWords, type Cidr, type Family, type IpWords } from './ip';
 
 export interface SimPath {
   swIfIndex: number;
@@ -144,15 +144,21 @@ export class Fib {
     return picked.sort((a, b) => a.prefix.text.localeCompare(b.prefix.text));
   }
 
-  /** Longest prefix match (among equal prefixes, the best source). */
+  /**
+   * Longest prefix match (among equal prefixes, the best source). The address is parsed once
+   * (when the table has routes) and compared with the prefixes' networks, parsed when added.
+   */
   lookup(tableId: number, ip: string): SimRoute | undefined {
     const family: Family = ip.includes(':') ? 6 : 4;
     const t = this.table(tableId, family);
     if (!t) return undefined;
     let best: SimRoute | undefined;
-    for (const r of t.routes.values())
-      if (contains(r.prefix, ip) && (!best || r.prefix.len > best.prefix.len || (r.prefix.len === best.prefix.len && this.priority(r.source) < this.priority(best.source))))
+    let a: IpWords | undefined;
+    for (const r of t.routes.values()) {
+      if (a === undefined) a = parseIpWords(ip);
+      if (containsWords(r.prefix, a) && (!best || r.prefix.len > best.prefix.len || (r.prefix.len === best.prefix.len && this.priority(r.source) < this.priority(best.source))))
         best = r;
+    }
     return best;
   }
 
