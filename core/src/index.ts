@@ -13,7 +13,7 @@ export { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, 
 export type { VppApi, VppConnection, VppConnectionEvents, VppMessage } from './api/vpp';
 export {
   coreServices,
-  type DesiredState, type NodeInfo, type LifecycleService, type UnsupportedReporter, type AgentEvents, type VppService,
+  type DesiredState, type NodeInfo, type NodeStatusWriter, type LifecycleService, type UnsupportedReporter, type AgentEvents, type VppService,
 } from './api/core-services';
 export { objectRef, clusterKind, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
 export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';

@@ -41,6 +41,15 @@ export interface UnsupportedReporter {
   clear(object: ClusterObject, code?: string): void;
 }
 
+/**
+ * Writes to this node's own Node object (annotations), where other nodes read them: e.g. the
+ * wireguard public key. Against a cluster it patches the Node; with manifests it overlays.
+ */
+export interface NodeStatusWriter {
+  /** Merges annotations into this node's Node object (a null value removes one). */
+  annotate(annotations: Record<string, string | null>): Promise<void>;
+}
+
 export interface AgentEvents {
   started: [];
   synced: [summary: SyncSummary];
@@ -63,4 +72,5 @@ export const coreServices = {
   metrics: createServiceRef<Registry>({ id: 'core.metrics' }),
   events: createServiceRef<EventEmitter<AgentEvents>>({ id: 'core.events' }),
   workloads: createServiceRef<WorkloadEndpoints>({ id: 'core.workloads' }),
+  nodeStatus: createServiceRef<NodeStatusWriter>({ id: 'core.nodeStatus' }),
 } as const;

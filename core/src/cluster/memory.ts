@@ -36,6 +36,20 @@ export class MemoryClusterSource extends StoreBackedSource {
     else this.store.upsert(object);
   }
 
+  /** Merges annotations into a Node (a null value removes one), as the API server would. */
+  annotateNode(name: string, annotations: Record<string, string | null>): void {
+    const node = this.store.get('Node', undefined, name) ?? this.initial.find((o) => o.kind === 'Node' && o.metadata.name === name);
+    if (!node) throw new Error(`no Node ${name}`);
+    const merged: Record<string, string> = { ...(node.metadata.annotations ?? {}) };
+    for (const [k, v] of Object.entries(annotations)) {
+      if (v === null) delete merged[k];
+      else merged[k] = v;
+    }
+    const next = { ...node, metadata: { ...node.metadata, annotations: merged } };
+    if (!this.started) this.initial.splice(this.initial.indexOf(node), 1, next);
+    else this.store.upsert(next);
+  }
+
   remove(kind: string, namespace: string | undefined, name: string): void {
     this.store.remove(kind, namespace, name);
   }

@@ -18,7 +18,7 @@ import type { ObjectRule } from '../api/manifest';
 import type { InitHook, PluginDefinition, StopFn } from '../api/plugin';
 import type { ServiceRef } from '../api/service-ref';
 import type { VppConnection } from '../api/vpp';
-import { coreServices, type AgentEvents, type DesiredState, type LifecycleService, type UnsupportedReporter } from '../api/core-services';
+import { coreServices, type AgentEvents, type DesiredState, type LifecycleService, type NodeStatusWriter, type UnsupportedReporter } from '../api/core-services';
 import { objectRef, type ClusterSource } from '../cluster/types';
 import { checkComposition, CORE_CODES, isFatal, type AgentPluginsConfig, type Composition, type Violation } from './compose';
 import { ObjectStatusRegistry } from './object-status';
@@ -56,6 +56,8 @@ export interface RuntimeOptions {
   retry?: Partial<RetryPolicy>;
   /** This node's pods and their interfaces (fed by the CNI); empty when not given. */
   workloads?: WorkloadEndpoints;
+  /** Annotation writes to this node's Node object; without it they fail with a clear error. */
+  nodeStatus?: NodeStatusWriter;
 }
 
 export class StartError extends Error {
@@ -120,6 +122,11 @@ export class AgentRuntime {
     this.provide(this.root, coreServices.metrics, this.metrics);
     this.provide(this.root, coreServices.events, this.events);
     this.provide(this.root, coreServices.workloads, options.workloads ?? new WorkloadRegistry());
+    this.provide(this.root, coreServices.nodeStatus, options.nodeStatus ?? {
+      annotate: async () => {
+        throw new Error('this agent has no way to write to its Node object (no cluster writer configured)');
+      },
+    });
   }
 
   /** Runs the whole start sequence; on failure, everything started so far is stopped again. */

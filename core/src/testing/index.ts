@@ -5,6 +5,8 @@
 import pino from 'pino';
 import type { PluginDefinition } from '../api/plugin';
 import type { VppConnection } from '../api/vpp';
+import type { NodeStatusWriter } from '../api/core-services';
+import type { WorkloadEndpoints } from '../runtime/workloads';
 import { MemoryClusterSource } from '../cluster/memory';
 import type { ClusterObject } from '../cluster/types';
 import { AgentRuntime, type StartupReport } from '../runtime/agent-runtime';
@@ -19,6 +21,10 @@ export interface TestAgentOptions {
   objects?: ClusterObject[];
   pluginsConfig?: AgentPluginsConfig;
   nodeName?: string;
+  /** This node's pods and their interfaces, as a CNI would report them. */
+  workloads?: WorkloadEndpoints;
+  /** Writes to this node's Node object (e.g. a shared writer for several test agents). */
+  nodeStatus?: NodeStatusWriter;
   /** pino level; default 'silent' so test output stays readable. */
   logLevel?: string;
 }
@@ -42,6 +48,8 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
     cluster,
     logger: pino({ level: options.logLevel ?? 'silent' }),
     retry: { baseMs: 5, maxMs: 50 },
+    nodeStatus: options.nodeStatus,
+    workloads: options.workloads,
   });
   const report = await runtime.start();
   return {

@@ -1,0 +1,15 @@
+import { z } from 'zod';
+
+export const wireguardConfig = z.object({
+  /** UDP port the node listens on. */
+  port: z.number().int().min(1).max(65535).default(51820),
+  /** Where the node's private key is kept ('' = a fresh key at every start). */
+  privateKeyFile: z.string().default(''),
+  persistentKeepalive: z.number().int().min(0).max(65535).default(0),
+  /** Routes through the tunnel use this FIB source; its priority beats the bgp plugin's (0x70). */
+  fibSource: z.object({ name: z.string().default('vppnet-wireguard'), priority: z.number().int().min(0).max(255).default(0x60) }).default({ name: 'vppnet-wireguard', priority: 0x60 }),
+});
+
+export type WireguardConfig = z.infer<typeof wireguardConfig>;
+
+export const PUBLIC_KEY_ANNOTATION = 'vppnet.io/wireguard-public-key';

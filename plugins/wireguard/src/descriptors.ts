@@ -1,0 +1,115 @@
+/**
+ * The wireguard interface, its peers, and routes through it (added with a FIB source of the
+ * plugin's own whose priority beats the bgp plugin's, so encrypted routes win while they exist
+ * and the plain ones take over again when they go).
+ */
+import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
+import { fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
+import { INTERFACE_KEY, peerKey, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from './desired';
+
+const NO_INDEX = 0xffffffff;
+const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
+
+export const interfaceDescriptor = defineDescriptor<InterfaceValue, { swIfIndex: number }>({
+  name: 'wireguard-interface',
+  keyPrefix: INTERFACE_KEY,
+  create: async (_k, v, { vpp }) => {
+    const { sw_if_index } = await vpp.request<{ sw_if_index: number }>('wireguard_interface_create', {
+      interface: { user_instance: NO_INDEX, private_key: Buffer.from(v.privateKey, 'base64'), port: v.port, src_ip: toAddress(v.srcIp) },
+      generate_key: false,
+    });
+    await vpp.request('sw_interface_set_flags', { sw_if_index, flags: 1 });
+    return { swIfIndex: sw_if_index };
+  },
+  delete: async (_k, _v, meta, { vpp }) => {
+    await vpp.request('wireguard_interface_delete', { sw_if_index: meta.swIfIndex });
+  },
+  retrieve: async ({ vpp }) =>
+    (await vpp.dump<{ interface: any }>('wireguard_interface_dump', { show_private_key: true, sw_if_index: NO_INDEX })).map(({ interface: i }) => ({
+      key: INTERFACE_KEY,
+      value: { port: i.port, srcIp: fromAddress(i.src_ip), privateKey: b64(i.private_key) },
+      meta: { swIfIndex: i.sw_if_index },
+    })),
+});
+
+const itfIndex = (ctx: DescriptorContext) => {
+  const meta = ctx.metaOf<{ swIfIndex: number }>(INTERFACE_KEY);
+  if (!meta) throw Object.assign(new Error('the wireguard interface is not up yet'), { retriable: true });
+  return meta.swIfIndex;
+};
+
+export const peerDescriptor = defineDescriptor<PeerValue, { peerIndex: number }>({
+  name: 'wireguard-peer',
+  keyPrefix: 'wireguard/peer/',
+  dependencies: () => [INTERFACE_KEY],
+  create: async (_k, p, ctx) => {
+    const { peer_index } = await ctx.vpp.request<{ peer_index: number }>('wireguard_peer_add', {
+      peer: {
+        public_key: Buffer.from(p.publicKey, 'base64'), port: p.port, persistent_keepalive: p.keepalive, table_id: 0,
+        endpoint: toAddress(p.endpoint), sw_if_index: itfIndex(ctx), flags: 0, allowed_ips: p.allowedIps.map(toPrefix),
+      },
+    });
+    return { peerIndex: peer_index };
+  },
+  delete: async (_k, _p, meta, { vpp }) => {
+    await vpp.request('wireguard_peer_remove', { peer_index: meta.peerIndex });
+  },
+  // which node a peer belongs to is ours to know, not VPP's
+  equals: (a, b) => a.publicKey === b.publicKey && a.endpoint === b.endpoint && a.port === b.port && a.keepalive === b.keepalive && a.allowedIps.join() === b.allowedIps.join(),
+  retrieve: async ({ vpp }) =>
+    (await vpp.dump<{ peer: any }>('wireguard_peers_dump', { peer_index: NO_INDEX })).map(({ peer }) => {
+      const value: PeerValue = {
+        node: '', publicKey: b64(peer.public_key), endpoint: fromAddress(peer.endpoint), port: peer.port, keepalive: peer.persistent_keepalive,
+        allowedIps: (peer.allowed_ips ?? []).map(fromPrefix),
+      };
+      return { key: peerKey(value.publicKey), value, meta: { peerIndex: peer.peer_index } };
+    }),
+});
+
+/** The plugin's FIB source id, looked up (or added) by name at every read-back. */
+export class FibSource {
+  private id?: number;
+  constructor(
+    private readonly name: string,
+    private readonly priority: number,
+  ) {}
+
+  async refresh(ctx: DescriptorContext): Promise<number> {
+    const found = (await ctx.vpp.dump<{ src: { id: number; name: string } }>('fib_source_dump')).find((s) => s.src.name === this.name);
+    this.id = found ? found.src.id : (await ctx.vpp.request<{ id: number }>('fib_source_add', { src: { priority: this.priority, name: this.name } })).id;
+    return this.id;
+  }
+
+  async get(ctx: DescriptorContext): Promise<number> {
+    return this.id ?? this.refresh(ctx);
+  }
+}
+
+export function routeDescriptor(source: FibSource) {
+  const zero = (prefix: string) => (prefix.includes(':') ? { ip6: new Uint8Array(16) } : { ip4: new Uint8Array(4) });
+  return defineDescriptor<RouteValue, undefined>({
+    name: 'wireguard-route',
+    keyPrefix: 'wireguard/route/',
+    dependencies: (_k, r) => [INTERFACE_KEY, peerKey(r.peer)],
+    create: async (_k, r, ctx) => {
+      const path = { sw_if_index: itfIndex(ctx), proto: r.prefix.includes(':') ? 1 : 0, weight: 1, nh: { address: zero(r.prefix) } };
+      await ctx.vpp.request('ip_route_add_del_v2', { is_add: true, is_multipath: false, route: { table_id: 0, src: await source.get(ctx), prefix: toPrefix(r.prefix), paths: [path] } });
+      return undefined;
+    },
+    delete: async (_k, r, _m, ctx) => {
+      await ctx.vpp.request('ip_route_add_del_v2', { is_add: false, is_multipath: false, route: { table_id: 0, src: await source.get(ctx), prefix: toPrefix(r.prefix), paths: [] } });
+    },
+    // the route's peer is ours to know: VPP holds the prefix through the interface
+    equals: (a, b) => a.prefix === b.prefix,
+    retrieve: async (ctx) => {
+      const src = await source.refresh(ctx);
+      const out = [];
+      for (const is_ip6 of [false, true])
+        for (const { route } of await ctx.vpp.dump<{ route: any }>('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } })) {
+          const prefix = fromPrefix(route.prefix);
+          out.push({ key: routeKey(prefix), value: { prefix, peer: '' }, meta: undefined });
+        }
+      return out;
+    },
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The pure part: Nodes (with their published public keys) in, desired wireguard state out.
+ * One interface on this node; for each other node that publishes a key, a peer (its address
+ * as endpoint, its pod CIDRs as allowed IPs) and a route per pod CIDR through the interface.
+ * A node without a key is reached unencrypted (the bgp plugin's route), and said so.
+ */
+import type { ClusterObject } from '@vppnet/core';
+import { canonicalPrefix } from 'vpp-binapi-ts';
+import { PUBLIC_KEY_ANNOTATION, type WireguardConfig } from './config';
+
+export interface InterfaceValue {
+  port: number;
+  srcIp: string;
+  /** base64 */
+  privateKey: string;
+}
+
+export interface PeerValue {
+  node: string;
+  publicKey: string;
+  endpoint: string;
+  port: number;
+  keepalive: number;
+  allowedIps: string[];
+}
+
+export interface RouteValue {
+  prefix: string;
+  peer: string;
+}
+
+export const INTERFACE_KEY = 'wireguard/interface';
+export const peerKey = (publicKey: string) => `wireguard/peer/${publicKey}`;
+export const routeKey = (prefix: string) => `wireguard/route/${prefix}`;
+
+const addresses = (n: ClusterObject) =>
+  (((n.status as any)?.addresses ?? []) as Array<{ type: string; address: string }>).filter((a) => a.type === 'InternalIP').map((a) => a.address);
+
+const podCidrs = (n: ClusterObject): string[] => {
+  const out: string[] = [];
+  for (const c of ((n.spec as any)?.podCIDRs as string[] | undefined) ?? []) {
+    try {
+      out.push(canonicalPrefix(c));
+    } catch {
+      // not a prefix: nothing to route
+    }
+  }
+  return out;
+};
+
+export interface Desired {
+  values: Map<string, unknown>;
+  /** Nodes reached without encryption, and why. */
+  plain: Array<{ node: string; reason: string }>;
+}
+
+export function desiredWireguard(nodeName: string, nodes: ClusterObject[], privateKey: string, config: WireguardConfig): Desired {
+  const values = new Map<string, unknown>();
+  const plain: Desired['plain'] = [];
+  const self = nodes.find((n) => n.metadata.name === nodeName);
+  const mine = self ? addresses(self) : [];
+  // The tunnel's outer family: this node's first address (IPv4 preferred) and peers' of the same family.
+  const src = mine.find((a) => !a.includes(':')) ?? mine[0];
+  if (!src) return { values, plain };
+  values.set(INTERFACE_KEY, { port: config.port, srcIp: src, privateKey } satisfies InterfaceValue);
+  const family = src.includes(':');
+  for (const n of nodes) {
+    if (n.metadata.name === nodeName) continue;
+    const key = n.metadata.annotations?.[PUBLIC_KEY_ANNOTATION];
+    const endpoint = addresses(n).find((a) => a.includes(':') === family);
+    if (!key) {
+      plain.push({ node: n.metadata.name, reason: 'it publishes no wireguard public key' });
+      continue;
+    }
+    if (!endpoint) {
+      plain.push({ node: n.metadata.name, reason: `it has no IPv${family ? 6 : 4} address for the tunnel` });
+      continue;
+    }
+    const allowedIps = podCidrs(n);
+    values.set(peerKey(key), { node: n.metadata.name, publicKey: key, endpoint, port: config.port, keepalive: config.persistentKeepalive, allowedIps } satisfies PeerValue);
+    for (const prefix of allowedIps) values.set(routeKey(prefix), { prefix, peer: key } satisfies RouteValue);
+  }
+  return { values, plain };
+}

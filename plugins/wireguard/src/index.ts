@@ -1,0 +1,4 @@
+export { default, manifest } from './plugin';
+export { wireguardConfig, type WireguardConfig, PUBLIC_KEY_ANNOTATION } from './config';
+export { desiredWireguard } from './desired';
+export { generatePrivateKey, publicKeyOf, parseKey } from './keys';

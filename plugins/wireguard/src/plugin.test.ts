@@ -1,0 +1,131 @@
+import { spawnSync } from 'node:child_process';
+import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
+import { checkComposition, type ClusterObject } from '@vppnet/core';
+import { SimCluster, SimConnection, Tracer, x25519PublicKey } from '@vppnet/vpp-sim';
+import bgp from '@vppnet/plugin-bgp';
+import wireguard from './plugin';
+import { PUBLIC_KEY_ANNOTATION } from './config';
+import { generatePrivateKey, publicKeyOf } from './keys';
+
+const node = (name: string, ip: string, cidr: string): ClusterObject => ({
+  kind: 'Node', apiVersion: 'v1', metadata: { name }, spec: { podCIDRs: [cidr] }, status: { addresses: [{ type: 'InternalIP', address: ip }] },
+});
+const pod = (name: string, nodeName: string, ip: string): ClusterObject => ({
+  kind: 'Pod', apiVersion: 'v1', metadata: { name, namespace: 'default' }, spec: { nodeName }, status: { phase: 'Running', podIPs: [{ ip }] },
+});
+const OBJECTS = [
+  node('a', '10.0.0.11', '10.244.0.0/24'), node('b', '10.0.0.12', '10.244.1.0/24'), node('c', '10.0.0.13', '10.244.2.0/24'),
+  pod('pa', 'a', '10.244.0.5'), pod('pb', 'b', '10.244.1.5'), pod('pc', 'c', '10.244.2.5'),
+];
+
+async function cluster(wgOn: string[]) {
+  const sim = SimCluster.fromObjects(OBJECTS as never);
+  const agents = new Map<string, TestAgent>();
+  const conns = new Map<string, SimConnection>();
+  // annotations a node writes on its Node reach every agent, as through the API server (and
+  // agents that start later see the ones written before)
+  const annotations = new Map<string, Record<string, string | null>>();
+  const writer = (name: string) => ({
+    annotate: async (ann: Record<string, string | null>) => {
+      annotations.set(name, { ...annotations.get(name), ...ann });
+      for (const a of agents.values()) a.cluster.annotateNode(name, ann);
+    },
+  });
+  const current = () =>
+    OBJECTS.map((o) => {
+      const ann = o.kind === 'Node' ? annotations.get(o.metadata.name) : undefined;
+      if (!ann) return o;
+      const merged = Object.fromEntries(Object.entries({ ...o.metadata.annotations, ...ann }).filter(([, v]) => v !== null)) as Record<string, string>;
+      return { ...o, metadata: { ...o.metadata, annotations: merged } };
+    });
+  for (const name of sim.nodes.keys()) {
+    const conn = new SimConnection(sim.node(name).vpp);
+    conns.set(name, conn);
+    agents.set(name, await startTestAgent({
+      plugins: [bgp, wireguard], vpp: conn, objects: current(), nodeName: name, nodeStatus: writer(name),
+      pluginsConfig: { wireguard: { enabled: wgOn.includes(name) } },
+    }));
+  }
+  const settled = async () => {
+    for (let i = 0; i < 3; i++) for (const a of agents.values()) await a.settled();
+  };
+  await settled();
+  return { sim, agents, conns, settled, tracer: new Tracer(sim), stop: async () => { for (const a of agents.values()) await a.stop(); } };
+}
+
+const encrypted = (r: { hops: Array<{ step: string; text: string }> }) => r.hops.some((h) => h.step === 'encap' && h.text.startsWith('wireguard'));
+
+describe('wireguard plugin on a simulated three-node cluster', () => {
+  it('encrypts pod-to-pod traffic between every pair of nodes, both ways', async () => {
+    const run = await cluster(['a', 'b', 'c']);
+    try {
+      for (const [from, to, dst] of [['default/pa', 'default/pb', '10.244.1.5'], ['default/pb', 'default/pc', '10.244.2.5'], ['default/pc', 'default/pa', '10.244.0.5']]) {
+        const r = run.tracer.trace({ from: { pod: from }, dst, dport: 8080 });
+        expect(r).toMatchObject({ outcome: 'delivered', at: to });
+        expect(encrypted(r)).toBe(true);
+        expect(encrypted(r.reply!)).toBe(true);
+      }
+      // each node published the public key of the private key its VPP interface holds
+      for (const [name, info] of run.sim.nodes) {
+        const wg = [...info.vpp.tunnels.wg.values()][0];
+        const reader = run.agents.get(name === 'c' ? 'a' : 'c')!; // another node's view of this Node
+        const published = reader.cluster.get('Node', undefined, name)!.metadata.annotations![PUBLIC_KEY_ANNOTATION];
+        expect(Buffer.from(wg.publicKey).toString('base64')).toBe(published);
+        expect(info.vpp.tunnels.peers.size).toBe(2);
+      }
+      const c = run.conns.get('a')!;
+      c.calls.length = 0;
+      await run.agents.get('a')!.runtime.reconciler.resync();
+      expect(c.calls.filter((x) => !x.message.endsWith('_dump'))).toEqual([]);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('a node without wireguard is reached on the plain route, declared; the others keep encrypting', async () => {
+    const run = await cluster(['a', 'b']);
+    try {
+      const toC = run.tracer.trace({ from: { pod: 'default/pa' }, dst: '10.244.2.5', dport: 8080 });
+      expect(toC).toMatchObject({ outcome: 'delivered', at: 'default/pc' });
+      expect(encrypted(toC)).toBe(false);
+      expect(encrypted(run.tracer.trace({ from: { pod: 'default/pa' }, dst: '10.244.1.5', dport: 8080 }))).toBe(true);
+      expect(run.agents.get('a')!.runtime.objectStatus.list().map((f) => `${f.object}:${f.code}`)).toEqual(['c:WG_PEER_NOT_ENCRYPTED']);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('turning wireguard off on a running node converges: its key is withdrawn and the others fall back to plain routes', async () => {
+    const run = await cluster(['a', 'b', 'c']);
+    try {
+      await run.agents.get('c')!.stop(); // c leaves (its stop hook withdraws its key)
+      run.agents.delete('c');
+      await run.settled();
+      const vppA = run.sim.node('a').vpp;
+      expect([...vppA.tunnels.peers.values()].map((p) => p.endpoint)).toEqual(['10.0.0.12']);
+      expect(vppA.fib.routes(0, 4, 'vppnet-wireguard').map((r) => r.prefix.text)).toEqual(['10.244.1.0/24']);
+      const toC = run.tracer.trace({ from: { pod: 'default/pa' }, dst: '10.244.2.5', dport: 8080 });
+      expect(encrypted(toC)).toBe(false);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('uses real x25519 keys: the public key is what wireguard-tools derives', () => {
+    const priv = generatePrivateKey();
+    expect(Buffer.from(x25519PublicKey(priv)).equals(publicKeyOf(priv))).toBe(true);
+    const wg = spawnSync('wg', ['pubkey'], { input: `${priv.toString('base64')}\n`, encoding: 'utf8' });
+    if (wg.error) throw new Error(`wireguard-tools is needed for this test (.ci/system-packages installs it): ${wg.error.message}`);
+    expect(wg.stdout.trim()).toBe(publicKeyOf(priv).toString('base64'));
+    const fromWg = spawnSync('wg', ['genkey'], { encoding: 'utf8' }).stdout.trim();
+    const pubWg = spawnSync('wg', ['pubkey'], { input: `${fromWg}\n`, encoding: 'utf8' }).stdout.trim();
+    expect(publicKeyOf(Buffer.from(fromWg, 'base64')).toString('base64')).toBe(pubWg);
+  });
+
+  it('is off unless enabled, and warns about a key that does not survive restarts', () => {
+    expect(checkComposition([wireguard], {}).order).toEqual([]);
+    const on = checkComposition([wireguard], { wireguard: { enabled: true } });
+    expect(on.violations.map((v) => v.code)).toEqual(['WG_EPHEMERAL_KEY']);
+    expect(checkComposition([wireguard], { wireguard: { enabled: true, privateKeyFile: '/var/lib/vppnet/wg.key' } }).violations).toEqual([]);
+  });
+});

@@ -1,0 +1,70 @@
+/**
+ * The wireguard plugin: node-to-node encryption with VPP's wireguard plugin. Each node keeps an
+ * x25519 key, publishes its public key on its Node object, and makes every other node that
+ * publishes one a peer, with routes to that node's pods through the tunnel. Everything is
+ * desired state, so enabling or disabling wireguard on a running cluster converges node by
+ * node: until both ends have keys, traffic between two nodes stays on the plain routes.
+ */
+import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
+import { PUBLIC_KEY_ANNOTATION, wireguardConfig, type WireguardConfig } from './config';
+import { FibSource, interfaceDescriptor, peerDescriptor, routeDescriptor } from './descriptors';
+import { desiredWireguard } from './desired';
+import { loadOrCreatePrivateKey, publicKeyOf } from './keys';
+
+export const manifest = defineManifest<WireguardConfig>({
+  id: 'wireguard',
+  apiVersion: 1,
+  description: 'Node-to-node encryption with VPP wireguard: keys, Node annotation, peers, routes',
+  provides: ['node-encryption'],
+  enabledByDefault: false,
+  requires: {
+    vpp: { plugins: ['wireguard'], messages: ['wireguard_interface_create', 'wireguard_interface_dump', 'wireguard_peer_add', 'wireguard_peer_remove', 'wireguard_peers_dump', 'ip_route_add_del_v2', 'fib_source_add'] },
+  },
+  config: wireguardConfig,
+  unsupported: [
+    {
+      level: 'composition', code: 'WG_EPHEMERAL_KEY', severity: 'warning', effect: 'applied-approximately',
+      reason: 'no privateKeyFile: the node makes a new key at every start, so peers must learn it again (a short loss of encrypted connectivity after a restart)',
+      when: ({ config }) => config.privateKeyFile === '',
+    },
+    {
+      level: 'object', kind: 'Node', code: 'WG_PEER_NOT_ENCRYPTED', severity: 'warning', effect: 'applied-approximately',
+      reason: 'traffic to this node is not encrypted (it publishes no wireguard key, or has no address of the tunnel family); it uses the plain route',
+    },
+  ],
+});
+
+export default definePlugin<WireguardConfig>({
+  manifest,
+  register(env) {
+    const source = new FibSource(env.config.fibSource.name, env.config.fibSource.priority);
+    env.registerDescriptor(interfaceDescriptor);
+    env.registerDescriptor(peerDescriptor);
+    env.registerDescriptor(routeDescriptor(source));
+    env.registerInit({
+      deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, nodeStatus: coreServices.nodeStatus, unsupported: coreServices.unsupported, log: coreServices.logger },
+      async init({ cluster, desired, node, nodeStatus, unsupported, log }) {
+        const privateKey = loadOrCreatePrivateKey(env.config.privateKeyFile);
+        const publicKey = publicKeyOf(privateKey).toString('base64');
+        await nodeStatus.annotate({ [PUBLIC_KEY_ANNOTATION]: publicKey });
+        log.info({ publicKey }, 'wireguard public key published on this node');
+        const recompute = () => {
+          const nodes = cluster.list('Node');
+          const { values, plain } = desiredWireguard(node.name, nodes, privateKey.toString('base64'), env.config);
+          for (const n of nodes) {
+            const p = plain.find((x) => x.node === n.metadata.name);
+            if (p) unsupported.report(n, 'WG_PEER_NOT_ENCRYPTED', p.reason);
+            else unsupported.clear(n, 'WG_PEER_NOT_ENCRYPTED');
+          }
+          void desired.replace('wireguard/', values);
+        };
+        const unwatch = cluster.watch(['Node'], recompute);
+        return async () => {
+          unwatch();
+          // leaving: the other nodes stop using this node's key and fall back to plain routes
+          await nodeStatus.annotate({ [PUBLIC_KEY_ANNOTATION]: null }).catch(() => undefined);
+        };
+      },
+    });
+  },
+});
