@@ -1,0 +1,19 @@
+/** The policy plugin's configuration (zod, with defaults). */
+import { z } from 'zod';
+
+export const policyConfig = z.object({
+  /**
+   * Egress rules also allow the VIP:port of Services whose endpoints include a destination
+   * the rule allows. Needed when the services plugin runs with DSR (a connection to a remote
+   * backend leaves the client's node with the VIP as destination); harmless without it (npol
+   * then sees the backend address). See NP_EGRESS_SERVICE_VIP_APPROX.
+   */
+  serviceVips: z.boolean().default(true),
+  /**
+   * Ingress from the pod's own node is always allowed, as Kubernetes specifies (kubelet
+   * probes). Off: only what the policies allow.
+   */
+  allowFromNode: z.boolean().default(true),
+});
+
+export type PolicyConfig = z.infer<typeof policyConfig>;

@@ -1,0 +1,34 @@
+import { checkComposition, listRules, manifestProblems } from '@vppnet/core';
+import bgp from '@vppnet/plugin-bgp';
+import services from '@vppnet/plugin-services';
+import policy, { manifest } from './plugin';
+
+describe('policy plugin manifest', () => {
+  it('is well formed and declares every code with an effect', () => {
+    expect(manifestProblems(manifest)).toEqual([]);
+    const rules = listRules([policy]);
+    expect(rules.map((r) => `${r.code}:${r.severity}:${r.effect}`).sort()).toEqual([
+      'NP_CALICO_GLOBAL_NETWORK_POLICY:info:object-skipped',
+      'NP_CALICO_NETWORK_POLICY:info:object-skipped',
+      'NP_DSR_WITHOUT_SERVICE_VIPS:warning:applied-approximately',
+      'NP_EGRESS_NAMED_PORT_NON_POD:info:applied-approximately',
+      'NP_EGRESS_SERVICE_VIP_APPROX:warning:applied-approximately',
+      'NP_HOST_NETWORK_POD:info:object-skipped',
+      'NP_INVALID_PEER_OR_PORT:error:field-ignored',
+      'NP_INVALID_POD_SELECTOR:error:object-skipped',
+      'NP_NAMED_PORT_UNRESOLVED:info:field-ignored',
+      'NP_NODEPORT_SOURCE_NAT:info:applied-approximately',
+      'NP_NON_PORT_PROTOCOLS:info:applied-approximately',
+      'NP_NPOL_NO_READBACK:info:applied-approximately',
+      'NP_STATUS_IGNORED:info:field-ignored',
+    ]);
+  });
+
+  it('composition: always says npol cannot be read back; warns when DSR runs without Service VIPs in egress rules', () => {
+    const codes = (config: Record<string, any>) => checkComposition([bgp, services, policy], config).violations.map((v) => v.code);
+    expect(codes({})).toEqual(['NP_NPOL_NO_READBACK']);
+    expect(codes({ policy: { serviceVips: false } })).toEqual(['NP_NPOL_NO_READBACK', 'NP_DSR_WITHOUT_SERVICE_VIPS']);
+    expect(codes({ policy: { serviceVips: false }, services: { dsr: false } })).toEqual(['NP_NPOL_NO_READBACK']);
+    expect(checkComposition([bgp, services, policy], { policy: { serviceVips: 'yes' } }).ok).toBe(false);
+  });
+});

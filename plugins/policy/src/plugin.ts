@@ -1,0 +1,185 @@
+/**
+ * The policy plugin: Kubernetes NetworkPolicy (networking.k8s.io/v1) compiled to VPP npol on
+ * the taps of this node's pods. The compiler (compile.ts) is a pure function of the cluster
+ * and this node's workloads; this file feeds it and hands its output to the reconciler.
+ *
+ * Make before break: a change is applied in two steps. First every desired value is set
+ * (new objects created, changed ones updated in place, interfaces pointed at the new
+ * policies) without removing anything; once that run is done, the keys nobody wants any more
+ * are removed. Removing a dependency in the same run as its dependents would make the
+ * reconciler take the dependents out and put them back (a policy re-created with a new id,
+ * interfaces reconfigured), and it keeps npol from ever evaluating a freed rule (which VPP
+ * would match with its last action).
+ */
+import { coreServices, defineManifest, definePlugin, objectRef, type ClusterObject } from '@vppnet/core';
+import { CODES, REPORTED_CODES } from './codes';
+import { compile } from './compile';
+import { policyConfig, type PolicyConfig } from './config';
+import { podSelectorProblems } from './netpol';
+import { NpolSession, npolDescriptors } from './npol.descriptors';
+import { PREFIX, type NpolValue } from './values';
+
+export const NPOL_MESSAGES = [
+  'npol_ipset_create', 'npol_ipset_add_del_members', 'npol_ipset_delete',
+  'npol_rule_create', 'npol_rule_update', 'npol_rule_delete',
+  'npol_policy_create', 'npol_policy_update', 'npol_policy_delete',
+  'npol_configure_policies',
+];
+
+const WATCHED = ['NetworkPolicy', 'Pod', 'Namespace', 'Service', 'EndpointSlice', 'Node'];
+
+export const manifest = defineManifest<PolicyConfig>({
+  id: 'policy',
+  apiVersion: 1,
+  description: 'Kubernetes NetworkPolicy compiled to VPP npol ipsets, rules and policies on the pods of this node',
+  provides: ['network-policy'],
+  requires: { vpp: { plugins: ['npol'], messages: NPOL_MESSAGES } },
+  config: policyConfig,
+  unsupported: [
+    {
+      level: 'composition', code: CODES.NPOL_NO_READBACK, severity: 'info', effect: 'applied-approximately',
+      reason:
+        'npol has no dump messages, so the agent cannot read npol state back: a resync trusts its memory (npol changes made behind the agent are not repaired), ' +
+        'and after every VPP reconnect all npol objects are created again (if VPP had not restarted, the previous ones stay allocated, unreferenced)',
+      when: () => true,
+    },
+    {
+      level: 'composition', code: CODES.DSR_WITHOUT_SERVICE_VIPS, severity: 'warning', effect: 'applied-approximately',
+      reason: 'the services plugin uses DSR but plugins.policy.serviceVips is off: egress-isolated pods cannot reach Services through backends on other nodes',
+      hint: 'set plugins.policy.serviceVips: true (the default)',
+      when: ({ config, plugins, enabled }) => enabled.has('services') && (plugins.get('services') as { dsr?: boolean } | undefined)?.dsr !== false && !config.serviceVips,
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.INVALID_POD_SELECTOR, severity: 'error', effect: 'object-skipped',
+      reason: 'spec.podSelector is missing or invalid (the API server would reject it): which pods the policy isolates is unknown, so it is not applied',
+      when: (np) => podSelectorProblems(np).length > 0,
+      detail: (np) => podSelectorProblems(np).join('; '),
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.INVALID_PEER_OR_PORT, severity: 'error', effect: 'field-ignored',
+      reason: 'a peer or port is invalid (bad selector, CIDR, protocol or port): it matches nothing; the rest of the policy applies (its pods stay isolated)',
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.NAMED_PORT_UNRESOLVED, severity: 'info', effect: 'field-ignored',
+      reason: 'a named port that no destination pod declares (for that protocol) matches nothing until such a pod exists',
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.EGRESS_NAMED_PORT_NON_POD, severity: 'info', effect: 'applied-approximately',
+      reason: 'an egress named port is resolved against pods only: destinations reached through an ipBlock or an empty `to` that are not pods never match it',
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.EGRESS_SERVICE_VIP_APPROX, severity: 'warning', effect: 'applied-approximately',
+      reason:
+        'with DSR the client\'s node sees Service traffic to remote backends with the VIP as destination, so an egress rule that allows some endpoints of a Service port ' +
+        'allows the VIP:port, and through it every endpoint of that port (ingress policy at the backend still applies)',
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.STATUS_IGNORED, severity: 'info', effect: 'field-ignored',
+      reason: 'NetworkPolicy status is neither read nor written',
+      when: (np) => (((np.status as any)?.conditions ?? []) as unknown[]).length > 0,
+    },
+    {
+      level: 'object', kind: 'Pod', code: CODES.HOST_NETWORK_POD, severity: 'info', effect: 'object-skipped',
+      reason: 'a host-network pod shares its node\'s addresses: it is neither isolated nor selected as a peer (use ipBlock for node addresses)',
+      when: (pod) => (pod.spec as any)?.hostNetwork === true,
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.NON_PORT_PROTOCOLS, severity: 'info', effect: 'applied-approximately',
+      reason:
+        'npol matches packets of protocols other than TCP, UDP, SCTP and ICMP echo as an all-zero 5-tuple: on an isolated side such traffic (GRE, ESP, ...) ' +
+        'is allowed only by a rule with neither peers nor ports',
+    },
+    {
+      level: 'object', kind: 'NetworkPolicy', code: CODES.NODEPORT_SOURCE_NAT, severity: 'info', effect: 'applied-approximately',
+      reason:
+        'a NodePort connection forwarded to a backend on another node arrives source-NATed to the receiving node (externalTrafficPolicy: Cluster): ' +
+        'ingress ipBlock rules see that node\'s address, not the client\'s',
+    },
+    {
+      level: 'object', kind: 'projectcalico.org/NetworkPolicy', code: CODES.CALICO_NETWORK_POLICY, severity: 'info', effect: 'object-skipped',
+      reason: 'Calico NetworkPolicy (tiers, order, deny and pass actions, profiles) is not compiled by this plugin',
+    },
+    {
+      level: 'object', kind: 'GlobalNetworkPolicy', code: CODES.CALICO_GLOBAL_NETWORK_POLICY, severity: 'info', effect: 'object-skipped',
+      reason: 'Calico GlobalNetworkPolicy (and host endpoints, network sets) is not compiled by this plugin',
+    },
+  ],
+});
+
+export default definePlugin<PolicyConfig>({
+  manifest,
+  register(env) {
+    const session = new NpolSession();
+    for (const d of npolDescriptors(session)) env.registerDescriptor(d);
+    env.registerInit({
+      deps: {
+        cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, workloads: coreServices.workloads,
+        unsupported: coreServices.unsupported, log: coreServices.logger, vpp: coreServices.vpp,
+      },
+      init({ cluster, desired, node, workloads, unsupported, log, vpp }) {
+        const config = env.config;
+        let latest = new Map<string, NpolValue>();
+        let generation = 0;
+        let queued = false;
+
+        const apply = () => {
+          queued = false;
+          const policies = cluster.list('NetworkPolicy');
+          const result = compile({
+            nodeName: node.name, epoch: session.epoch, config, policies,
+            pods: cluster.list('Pod'), namespaces: cluster.list('Namespace'), services: cluster.list('Service'),
+            endpointSlices: cluster.list('EndpointSlice'), nodes: cluster.list('Node'), workloads: workloads.list(),
+          });
+          report(policies, result.findings);
+          latest = result.values;
+          const gen = ++generation;
+          const values = latest;
+          // 1. make: everything wanted, nothing removed
+          const made = desired.transaction((txn) => {
+            for (const [k, v] of values) txn.set(k, v);
+          });
+          // 2. break: once applied, what nobody wants any more (only the newest computation collects)
+          made
+            .then(() => (gen === generation ? desired.transaction((txn) => txn.replace(PREFIX, values)) : undefined))
+            .catch((err: unknown) => log.warn({ err: String(err) }, 'npol reconciliation failed'));
+        };
+        // Events often come in bursts (a relist, a pod and its slice): compute once per burst.
+        const schedule = () => {
+          if (queued) return;
+          queued = true;
+          queueMicrotask(apply);
+        };
+
+        const report = (policies: ClusterObject[], findings: Array<{ policy: string; code: string; detail: string }>) => {
+          const byPolicy = new Map<string, Map<string, string[]>>();
+          for (const f of findings) {
+            let m = byPolicy.get(f.policy);
+            if (!m) byPolicy.set(f.policy, (m = new Map()));
+            m.set(f.code, [...(m.get(f.code) ?? []), f.detail]);
+          }
+          for (const np of policies) {
+            const found = byPolicy.get(objectRef(np)) ?? new Map<string, string[]>();
+            for (const [code, details] of found) unsupported.report(np, code, details.join('; '));
+            for (const code of REPORTED_CODES) if (!found.has(code)) unsupported.clear(np, code);
+          }
+        };
+
+        // npol cannot be read back: after a reconnect, apply everything again under a new epoch.
+        const onConnected = () => {
+          session.epoch++;
+          log.info({ epoch: session.epoch }, 'VPP connection is back: re-creating npol state');
+          schedule();
+        };
+        vpp.events.on('connected', onConnected);
+        const unwatch = cluster.watch(WATCHED, schedule);
+        const unwatchWorkloads = workloads.watch(schedule);
+        log.debug('watching NetworkPolicies, Pods, Namespaces, Services, EndpointSlices, Nodes and this node\'s workloads');
+        return () => {
+          unwatch();
+          unwatchWorkloads();
+          vpp.events.off('connected', onConnected);
+        };
+      },
+    });
+  },
+});
