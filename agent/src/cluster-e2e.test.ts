@@ -41,7 +41,7 @@ describe('vppnet run with --kubeconfig and --vpp-socket', () => {
     vppServer = new SimApiServer(sim.node('node-a').vpp);
     await vppServer.listen(path.join(dir, 'api.sock'));
     writeFileSync(path.join(dir, 'kubeconfig'), api.kubeconfigYaml());
-    const config = loadConfig({ env: {}, flags: { node: 'node-a', kubeconfig: path.join(dir, 'kubeconfig'), vppSocket: path.join(dir, 'api.sock'), status: false } });
+    const config = loadConfig({ env: {}, flags: { node: 'node-a', kubeconfig: path.join(dir, 'kubeconfig'), vppSocket: path.join(dir, 'api.sock'), status: false, logLevel: 'silent' } });
     running = await startAgents(config, { logger: pino({ level: 'silent' }) });
   }, 30_000);
 

@@ -4,7 +4,7 @@
  * simulated VPP and an agent of its own, so cross-node behaviour is real.
  */
 import pino, { type Logger } from 'pino';
-import { AgentRuntime, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
+import { AgentRuntime, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterObject, type NodeStatusWriter, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
 import { SimApiServer, SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import { VppClient } from 'vpp-binapi-ts';
 import type { AgentConfig } from './config';
@@ -48,19 +48,40 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
       const sim = SimCluster.fromObjects(objects);
       if (sim.nodes.size === 0) sim.addNode(config.node ?? 'node-1', ['192.0.2.1']);
       if (config.node) sim.node(config.node); // fails clearly for an unknown node
+      // What agents write on their Node objects (e.g. wireguard keys) is overlaid on the
+      // manifests that every agent reads, as the API server would show it to all of them.
+      const annotations = new Map<string, Record<string, string>>();
+      const sources: ManifestClusterSource[] = [];
+      const overlay = (o: ClusterObject): ClusterObject =>
+        o.kind === 'Node' && annotations.has(o.metadata.name)
+          ? { ...o, metadata: { ...o.metadata, annotations: { ...o.metadata.annotations, ...annotations.get(o.metadata.name) } } }
+          : o;
+      const nodeStatus = (name: string) => ({
+        annotate: async (ann: Record<string, string | null>) => {
+          const merged = { ...annotations.get(name) } as Record<string, string>;
+          for (const [k, v] of Object.entries(ann)) if (v === null) delete merged[k];
+          else merged[k] = v;
+          annotations.set(name, merged);
+          await Promise.all(sources.map((s) => s.reload()));
+        },
+      });
       // Every node runs an agent, so that cross-node traffic meets a programmed dataplane.
       for (const name of [...sim.nodes.keys()]) {
         progress(`starting agent for simulated node ${name}`);
-        const cluster = new ManifestClusterSource({ dir: config.manifests!, watch: config.watch });
+        const cluster = new ManifestClusterSource({ dir: config.manifests!, watch: config.watch, transform: overlay });
+        sources.push(cluster);
         const vpp = new SimConnection(sim.node(name).vpp);
         const workloads = new WorkloadRegistry();
         const feed = () => workloads.replace(sim.workloadsOf(name));
         feed();
         sim.events.on('pods', feed);
-        const runtime = await startOne(name, plugins, config, vpp, cluster, logger.child({ node: name }), workloads);
+        const runtime = await startOne(name, plugins, config, vpp, cluster, logger.child({ node: name }), workloads, nodeStatus(name));
         cleanups.push(() => runtime.stop());
         agents.push({ node: name, runtime, sim });
       }
+      // What the agents wrote on their Nodes while starting has reached every other agent.
+      await Promise.all(sources.map((s) => s.reload()));
+      for (const a of agents) await a.runtime.reconciler.settled();
       // The CNI's part: pods come and go with the manifests.
       const pods = new ManifestClusterSource({ dir: config.manifests!, watch: config.watch });
       pods.watch(['Pod'], (e) => {
@@ -85,7 +106,10 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
     if (!config.vppSocket) throw new Error('choose a dataplane: --vpp-socket PATH for a real VPP, or --sim');
     const vpp = connectRealVpp(config.vppSocket);
     const cluster = await clusterSource(config);
-    const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: config.node, vpp, cluster, logger });
+    const node = config.node;
+    const nodeStatus: NodeStatusWriter | undefined =
+      cluster instanceof KubernetesClusterSource ? { annotate: async (ann) => void (await cluster.annotateNode(node, ann)) } : undefined;
+    const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: node, vpp, cluster, logger, nodeStatus });
     if (cluster instanceof KubernetesClusterSource) reportAsEvents(runtime, cluster, logger);
     await runtime.start();
     cleanups.push(() => runtime.stop());
@@ -111,9 +135,10 @@ function reportAsEvents(runtime: AgentRuntime, source: KubernetesClusterSource, 
 }
 
 async function startOne(
-  node: string, plugins: PluginDefinition[], config: AgentConfig, vpp: VppConnection, cluster: ClusterSource, logger: Logger, workloads?: WorkloadRegistry,
+  node: string, plugins: PluginDefinition[], config: AgentConfig, vpp: VppConnection, cluster: ClusterSource, logger: Logger,
+  workloads?: WorkloadRegistry, nodeStatus?: NodeStatusWriter,
 ) {
-  const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: node, vpp, cluster, logger, workloads });
+  const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: node, vpp, cluster, logger, workloads, nodeStatus });
   await runtime.start();
   return runtime;
 }

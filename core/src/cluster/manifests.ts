@@ -79,6 +79,8 @@ export interface ManifestSourceOptions {
   /** Re-read on change. Default true. */
   watch?: boolean;
   debounceMs?: number;
+  /** Applied to every object read (e.g. to overlay annotations written at run time). */
+  transform?: (object: ClusterObject) => ClusterObject;
 }
 
 export class ManifestClusterSource extends StoreBackedSource {
@@ -89,6 +91,7 @@ export class ManifestClusterSource extends StoreBackedSource {
   private kinds = new Set<string>();
   private lastProblems: ManifestProblem[] = [];
   private reloading: Promise<void> = Promise.resolve();
+  private started = false;
 
   constructor(private readonly options: ManifestSourceOptions) {
     super();
@@ -97,6 +100,7 @@ export class ManifestClusterSource extends StoreBackedSource {
   async start(kinds: string[]): Promise<void> {
     this.kinds = new Set(kinds);
     this.store.expect(kinds);
+    this.started = true;
     await this.reload();
     if (this.options.watch ?? true) {
       this.watcher = watch(this.options.dir, { ignoreInitial: true });
@@ -117,8 +121,9 @@ export class ManifestClusterSource extends StoreBackedSource {
   }
 
 
-  /** Re-reads the directory now; resolves when the store has the new state. */
+  /** Re-reads the directory now; resolves when the store has the new state (nothing before start). */
   reload(): Promise<void> {
+    if (!this.started) return this.reloading;
     this.reloading = this.reloading.then(() => this.readOnce());
     return this.reloading;
   }
@@ -129,7 +134,9 @@ export class ManifestClusterSource extends StoreBackedSource {
   }
 
   private async readOnce(): Promise<void> {
-    const { objects, problems } = await loadManifestDir(this.options.dir);
+    const loaded = await loadManifestDir(this.options.dir);
+    const problems = loaded.problems;
+    const objects = this.options.transform ? loaded.objects.map(this.options.transform) : loaded.objects;
     const byKind = new Map<string, ClusterObject[]>();
     for (const k of this.kinds) byKind.set(k, []);
     for (const k of this.store.kinds()) byKind.set(k, []);

@@ -135,7 +135,8 @@ export class AgentRuntime {
     // compose + validate
     const comp = (this.composition = checkComposition(plugins, pluginsConfig));
     for (const p of plugins) this.setReport(p, comp.disabled.has(p.manifest.id) ? 'disabled' : 'not-started', comp.disabled.get(p.manifest.id));
-    for (const v of comp.violations) this.logger[isFatal(v) ? 'error' : 'warn']({ code: v.code, plugin: v.plugin }, v.message);
+    for (const v of comp.violations)
+      this.logger[isFatal(v) || v.severity === 'error' ? 'error' : v.severity === 'warning' ? 'warn' : 'info']({ code: v.code, plugin: v.plugin }, v.message);
     if (!comp.ok) throw new StartError(`composition refused: ${comp.violations.filter(isFatal).map((v) => v.code).join(', ')}`, this.report());
 
     // construct: register() only declares; nothing is applied yet
