@@ -66,6 +66,10 @@ describe('status page and endpoints', () => {
     const shares = await row.locator('.bar span').evaluateAll((spans) => spans.map((s) => parseFloat((s as unknown as { style: { width: string } }).style.width)));
     expect(shares).toHaveLength(2);
     expect(shares.reduce((a, b) => a + b, 0)).toBeCloseTo(100, 0);
+    // the policy plugin's section: the database pod on node-b is isolated for ingress
+    const nodeB = page.locator('section', { hasText: 'node node-b' });
+    const db = nodeB.locator('tr', { hasText: 'backend/db-0' });
+    await expect(db.locator('td').nth(1).textContent()).resolves.toBe('backend/db-from-web (default deny)');
     if (process.env.VPPNET_SCREENSHOT) await page.screenshot({ path: process.env.VPPNET_SCREENSHOT, fullPage: true });
     expect(errors).toEqual([]);
   }, 60_000);

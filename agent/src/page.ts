@@ -70,6 +70,22 @@ function nodeSection(s: PageSource): string {
     for (const rt of routes) out.push(`<tr><td>${esc(rt.prefix)}</td><td>${esc(rt.node || '-')}</td><td>${esc(rt.drop ? 'drop (this node)' : rt.tunnel ? `ipip to ${rt.tunnel}` : rt.via)}</td></tr>`);
     out.push('</table>');
   }
+  // policy plugin: what each local pod's interface enforces
+  const endpoints = rec.desiredKeys('policy/interface/').map((k) => rec.getDesired(k) as { pod: string; rx: string[]; tx: string[]; defaultRx: string; defaultTx: string });
+  if (endpoints.length > 0) {
+    const names = (keys: string[]) => keys.map((k) => k.replace(/^policy\/policy\//, '')).filter((n) => !n.startsWith('~')).join(', ') || '-';
+    out.push('<h3>Policies per endpoint</h3><table><tr><th>pod</th><th>ingress</th><th>egress</th></tr>');
+    for (const e of endpoints)
+      out.push(`<tr><td>${esc(e.pod)}</td><td>${esc(`${names(e.tx)} (default ${e.defaultTx})`)}</td><td>${esc(`${names(e.rx)} (default ${e.defaultRx})`)}</td></tr>`);
+    out.push('</table>');
+  }
+  // wireguard plugin: the peers this node encrypts to
+  const peers = rec.desiredKeys('wireguard/peer/').map((k) => rec.getDesired(k) as { node: string; endpoint: string; allowedIps: string[] });
+  if (peers.length > 0) {
+    out.push('<h3>Wireguard peers</h3><table><tr><th>node</th><th>endpoint</th><th>allowed IPs</th></tr>');
+    for (const p of peers) out.push(`<tr><td>${esc(p.node)}</td><td>${esc(p.endpoint)}</td><td>${esc(p.allowedIps.join(', '))}</td></tr>`);
+    out.push('</table>');
+  }
   const findings = r.objectStatus.list();
   out.push('<h3>Unsupported objects</h3>');
   if (findings.length === 0) out.push('<p class="muted">none</p>');

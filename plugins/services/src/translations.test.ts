@@ -61,6 +61,14 @@ describe('serviceTranslations', () => {
     expect(findings).toEqual([['SVC_PROTOCOL_UNSUPPORTED', 'port 99/DCCP']]);
   });
 
+  it('reports a loadBalancerSourceRanges entry that is not a CIDR and leaves it out of the allowed sources', () => {
+    const lb = svc({ type: 'LoadBalancer', clusterIP: '10.96.0.10', loadBalancerSourceRanges: ['192.0.2.0/24', 'not-a-cidr'] }, {});
+    (lb as any).status = { loadBalancer: { ingress: [{ ip: '203.0.113.7' }] } };
+    const r = serviceTranslations(lb, [slice('IPv4', [{ ip: '10.244.0.5', node: 'a' }])], nodeA, config);
+    expect(r.findings).toEqual([['SVC_LB_SOURCE_RANGE_INVALID', 'not-a-cidr']]);
+    expect(r.sourceRanges).toEqual({ lbIps: ['203.0.113.7'], ranges: ['192.0.2.0/24'] });
+  });
+
   it('headless and ExternalName Services program nothing', () => {
     expect(serviceTranslations(svc({ clusterIP: 'None' }), [], nodeA, config).translations).toEqual([]);
     expect(serviceTranslations(svc({ type: 'ExternalName', externalName: 'example.org' }), [], nodeA, config).translations).toEqual([]);
