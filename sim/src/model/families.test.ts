@@ -181,3 +181,20 @@ describe('ACLs', () => {
     expect(await errorName(c.request('acl_add_replace', { acl_index: 7, tag: 'x', r: [] }))).toBe('VNET_API_ERROR_NO_SUCH_ENTRY');
   });
 });
+
+describe('interface removal', () => {
+  it('takes the routes through the interface with it, whatever their source', async () => {
+    const { c, vpp } = await setup();
+    const { sw_if_index } = await c.request<any>('create_loopback', {});
+    await c.request('sw_interface_add_del_address', { sw_if_index, is_add: true, prefix: toPrefix('192.168.9.1/24') });
+    await c.request('sw_interface_add_del_address', { sw_if_index, is_add: true, prefix: toPrefix('192.168.9.2/24') });
+    // removing one of two addresses in a subnet keeps the connected route
+    await c.request('sw_interface_add_del_address', { sw_if_index, is_add: false, prefix: toPrefix('192.168.9.1/24') });
+    expect(vpp.fib.lookup(0, '192.168.9.77')?.paths[0].swIfIndex).toBe(sw_if_index);
+    await c.request('ip_route_add_del', { is_add: true, route: { table_id: 0, prefix: toPrefix('172.20.0.0/16'), paths: [{ sw_if_index, weight: 1 }] } });
+    await c.request('delete_loopback', { sw_if_index });
+    const left = vpp.fib.routes(0, 4).map((r) => r.prefix.text);
+    expect(left).not.toContain('172.20.0.0/16');
+    expect(left).not.toContain('192.168.9.0/24');
+  });
+});

@@ -4,7 +4,7 @@
  * return decoded messages in vpp-binapi-ts's natural representation; invalid requests fail
  * with VPP's own retval codes.
  */
-import { fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
+import { canonicalPrefix, fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
 import { CnatState, INVALID_INDEX } from './cnat';
 
 const CNAT_TRK_ACTIVE = 4;
@@ -89,16 +89,16 @@ export class SimVpp {
     return itf;
   }
 
+  /** Removes an interface and, as VPP does, every route path through it. */
   removeInterface(swIfIndex: number): void {
-    const itf = this.interfaces.remove(swIfIndex);
+    this.interfaces.remove(swIfIndex);
     this.npol.interfaceDeleted(swIfIndex);
     this.acl.lists.delete(swIfIndex);
     for (const t of this.fib.listTables())
-      for (const r of [...t.routes.values()]) {
+      for (const [key, r] of [...t.routes]) {
         r.paths = r.paths.filter((p) => p.swIfIndex !== swIfIndex);
-        if (r.paths.length === 0) t.routes.delete(r.prefix.text);
+        if (r.paths.length === 0) t.routes.delete(key);
       }
-    void itf;
   }
 
   private addAddress(itf: SimInterface, cidr: string): void {
@@ -335,9 +335,7 @@ export class SimVpp {
   }
 }
 
-function normalise(cidr: string): string {
-  return fromPrefix(toPrefix(cidr));
-}
+const normalise = canonicalPrefix;
 
 function checkedPrefix(p: any, keepHost: boolean): string {
   const fam: Family = p.address.af === 1 ? 6 : 4;
