@@ -468,3 +468,22 @@ describe('Kubernetes source: configuration', () => {
     expect(server.requestsFor('nodes', 'list')).toHaveLength(1);
   });
 });
+
+describe('paged lists', () => {
+  it('lists a large kind in pages and ends with every object', async () => {
+    const server = await FakeApiServer.start();
+    try {
+      for (let i = 0; i < 1203; i++) server.apply(service('big', `svc-${i}`, `10.96.${i >> 8}.${i & 255}`));
+      const { source } = sourceFor(server, { pageSize: 500 });
+      await source.start(['Service']);
+      await source.synced();
+      expect(source.list('Service')).toHaveLength(1203);
+      expect(server.listPages).toBe(3);
+      expect(server.requests.filter((r) => !r.watch && r.path.endsWith('/services')).map((r) => r.query.limit)).toEqual(['500', '500', '500']);
+      await source.stop();
+    } finally {
+      await server.close();
+    }
+  });
+});
+

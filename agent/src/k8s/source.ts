@@ -60,6 +60,8 @@ export interface KubernetesSourceOptions {
   minWatchMs?: number;
   /** Server-side watch timeout (then resumed from the last resourceVersion); false: none. Default 300-600 s, random per watch. */
   watchTimeoutSeconds?: number | false;
+  /** Objects per list page. Default 500. */
+  pageSize?: number;
   /** Events' source component. Default `vppnet`. */
   component?: string;
   /** Events' source host: this node's name. */
@@ -107,19 +109,21 @@ interface Apis {
 }
 
 interface RawList {
-  metadata?: { resourceVersion?: string };
+  metadata?: { resourceVersion?: string; continue?: string; _continue?: string };
   items?: unknown[];
 }
 
 /** The list call of each built-in model; CRDs go through CustomObjectsApi. */
-const BUILTIN_LISTS: Record<string, (a: Apis) => Promise<RawList>> = {
-  V1Node: (a) => a.core.listNode(),
-  V1Pod: (a) => a.core.listPodForAllNamespaces(),
-  V1Namespace: (a) => a.core.listNamespace(),
-  V1Service: (a) => a.core.listServiceForAllNamespaces(),
-  V1ConfigMap: (a) => a.core.listConfigMapForAllNamespaces(),
-  V1EndpointSlice: (a) => a.discovery.listEndpointSliceForAllNamespaces(),
-  V1NetworkPolicy: (a) => a.networking.listNetworkPolicyForAllNamespaces(),
+/** One page of a list: `limit` items from `_continue` on. */
+type Page = { limit: number; _continue?: string };
+const BUILTIN_LISTS: Record<string, (a: Apis, page: Page) => Promise<RawList>> = {
+  V1Node: (a, p) => a.core.listNode(p),
+  V1Pod: (a, p) => a.core.listPodForAllNamespaces(p),
+  V1Namespace: (a, p) => a.core.listNamespace(p),
+  V1Service: (a, p) => a.core.listServiceForAllNamespaces(p),
+  V1ConfigMap: (a, p) => a.core.listConfigMapForAllNamespaces(p),
+  V1EndpointSlice: (a, p) => a.discovery.listEndpointSliceForAllNamespaces(p),
+  V1NetworkPolicy: (a, p) => a.networking.listNetworkPolicyForAllNamespaces(p),
 };
 
 export class KubernetesClusterSource implements ClusterSource, ClusterStatusWriter {
@@ -127,6 +131,7 @@ export class KubernetesClusterSource implements ClusterSource, ClusterStatusWrit
   private readonly store = new ObjectStore();
   private readonly lib: KubernetesClient;
   private readonly apis: Apis;
+  private readonly pageSize: number;
   private readonly informers = new Map<string, KindInformer>();
   private readonly normalised = new WeakSet<object>();
   private state: 'new' | 'running' | 'stopped' = 'new';
@@ -140,6 +145,7 @@ export class KubernetesClusterSource implements ClusterSource, ClusterStatusWrit
   }
 
   constructor(private readonly options: KubernetesSourceOptions) {
+    this.pageSize = options.pageSize ?? 500;
     this.lib = options.client ?? loadKubernetesClient();
     const kc = options.kubeConfig;
     this.apis = {
@@ -244,12 +250,23 @@ export class KubernetesClusterSource implements ClusterSource, ClusterStatusWrit
     return this.fromList(EVENT_KIND, created);
   }
 
+  /**
+   * Lists a kind in pages (as client-go's reflector does), so that a large cluster is not one
+   * huge response; every page carries the same resourceVersion, the watch starts from it.
+   */
   private async listKind(info: KindInfo): Promise<RawList> {
-    const raw = info.model
-      ? await BUILTIN_LISTS[info.model](this.apis)
-      : ((await this.apis.custom.listClusterCustomObject({ group: info.group, version: info.version, plural: info.plural })) as RawList);
-    const items = (raw.items ?? []).map((o) => this.fromList(info, o));
-    return { metadata: { resourceVersion: raw.metadata?.resourceVersion }, items };
+    const items: ClusterObject[] = [];
+    let page: Page = { limit: this.pageSize };
+    for (;;) {
+      const raw = info.model
+        ? await BUILTIN_LISTS[info.model](this.apis, page)
+        : ((await this.apis.custom.listClusterCustomObject({ group: info.group, version: info.version, plural: info.plural, ...page })) as RawList);
+      for (const o of raw.items ?? []) items.push(this.fromList(info, o));
+      // typed list models name it _continue, plain JSON (CRDs) continue
+      const next = raw.metadata?._continue ?? raw.metadata?.continue;
+      if (!next) return { metadata: { resourceVersion: raw.metadata?.resourceVersion }, items };
+      page = { limit: this.pageSize, _continue: next };
+    }
   }
 
   /** A list item: a typed model instance for built-in kinds, plain JSON for CRDs. */

@@ -377,8 +377,8 @@ export class FakeApiServer {
     const { resource, namespace, name } = route;
     if (req.method === 'GET' && !name) {
       if (record.watch) return this.watch(resource, namespace, query, res);
-      if (this.listDelayMs > 0) return void setTimeout(() => this.listResponse(resource, namespace, res), this.listDelayMs);
-      return this.listResponse(resource, namespace, res);
+      if (this.listDelayMs > 0) return void setTimeout(() => this.listResponse(resource, namespace, res, query), this.listDelayMs);
+      return this.listResponse(resource, namespace, res, query);
     }
     if (req.method === 'PATCH' && resource.kind === 'Node' && name) return this.readBody(req, res, (body) => this.patchNode(name, String(req.headers['content-type']), body, res));
     if (req.method === 'POST' && resource.kind === 'Event' && namespace && !name) return this.readBody(req, res, (body) => this.createEvent(namespace, body as Obj, res));
@@ -391,15 +391,36 @@ export class FakeApiServer {
       .sort((a, b) => keyOf(a).localeCompare(keyOf(b)));
   }
 
-  private listResponse(resource: Resource, namespace: string | undefined, res: http.ServerResponse): void {
-    const items = this.selected(resource, namespace).map((o) => {
+  /**
+   * A list, in pages when the client asks for `limit`: `metadata.continue` carries the offset and
+   * the resourceVersion of the first page, which every page reports (the server's snapshot);
+   * a token older than the watch window answers 410, as the API server does.
+   */
+  private listResponse(resource: Resource, namespace: string | undefined, res: http.ServerResponse, query: Record<string, string> = {}): void {
+    const all = this.selected(resource, namespace).map((o) => {
       if (resource.crd) return o;
       const { apiVersion: _a, kind: _k, ...rest } = o;
       return rest;
     });
+    let offset = 0;
+    let rv = this.rv;
+    if (query.continue) {
+      const token = JSON.parse(Buffer.from(query.continue, 'base64').toString('utf8')) as { offset: number; rv: number };
+      if (token.rv < this.compactedRv) return this.status(res, 410, 'Expired', 'the continue token is too old');
+      ({ offset, rv } = token);
+    }
+    const limit = Number(query.limit) > 0 ? Number(query.limit) : Infinity;
+    const items = all.slice(offset, offset + limit);
+    const more = offset + items.length < all.length;
+    const metadata: Record<string, unknown> = { resourceVersion: String(rv) };
+    if (more) metadata.continue = Buffer.from(JSON.stringify({ offset: offset + items.length, rv })).toString('base64');
+    this.listPages++;
     res.writeHead(200, { 'Content-Type': 'application/json' });
-    res.end(JSON.stringify({ apiVersion: apiVersionOf(resource), kind: `${resource.kind}List`, metadata: { resourceVersion: String(this.rv) }, items }));
+    res.end(JSON.stringify({ apiVersion: apiVersionOf(resource), kind: `${resource.kind}List`, metadata, items }));
   }
+
+  /** How many list responses (pages) the server sent. */
+  listPages = 0;
 
   private watch(resource: Resource, namespace: string | undefined, query: Record<string, string>, res: http.ServerResponse): void {
     const from = query.resourceVersion;
