@@ -487,3 +487,28 @@ describe('paged lists', () => {
   });
 });
 
+describe('a missing RBAC permission', () => {
+  it('keeps the kind unsynced (never empty), says which permission once, and recovers when granted', async () => {
+    const server = await FakeApiServer.start();
+    try {
+      server.apply(node('node-1'));
+      server.failRequests(403, 4, (r) => r.path.endsWith('/nodes'));
+      const { source, logger } = sourceFor(server);
+      let synced = false;
+      await source.start(['Node']);
+      void source.synced().then(() => (synced = true));
+      await sleep(40);
+      expect(synced).toBe(false);
+      expect(source.list('Node')).toEqual([]);
+      await waitFor('the permission granted and the list done', () => synced);
+      expect(source.list('Node').map((n) => n.metadata.name)).toEqual(['node-1']);
+      const forbidden = logger.lines.filter((l) => String(l.msg).startsWith('forbidden'));
+      expect(forbidden).toHaveLength(1);
+      expect(forbidden[0].obj).toMatchObject({ kind: 'Node', resource: 'nodes' });
+      await source.stop();
+    } finally {
+      await server.close();
+    }
+  });
+});
+

@@ -74,6 +74,8 @@ export interface KindHealth {
   synced: boolean;
   /** A CRD that is not installed. */
   missing: boolean;
+  /** The last list or watch was refused with 403 (a missing RBAC permission). */
+  forbidden?: boolean;
   objects: number;
   lists: number;
   watches: number;
@@ -384,6 +386,7 @@ class KindInformer {
     this.health.resourceVersion = list.metadata?.resourceVersion;
     if (this.health.missing) this.ctx.logger.info({ kind: this.info.kind }, 'custom resource is installed now');
     this.health.missing = false;
+    this.health.forbidden = false;
     if (!this.health.synced) this.ctx.logger.info({ kind: this.info.kind, objects: list.items?.length ?? 0 }, 'listed');
     this.health.synced = true;
     this.safely(() => this.ctx.store.replaceKind(this.info.kind, (list.items ?? []) as ClusterObject[]));
@@ -445,6 +448,15 @@ class KindInformer {
       this.health.missing = true;
       this.health.synced = true;
       this.safely(() => this.ctx.store.replaceKind(this.info.kind, []));
+    } else if (status === 403) {
+      // Not treated as empty (that would remove everything the kind programs): the agent waits
+      // for the permission, and says which one it lacks, once.
+      if (!this.health.forbidden)
+        this.ctx.logger.error(
+          { kind: this.info.kind, resource: `${this.info.plural}${this.info.group ? `.${this.info.group}` : ''}`, err: message },
+          'forbidden: the service account may not list/watch this resource (see deploy/rbac.yaml); waiting for the permission',
+        );
+      this.health.forbidden = true;
     } else {
       this.ctx.logger.warn({ kind: this.info.kind, status, err: message, retryInMs: Math.round(delay) }, 'list/watch failed; restarting');
     }
