@@ -75,6 +75,7 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
         const feed = () => workloads.replace(sim.workloadsOf(name));
         feed();
         sim.events.on('pods', feed);
+        cleanups.push(async () => void sim.events.off('pods', feed));
         const runtime = await startOne(name, plugins, config, vpp, cluster, logger.child({ node: name }), workloads, nodeStatus(name));
         cleanups.push(() => runtime.stop());
         agents.push({ node: name, runtime, sim });
