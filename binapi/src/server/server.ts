@@ -107,7 +107,6 @@ export class VppApiSession {
   private readonly queue: Buffer[] = [];
   private queueHead = 0;
   private running = false;
-  private corked = false;
   private readonly keepalives = new Map<number, () => void>();
 
   constructor(
@@ -167,18 +166,29 @@ export class VppApiSession {
 
   /** @internal Write a complete frame, batching writes of one tick. */
   writeFrame(frame: Buffer): void {
-    const s = this.socket;
     if (this.closed) return;
-    if (!this.corked) {
-      this.corked = true;
-      s.cork();
-      process.nextTick(() => {
-        this.corked = false;
-        s.uncork();
-      });
-    }
-    s.write(frame);
+    // Replies of one tick go out as one buffer: one write instead of one per reply (with many
+    // requests in flight, per-frame writes were most of the server's time).
+    this.pendingFrames.push(frame);
+    this.pendingBytes += frame.length;
+    if (this.pendingFrames.length === 1) process.nextTick(this.flushFrames);
   }
+
+  private pendingFrames: Buffer[] = [];
+  private pendingBytes = 0;
+  /** @internal Writes what this tick queued now (before the server closes the connection). */
+  flush(): void {
+    this.flushFrames();
+  }
+
+  private readonly flushFrames = (): void => {
+    const frames = this.pendingFrames;
+    const bytes = this.pendingBytes;
+    this.pendingFrames = [];
+    this.pendingBytes = 0;
+    if (this.closed || frames.length === 0) return;
+    this.socket.write(frames.length === 1 ? frames[0] : Buffer.concat(frames, bytes));
+  };
 
   /** @internal Queue an incoming message; messages are handled strictly one after another. */
   enqueue(msg: Buffer): void {
@@ -615,6 +625,8 @@ export class VppApiServer extends EventEmitter<VppApiServerEvents> {
       return;
     }
     this.sendReply(session, 'sockclnt_delete_reply', body.context, { response: 1 });
+    session.flush();
+    target.flush();
     target.socket.end();
   }
 
