@@ -35,6 +35,8 @@ import {
   type Direction, type NormalPolicy, type NormalRule, type Peer, type PodInfo, type PortSpec, type ServiceEndpoint, type ServicePort,
 } from './netpol';
 import { matchesSelector } from './selector';
+import { byOrder, compileCalico, type CalicoObjectFindings, type OrderedPolicy } from './calico/compile';
+import { K8S_POLICY_ORDER } from './calico/policy';
 import {
   INTERFACE_PREFIX, IPSET_PREFIX, POLICY_PREFIX, RULE_PREFIX,
   type InterfaceValue, type IpsetValue, type NpolValue, type PolicyValue, type RuleEntry, type RuleValue,
@@ -52,6 +54,8 @@ export interface CompileInput {
   nodes: ClusterObject[];
   /** This node's pods and their interfaces (from the CNI). */
   workloads: WorkloadEndpoint[];
+  /** Calico NetworkPolicies and GlobalNetworkPolicies (see calico/compile.ts). */
+  calicoPolicies?: ClusterObject[];
 }
 
 export interface Finding {
@@ -65,6 +69,8 @@ export interface CompileResult {
   values: Map<string, NpolValue>;
   /** Per NetworkPolicy, node-independent (every agent reports the same). */
   findings: Finding[];
+  /** Per Calico policy, node-independent. */
+  calicoFindings: CalicoObjectFindings[];
 }
 
 /** Every Service VIP: kept out of egress ipBlock and any-destination rules (see compileRule). */
@@ -333,8 +339,9 @@ export function compile(input: CompileInput): CompileResult {
     .sort((a, b) => byRef(a.pod, b.pod));
   const localRefs = new Set(local.map((l) => l.pod.ref));
 
-  const ingressOf = new Map<string, string[]>();
-  const egressOf = new Map<string, string[]>();
+  // Per pod and direction, the policies in Calico's order (Kubernetes ones at order 1000).
+  const ingressOf = new Map<string, OrderedPolicy[]>();
+  const egressOf = new Map<string, OrderedPolicy[]>();
   for (const np of policies) {
     if (!np.ingressType && !np.egressType) continue;
     const localSelected = idx.selected(np).filter((p) => localRefs.has(p.ref));
@@ -343,11 +350,21 @@ export function compile(input: CompileInput): CompileResult {
     const tx = np.ingressType ? np.ingress.flatMap((r, i) => compileRule(emit, idx, np, 'ingress', i, r, localSelected, svcPorts, vips, input)) : [];
     const key = policyKey(np.ref);
     values.set(key, { epoch, rx, tx } satisfies PolicyValue);
+    const entry: OrderedPolicy = { order: K8S_POLICY_ORDER, name: `${np.namespace}/knp.default.${np.name}`, key };
     for (const p of localSelected) {
-      if (np.ingressType) ingressOf.set(p.ref, [...(ingressOf.get(p.ref) ?? []), key]);
-      if (np.egressType) egressOf.set(p.ref, [...(egressOf.get(p.ref) ?? []), key]);
+      if (np.ingressType) ingressOf.set(p.ref, [...(ingressOf.get(p.ref) ?? []), entry]);
+      if (np.egressType) egressOf.set(p.ref, [...(egressOf.get(p.ref) ?? []), entry]);
     }
   }
+
+  // Calico NetworkPolicies and GlobalNetworkPolicies, merged into the same lists.
+  const calico = compileCalico({
+    epoch, config, objects: input.calicoPolicies ?? [], pods: idx.pods, podObjects: input.pods, namespaces: input.namespaces,
+    local: local.map((l) => l.pod), svcPorts, ipsetKey: peerIpsetKey,
+  });
+  for (const [k, v] of calico.values) values.set(k, v);
+  for (const [mine, theirs] of [[ingressOf, calico.ingressOf], [egressOf, calico.egressOf]] as const)
+    for (const [pod, list] of theirs) mine.set(pod, [...(mine.get(pod) ?? []), ...list]);
 
   // Ingress from the pod's own node is always allowed.
   const self = input.nodes.find((n) => n.metadata.name === input.nodeName);
@@ -366,8 +383,8 @@ export function compile(input: CompileInput): CompileResult {
   }
 
   for (const { w, pod } of local) {
-    const ing = ingressOf.get(pod.ref) ?? [];
-    const eg = egressOf.get(pod.ref) ?? [];
+    const ing = (ingressOf.get(pod.ref) ?? []).sort(byOrder).map((e) => e.key);
+    const eg = (egressOf.get(pod.ref) ?? []).sort(byOrder).map((e) => e.key);
     values.set(interfaceKey(pod.ref), {
       epoch,
       pod: pod.ref,
@@ -378,5 +395,5 @@ export function compile(input: CompileInput): CompileResult {
       defaultTx: ing.length > 0 ? 'deny' : 'allow',
     } satisfies InterfaceValue);
   }
-  return { values, findings };
+  return { values, findings, calicoFindings: calico.findings };
 }

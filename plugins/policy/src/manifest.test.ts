@@ -8,8 +8,15 @@ describe('policy plugin manifest', () => {
     expect(manifestProblems(manifest)).toEqual([]);
     const rules = listRules([policy]);
     expect(rules.map((r) => `${r.code}:${r.severity}:${r.effect}`).sort()).toEqual([
-      'NP_CALICO_GLOBAL_NETWORK_POLICY:info:object-skipped',
-      'NP_CALICO_NETWORK_POLICY:info:object-skipped',
+      'NP_CALICO_EGRESS_SERVICE_VIP:warning:applied-approximately',
+      'NP_CALICO_HOST_ENDPOINT_POLICY:error:object-skipped',
+      'NP_CALICO_INVALID_POLICY:error:object-skipped',
+      'NP_CALICO_INVALID_RULE:error:applied-approximately',
+      'NP_CALICO_LOG_RULE:info:field-ignored',
+      'NP_CALICO_PODS_ONLY:info:applied-approximately',
+      'NP_CALICO_SERVICE_ACCOUNT_SELECTOR:error:object-skipped',
+      'NP_CALICO_TIER_UNSUPPORTED:error:object-skipped',
+      'NP_CALICO_UNSUPPORTED_MATCH:warning:applied-approximately',
       'NP_DSR_WITHOUT_SERVICE_VIPS:warning:applied-approximately',
       'NP_EGRESS_NAMED_PORT_NON_POD:info:applied-approximately',
       'NP_EGRESS_SERVICE_VIP_APPROX:warning:applied-approximately',

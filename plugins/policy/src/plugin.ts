@@ -1,7 +1,8 @@
 /**
- * The policy plugin: Kubernetes NetworkPolicy (networking.k8s.io/v1) compiled to VPP npol on
- * the taps of this node's pods. The compiler (compile.ts) is a pure function of the cluster
- * and this node's workloads; this file feeds it and hands its output to the reconciler.
+ * The policy plugin: Kubernetes NetworkPolicy (networking.k8s.io/v1) and Calico NetworkPolicy /
+ * GlobalNetworkPolicy of the default tier (calico/) compiled to VPP npol on the taps of this
+ * node's pods. The compiler (compile.ts) is a pure function of the cluster and this node's
+ * workloads; this file feeds it and hands its output to the reconciler.
  *
  * Make before break: a change is applied in two steps. First every desired value is set
  * (new objects created, changed ones updated in place, interfaces pointed at the new
@@ -12,10 +13,11 @@
  * would match with its last action).
  */
 import { coreServices, defineManifest, definePlugin, objectRef, type ClusterObject } from '@vppnet/core';
-import { CODES, REPORTED_CODES } from './codes';
+import { CALICO_REPORTED_CODES, CODES, REPORTED_CODES } from './codes';
 import { compile } from './compile';
 import { policyConfig, type PolicyConfig } from './config';
 import { podSelectorProblems } from './netpol';
+import { CALICO_GNP_KIND, CALICO_NP_KIND } from './calico/policy';
 import { NpolSession, npolDescriptors } from './npol.descriptors';
 import { PREFIX, type NpolValue } from './values';
 
@@ -26,12 +28,12 @@ export const NPOL_MESSAGES = [
   'npol_configure_policies',
 ];
 
-const WATCHED = ['NetworkPolicy', 'Pod', 'Namespace', 'Service', 'EndpointSlice', 'Node'];
+const WATCHED = ['NetworkPolicy', 'Pod', 'Namespace', 'Service', 'EndpointSlice', 'Node', CALICO_NP_KIND, CALICO_GNP_KIND];
 
 export const manifest = defineManifest<PolicyConfig>({
   id: 'policy',
   apiVersion: 1,
-  description: 'Kubernetes NetworkPolicy compiled to VPP npol ipsets, rules and policies on the pods of this node',
+  description: 'Kubernetes NetworkPolicy and Calico (Global)NetworkPolicy of the default tier compiled to VPP npol ipsets, rules and policies on the pods of this node',
   provides: ['network-policy'],
   requires: { vpp: { plugins: ['npol'], messages: NPOL_MESSAGES } },
   config: policyConfig,
@@ -95,13 +97,47 @@ export const manifest = defineManifest<PolicyConfig>({
         'a NodePort connection forwarded to a backend on another node arrives source-NATed to the receiving node (externalTrafficPolicy: Cluster): ' +
         'ingress ipBlock rules see that node\'s address, not the client\'s',
     },
+    // Calico NetworkPolicy / GlobalNetworkPolicy (src/calico/): reported by the compiler on either
+    // kind (a manifest rule names one kind; the codes apply to both).
     {
-      level: 'object', kind: 'projectcalico.org/NetworkPolicy', code: CODES.CALICO_NETWORK_POLICY, severity: 'info', effect: 'object-skipped',
-      reason: 'Calico NetworkPolicy (tiers, order, deny and pass actions, profiles) is not compiled by this plugin',
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_TIER_UNSUPPORTED, severity: 'error', effect: 'object-skipped',
+      reason: 'a Calico NetworkPolicy or GlobalNetworkPolicy in a tier other than default is not applied (only the default tier is compiled): its denies do not happen, its allows do not isolate',
     },
     {
-      level: 'object', kind: 'GlobalNetworkPolicy', code: CODES.CALICO_GLOBAL_NETWORK_POLICY, severity: 'info', effect: 'object-skipped',
-      reason: 'Calico GlobalNetworkPolicy (and host endpoints, network sets) is not compiled by this plugin',
+      level: 'object', kind: CALICO_GNP_KIND, code: CODES.CALICO_HOST_ENDPOINT_POLICY, severity: 'error', effect: 'object-skipped',
+      reason: 'a GlobalNetworkPolicy with doNotTrack, preDNAT or applyOnForward is host-endpoint policy, which this plugin does not enforce: it is not applied (pods are unaffected by it)',
+    },
+    {
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_SERVICE_ACCOUNT_SELECTOR, severity: 'error', effect: 'object-skipped',
+      reason: 'a Calico policy with spec.serviceAccountSelector is not applied (which pods it applies to is not computed)',
+    },
+    {
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_INVALID_POLICY, severity: 'error', effect: 'object-skipped',
+      reason: 'a Calico policy whose selector, namespaceSelector, order or types is invalid (the API server would reject it) is not applied',
+    },
+    {
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_UNSUPPORTED_MATCH, severity: 'warning', effect: 'applied-approximately',
+      reason:
+        'a rule uses a match field that is not compiled (http, icmp, notICMP, notProtocol, ipVersion, serviceAccounts, services, named ports, a protocol other than TCP, UDP, SCTP, ICMP, ICMPv6): ' +
+        'Allow and Pass rules with it are left out (match nothing), Deny rules apply without that field (match more); the rest of the policy applies',
+    },
+    {
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_INVALID_RULE, severity: 'error', effect: 'applied-approximately',
+      reason: 'a rule has an invalid action, selector, net, port or protocol (the API server would reject it): Allow and Pass rules with it are left out, Deny rules apply without that field',
+    },
+    {
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_LOG_RULE, severity: 'info', effect: 'field-ignored',
+      reason: 'Log rules are left out: nothing is logged (the verdict is as Calico\'s, where a Log rule does not decide)',
+    },
+    {
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_PODS_ONLY, severity: 'info', effect: 'applied-approximately',
+      reason: 'rule selectors are evaluated against pods only: NetworkSets, GlobalNetworkSets and HostEndpoints are not read, so a selector meant for them matches nothing',
+    },
+    {
+      level: 'object', kind: CALICO_NP_KIND, code: CODES.CALICO_EGRESS_SERVICE_VIP, severity: 'warning', effect: 'applied-approximately',
+      reason:
+        'with DSR, a connection to a Service with a backend on another node leaves with the VIP as destination: an egress rule with a destination selector also matches VIP:port ' +
+        'when it matches any endpoint of that port (so it applies to every endpoint), and destination nets / notNets / notSelector are compared with the VIP',
     },
   ],
 });
@@ -125,12 +161,14 @@ export default definePlugin<PolicyConfig>({
         const apply = () => {
           queued = false;
           const policies = cluster.list('NetworkPolicy');
+          const calicoPolicies = [...cluster.list(CALICO_NP_KIND), ...cluster.list(CALICO_GNP_KIND)];
           const result = compile({
-            nodeName: node.name, epoch: session.epoch, config, policies,
+            nodeName: node.name, epoch: session.epoch, config, policies, calicoPolicies,
             pods: cluster.list('Pod'), namespaces: cluster.list('Namespace'), services: cluster.list('Service'),
             endpointSlices: cluster.list('EndpointSlice'), nodes: cluster.list('Node'), workloads: workloads.list(),
           });
           report(policies, result.findings);
+          reportCalico(calicoPolicies, result.calicoFindings);
           latest = result.values;
           const gen = ++generation;
           const values = latest;
@@ -164,6 +202,16 @@ export default definePlugin<PolicyConfig>({
           }
         };
 
+        const reportCalico = (objects: ClusterObject[], found: Array<{ object: ClusterObject; findings: Array<{ code: string; detail: string }> }>) => {
+          const byObject = new Map(found.map((f) => [f.object, f.findings]));
+          for (const o of objects) {
+            const codes = new Map<string, string[]>();
+            for (const f of byObject.get(o) ?? []) codes.set(f.code, [...(codes.get(f.code) ?? []), f.detail]);
+            for (const [code, details] of codes) unsupported.report(o, code, details.join('; '));
+            for (const code of CALICO_REPORTED_CODES) if (!codes.has(code)) unsupported.clear(o, code);
+          }
+        };
+
         // npol cannot be read back: after a reconnect, apply everything again under a new epoch.
         const onConnected = () => {
           session.epoch++;
@@ -173,7 +221,7 @@ export default definePlugin<PolicyConfig>({
         vpp.events.on('connected', onConnected);
         const unwatch = cluster.watch(WATCHED, schedule);
         const unwatchWorkloads = workloads.watch(schedule);
-        log.debug('watching NetworkPolicies, Pods, Namespaces, Services, EndpointSlices, Nodes and this node\'s workloads');
+        log.debug('watching NetworkPolicies, Calico (Global)NetworkPolicies, Pods, Namespaces, Services, EndpointSlices, Nodes and this node\'s workloads');
         return () => {
           unwatch();
           unwatchWorkloads();
