@@ -65,7 +65,7 @@ export {
   type InterceptResult, type VppVersionInfo,
 } from './server/server';
 export {
-  FrameReader, VppFrameError, encodeFrame, frameBytes, headerLayout, messageId, writeFrameHeader, FRAME_HEADER_SIZE, DEFAULT_MAX_FRAME_LENGTH,
-  type FrameReaderOptions, type FrameIds, type HeaderLayout, type VppFrameErrorReason,
+  FrameReader, FrameSplitter, VppFrameError, encodeFrame, frameBytes, headerLayout, messageId, writeFrameHeader, FRAME_HEADER_SIZE, DEFAULT_MAX_FRAME_LENGTH,
+  type FrameReaderOptions, type FrameRangeHandler, type FrameIds, type HeaderLayout, type VppFrameErrorReason,
 } from './transport/framing';
 export { MessageTable, splitNameCrc, normalizeCrc, SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID, type MessageTableEntry, type MessageStatus } from './transport/message-table';

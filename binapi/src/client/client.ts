@@ -17,9 +17,10 @@ import type { ServiceDef } from '../schema';
 import {
   DEFAULT_MAX_FRAME_LENGTH,
   FRAME_HEADER_SIZE,
-  VppFrameError,
+  FrameSplitter,
   encodeFrame,
   headerLayout,
+  type FrameRangeHandler,
   type HeaderLayout,
 } from '../transport/framing';
 import {
@@ -191,90 +192,6 @@ class PendingTable {
     this.slots = new Array<Pending | undefined>(old.length * 2).fill(undefined);
     this.mask = this.slots.length - 1;
     for (const p of old) if (p !== undefined) this.slots[p.context & this.mask] = p;
-  }
-}
-
-type FrameHandler = (buf: Buffer, start: number, end: number) => void;
-
-/**
- * Cuts the socket's byte stream into messages and hands each on as `(buf, start, end)`: a
- * message inside one chunk is read where it lies, without a Buffer view per message; one
- * spread over chunks is assembled into a buffer of its own. (transport/framing's FrameReader
- * does the same with a view per message.) After a VppFrameError it is unusable.
- */
-class FrameSplitter {
-  /** Bytes of an incomplete frame (header and body). */
-  private parts: Buffer[] = [];
-  private partsLength = 0;
-  /** Total size (header included) of the incomplete frame, or -1 while its header is incomplete. */
-  private frameSize = -1;
-  private failed: VppFrameError | undefined;
-
-  constructor(
-    private readonly onFrame: FrameHandler,
-    private readonly maxFrameLength: number,
-  ) {}
-
-  push(chunk: Buffer): void {
-    if (this.failed) throw this.failed;
-    let off = 0;
-    const n = chunk.length;
-    if (this.partsLength > 0) {
-      off = this.continuePartial(chunk);
-      if (off < 0) return;
-    }
-    while (n - off >= FRAME_HEADER_SIZE) {
-      const len = this.checkLength(((chunk[off + 8] << 24) | (chunk[off + 9] << 16) | (chunk[off + 10] << 8) | chunk[off + 11]) >>> 0);
-      const end = off + FRAME_HEADER_SIZE + len;
-      if (end > n) break;
-      this.onFrame(chunk, off + FRAME_HEADER_SIZE, end);
-      off = end;
-    }
-    if (off < n) {
-      const rest = chunk.subarray(off);
-      this.parts.push(rest);
-      this.partsLength = rest.length;
-      // (a complete header's length was checked in the loop above)
-      this.frameSize = rest.length >= FRAME_HEADER_SIZE ? FRAME_HEADER_SIZE + rest.readUInt32BE(8) : -1;
-    }
-  }
-
-  /** Feed `chunk` to the partial frame; returns the offset where whole frames start, or -1 if all was used. */
-  private continuePartial(chunk: Buffer): number {
-    let off = 0;
-    for (;;) {
-      const want = this.frameSize < 0 ? FRAME_HEADER_SIZE : this.frameSize;
-      const take = Math.min(want - this.partsLength, chunk.length - off);
-      if (take > 0) {
-        this.parts.push(chunk.subarray(off, off + take));
-        this.partsLength += take;
-        off += take;
-      }
-      if (this.partsLength < want) return -1;
-      if (this.frameSize < 0) {
-        const head = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength);
-        this.parts = [head];
-        this.frameSize = FRAME_HEADER_SIZE + this.checkLength(head.readUInt32BE(8));
-        continue;
-      }
-      const frame = Buffer.concat(this.parts, this.partsLength);
-      this.parts = [];
-      this.partsLength = 0;
-      this.frameSize = -1;
-      this.onFrame(frame, FRAME_HEADER_SIZE, frame.length);
-      return off;
-    }
-  }
-
-  private checkLength(len: number): number {
-    if (len > this.maxFrameLength) this.failed = new VppFrameError('frame-too-large', len, this.maxFrameLength);
-    else if (len < 2) this.failed = new VppFrameError('frame-too-short', len, this.maxFrameLength);
-    if (this.failed) {
-      this.parts = [];
-      this.partsLength = 0;
-      throw this.failed;
-    }
-    return len;
   }
 }
 
@@ -524,7 +441,7 @@ export class VppClient {
         handler = (b, s, e) => this.onMessage(conn, b, s, e);
         resolve(conn);
       };
-      let handler: FrameHandler = onHandshake;
+      let handler: FrameRangeHandler = onHandshake;
       const reader = new FrameSplitter((b, s, e) => handler(b, s, e), this.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
       socket.on('connect', () => {
         opened = true;

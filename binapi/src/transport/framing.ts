@@ -123,14 +123,16 @@ export interface FrameReaderOptions {
   maxFrameLength?: number;
 }
 
+/** Handles one message found in the stream: the message is `buf[start, end)`. */
+export type FrameRangeHandler = (buf: Buffer, start: number, end: number) => void;
+
 /**
- * Incremental frame reader: feed it socket chunks, it calls `onMessage` with every complete
- * message (header stripped), in order. A message that lies inside one chunk is passed as a
- * view of that chunk (no copy); one spread over chunks is assembled once. After a
- * VppFrameError the reader is unusable (the stream has lost its framing).
+ * Cuts a socket's byte stream into messages (each without its 16-byte header) and hands each
+ * on as a range: a message inside one chunk is read where it lies, without a Buffer view per
+ * message; one spread over chunks is assembled into a buffer of its own. A frame announcing
+ * an absurd length raises VppFrameError, after which the splitter is unusable until reset.
  */
-export class FrameReader {
-  private readonly maxFrameLength: number;
+export class FrameSplitter {
   /** Bytes of an incomplete frame (header and body), not yet assembled. */
   private parts: Buffer[] = [];
   private partsLength = 0;
@@ -139,11 +141,9 @@ export class FrameReader {
   private failed: VppFrameError | undefined;
 
   constructor(
-    private readonly onMessage: (message: Buffer) => void,
-    options: FrameReaderOptions = {},
-  ) {
-    this.maxFrameLength = options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH;
-  }
+    private readonly onFrame: FrameRangeHandler,
+    private readonly maxFrameLength: number = DEFAULT_MAX_FRAME_LENGTH,
+  ) {}
 
   /** Bytes held back, waiting for the rest of their frame. */
   get buffered(): number {
@@ -168,16 +168,17 @@ export class FrameReader {
     }
     // Fast path: whole frames inside this chunk.
     while (n - off >= FRAME_HEADER_SIZE) {
-      const len = this.checkLength(chunk.readUInt32BE(off + 8));
+      const len = this.checkLength(((chunk[off + 8] << 24) | (chunk[off + 9] << 16) | (chunk[off + 10] << 8) | chunk[off + 11]) >>> 0);
       const end = off + FRAME_HEADER_SIZE + len;
       if (end > n) break;
-      this.onMessage(chunk.subarray(off + FRAME_HEADER_SIZE, end));
+      this.onFrame(chunk, off + FRAME_HEADER_SIZE, end);
       off = end;
     }
     if (off < n) {
       const rest = chunk.subarray(off);
       this.parts.push(rest);
       this.partsLength = rest.length;
+      // (a complete header's length was checked in the loop above)
       this.frameSize = rest.length >= FRAME_HEADER_SIZE ? FRAME_HEADER_SIZE + rest.readUInt32BE(8) : -1;
     }
   }
@@ -200,11 +201,11 @@ export class FrameReader {
         this.frameSize = FRAME_HEADER_SIZE + this.checkLength(head.readUInt32BE(8));
         continue;
       }
-      const frame = this.parts.length === 1 ? this.parts[0] : Buffer.concat(this.parts, this.partsLength);
+      const frame = Buffer.concat(this.parts, this.partsLength);
       this.parts = [];
       this.partsLength = 0;
       this.frameSize = -1;
-      this.onMessage(frame.subarray(FRAME_HEADER_SIZE));
+      this.onFrame(frame, FRAME_HEADER_SIZE, frame.length);
       return off;
     }
   }
@@ -218,5 +219,33 @@ export class FrameReader {
       throw this.failed;
     }
     return len;
+  }
+}
+
+/**
+ * Incremental frame reader: feed it socket chunks, it calls `onMessage` with every complete
+ * message (header stripped), in order. A message that lies inside one chunk is passed as a
+ * view of that chunk (no copy); one spread over chunks is assembled once. After a
+ * VppFrameError the reader is unusable (the stream has lost its framing).
+ */
+export class FrameReader {
+  private readonly splitter: FrameSplitter;
+
+  constructor(onMessage: (message: Buffer) => void, options: FrameReaderOptions = {}) {
+    this.splitter = new FrameSplitter((buf, start, end) => onMessage(buf.subarray(start, end)), options.maxFrameLength ?? DEFAULT_MAX_FRAME_LENGTH);
+  }
+
+  /** Bytes held back, waiting for the rest of their frame. */
+  get buffered(): number {
+    return this.splitter.buffered;
+  }
+
+  /** Forget any partial frame (e.g. on reconnect). */
+  reset(): void {
+    this.splitter.reset();
+  }
+
+  push(chunk: Buffer): void {
+    this.splitter.push(chunk);
   }
 }
