@@ -2,6 +2,7 @@ import {
   AddressParseError,
   canonicalAddress,
   canonicalPrefix,
+  prefixContains,
   formatIp4,
   formatIp6,
   formatMac,
@@ -112,5 +113,15 @@ describe('canonical forms', () => {
     expect(canonicalAddress('FD00:0::0001')).toBe('fd00::1');
     expect(() => canonicalPrefix('10.0.0.0/33')).toThrow(AddressParseError);
     expect(() => canonicalPrefix('nonsense')).toThrow(AddressParseError);
+  });
+});
+
+describe('prefixContains', () => {
+  it('matches by family and length, and is false for text that is not an address', () => {
+    expect(prefixContains('10.0.0.0/8', '10.200.1.1')).toBe(true);
+    expect(prefixContains('10.0.0.0/8', '11.0.0.1')).toBe(false);
+    expect(prefixContains('fd00::/64', 'fd00::5')).toBe(true);
+    expect(prefixContains('10.0.0.0/8', 'fd00::5')).toBe(false);
+    expect(prefixContains('nonsense', '10.0.0.1')).toBe(false);
   });
 });

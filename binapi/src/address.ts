@@ -246,3 +246,14 @@ export function canonicalPrefix(input: string): string {
 export function canonicalAddress(input: string): string {
   return fromAddress(toAddress(input));
 }
+
+/** Whether `ip` lies in the prefix `cidr` (same family); false for text that does not parse. */
+export function prefixContains(cidr: string, ip: string): boolean {
+  try {
+    const [net, len] = ipaddr.parseCIDR(cidr);
+    const a = ipaddr.parse(ip);
+    return a.kind() === net.kind() && a.match(net as never, len);
+  } catch {
+    return false;
+  }
+}

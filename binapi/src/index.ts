@@ -69,3 +69,4 @@ export {
   type FrameReaderOptions, type FrameRangeHandler, type FrameIds, type HeaderLayout, type VppFrameErrorReason,
 } from './transport/framing';
 export { MessageTable, splitNameCrc, normalizeCrc, SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID, type MessageTableEntry, type MessageStatus } from './transport/message-table';
+export { FibSourceHandle, type FibSourceApi } from './helpers/fib-source';

@@ -4,7 +4,7 @@
  * stale ones without touching anybody else's).
  */
 import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue } from '@vppnet/core';
-import { fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
+import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
 import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from './routes';
 
 const NO_INDEX = 0xffffffff;
@@ -13,25 +13,6 @@ const IF_STATUS_API_FLAG_ADMIN_UP = 1;
 const isV6 = (ip: string) => ip.includes(':');
 const zeroNh = (v6: boolean) => (v6 ? { ip6: new Uint8Array(16) } : { ip4: new Uint8Array(4) });
 
-/** The plugin's FIB source id on the connected VPP, looked up (or added) by name at every read-back. */
-export class FibSourceHandle {
-  private id?: number;
-  constructor(
-    private readonly name: string,
-    private readonly priority: number,
-  ) {}
-
-  async refresh(ctx: DescriptorContext): Promise<number> {
-    const sources = await ctx.vpp.dump<{ src: { id: number; name: string } }>('fib_source_dump');
-    const found = sources.find((s) => s.src.name === this.name);
-    this.id = found ? found.src.id : (await ctx.vpp.request<{ id: number }>('fib_source_add', { src: { priority: this.priority, name: this.name } })).id;
-    return this.id;
-  }
-
-  async get(ctx: DescriptorContext): Promise<number> {
-    return this.id ?? this.refresh(ctx);
-  }
-}
 
 export function routeDescriptor(source: FibSourceHandle) {
   const apiRoute = async (r: RouteValue, ctx: DescriptorContext) => {
@@ -44,7 +25,7 @@ export function routeDescriptor(source: FibSourceHandle) {
       if (!meta) throw Object.assign(new Error(`tunnel to ${r.tunnel} is not up yet`), { retriable: true });
       path = { sw_if_index: meta.swIfIndex, proto, weight: 1, nh: { address: zeroNh(v6) } };
     } else path = { sw_if_index: NO_INDEX, proto, weight: 1, nh: { address: toAddress(r.via).un } };
-    return { table_id: 0, src: await source.get(ctx), prefix: toPrefix(r.prefix), paths: [path] };
+    return { table_id: 0, src: await source.get(ctx.vpp), prefix: toPrefix(r.prefix), paths: [path] };
   };
   return defineDescriptor<RouteValue, undefined>({
     name: 'bgp-route',
@@ -65,11 +46,11 @@ export function routeDescriptor(source: FibSourceHandle) {
       return undefined;
     },
     delete: async (_k, r, _m, ctx) => {
-      await ctx.vpp.request('ip_route_add_del_v2', { is_add: false, is_multipath: false, route: { table_id: 0, src: await source.get(ctx), prefix: toPrefix(r.prefix), paths: [] } });
+      await ctx.vpp.request('ip_route_add_del_v2', { is_add: false, is_multipath: false, route: { table_id: 0, src: await source.get(ctx.vpp), prefix: toPrefix(r.prefix), paths: [] } });
     },
     equals: (a, b) => a.prefix === b.prefix && a.via === b.via && a.tunnel === b.tunnel && a.drop === b.drop,
     retrieve: async (ctx) => {
-      const src = await source.refresh(ctx);
+      const src = await source.refresh(ctx.vpp);
       const tunnels = new Map(
         (await ctx.vpp.dump<{ tunnel: { sw_if_index: number; dst: any } }>('ipip_tunnel_dump', { sw_if_index: NO_INDEX })).map((t) => [t.tunnel.sw_if_index, fromAddress(t.tunnel.dst)]),
       );

@@ -6,7 +6,8 @@
  */
 import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
 import { bgpConfig, type BgpConfig } from './config';
-import { FibSourceHandle, routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
+import { FibSourceHandle } from 'vpp-binapi-ts';
+import { routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
 import { desiredRouting } from './routes';
 
 export const manifest = defineManifest<BgpConfig>({

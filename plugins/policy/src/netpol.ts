@@ -16,6 +16,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject } from '@vppnet/core';
+import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
 import { canonicalSelector, selectorProblems, type LabelSelector, type Labels } from './selector';
 
 export const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
@@ -75,9 +76,7 @@ export function podSelectorProblems(np: ClusterObject): string[] {
 export function canonicalCidr(cidr: unknown): string | undefined {
   if (typeof cidr !== 'string' || !cidr.includes('/')) return undefined;
   try {
-    const [addr, len] = ipaddr.parseCIDR(cidr);
-    const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(cidr) : ipaddr.IPv6.networkAddressFromCIDR(cidr);
-    return `${net.toString()}/${len}`;
+    return canonicalPrefix(cidr);
   } catch {
     return undefined;
   }
@@ -94,15 +93,8 @@ export function canonicalIp(ip: unknown): string | undefined {
   }
 }
 
-export function cidrContains(cidr: string, ip: string): boolean {
-  try {
-    const [net, len] = ipaddr.parseCIDR(cidr);
-    const a = ipaddr.parse(ip);
-    return a.kind() === net.kind() && a.match(net as never, len);
-  } catch {
-    return false;
-  }
-}
+/** Whether `ip` lies in `cidr` (binapi's prefixContains, kept under the name this plugin uses). */
+export const cidrContains = prefixContains;
 
 function normalizePeer(raw: any, namespace: string, at: string, invalid: string[]): Peer | undefined {
   if (!raw || typeof raw !== 'object') {

@@ -15,7 +15,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject } from '@vppnet/core';
-import { canonicalAddress } from 'vpp-binapi-ts';
+import { canonicalAddress, prefixContains } from 'vpp-binapi-ts';
 import type { ServicesConfig } from './config';
 import { categorizeEndpoints, type Endpoint, type ServicePortInfo } from './endpoints';
 import { normalise } from './source-ranges';
@@ -137,7 +137,7 @@ export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[],
     : undefined;
   const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
   const externalPolicyLocal = spec.externalTrafficPolicy === 'Local';
-  const nodePortAddrs = node.addresses.filter((a) => config.nodePortAddresses.length === 0 || config.nodePortAddresses.some((c) => inCidr(a, c)));
+  const nodePortAddrs = node.addresses.filter((a) => config.nodePortAddresses.length === 0 || config.nodePortAddresses.some((c) => prefixContains(c, a)));
 
   const make = (vip: string, port: number, proto: number, eps: Endpoint[], mode: 'dsr' | 'nat' | 'nodeport', isRealIp: boolean): TranslationValue => {
     const snatTo = mode === 'nodeport' && !externalPolicyLocal ? node.addresses.find((a) => family(a) === family(vip)) ?? '' : '';
@@ -189,14 +189,4 @@ export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[],
     healthCheck = { port: spec.healthCheckNodePort, localEndpoints: local.size };
   }
   return { translations, findings, healthCheck, sourceRanges };
-}
-
-function inCidr(ip: string, cidr: string): boolean {
-  try {
-    const [net, len] = ipaddr.parseCIDR(cidr);
-    const a = ipaddr.parse(ip);
-    return a.kind() === net.kind() && a.match(net as never, len);
-  } catch {
-    return false;
-  }
 }

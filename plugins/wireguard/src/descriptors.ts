@@ -4,7 +4,7 @@
  * and the plain ones take over again when they go).
  */
 import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
-import { fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
+import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
 import { INTERFACE_KEY, peerKey, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from './desired';
 
 const NO_INDEX = 0xffffffff;
@@ -66,26 +66,8 @@ export const peerDescriptor = defineDescriptor<PeerValue, { peerIndex: number }>
     }),
 });
 
-/** The plugin's FIB source id, looked up (or added) by name at every read-back. */
-export class FibSource {
-  private id?: number;
-  constructor(
-    private readonly name: string,
-    private readonly priority: number,
-  ) {}
 
-  async refresh(ctx: DescriptorContext): Promise<number> {
-    const found = (await ctx.vpp.dump<{ src: { id: number; name: string } }>('fib_source_dump')).find((s) => s.src.name === this.name);
-    this.id = found ? found.src.id : (await ctx.vpp.request<{ id: number }>('fib_source_add', { src: { priority: this.priority, name: this.name } })).id;
-    return this.id;
-  }
-
-  async get(ctx: DescriptorContext): Promise<number> {
-    return this.id ?? this.refresh(ctx);
-  }
-}
-
-export function routeDescriptor(source: FibSource) {
+export function routeDescriptor(source: FibSourceHandle) {
   const zero = (prefix: string) => (prefix.includes(':') ? { ip6: new Uint8Array(16) } : { ip4: new Uint8Array(4) });
   return defineDescriptor<RouteValue, undefined>({
     name: 'wireguard-route',
@@ -93,16 +75,16 @@ export function routeDescriptor(source: FibSource) {
     dependencies: (_k, r) => [INTERFACE_KEY, peerKey(r.peer)],
     create: async (_k, r, ctx) => {
       const path = { sw_if_index: itfIndex(ctx), proto: r.prefix.includes(':') ? 1 : 0, weight: 1, nh: { address: zero(r.prefix) } };
-      await ctx.vpp.request('ip_route_add_del_v2', { is_add: true, is_multipath: false, route: { table_id: 0, src: await source.get(ctx), prefix: toPrefix(r.prefix), paths: [path] } });
+      await ctx.vpp.request('ip_route_add_del_v2', { is_add: true, is_multipath: false, route: { table_id: 0, src: await source.get(ctx.vpp), prefix: toPrefix(r.prefix), paths: [path] } });
       return undefined;
     },
     delete: async (_k, r, _m, ctx) => {
-      await ctx.vpp.request('ip_route_add_del_v2', { is_add: false, is_multipath: false, route: { table_id: 0, src: await source.get(ctx), prefix: toPrefix(r.prefix), paths: [] } });
+      await ctx.vpp.request('ip_route_add_del_v2', { is_add: false, is_multipath: false, route: { table_id: 0, src: await source.get(ctx.vpp), prefix: toPrefix(r.prefix), paths: [] } });
     },
     // the route's peer is ours to know: VPP holds the prefix through the interface
     equals: (a, b) => a.prefix === b.prefix,
     retrieve: async (ctx) => {
-      const src = await source.refresh(ctx);
+      const src = await source.refresh(ctx.vpp);
       const out = [];
       for (const is_ip6 of [false, true])
         for (const { route } of await ctx.vpp.dump<{ route: any }>('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } })) {

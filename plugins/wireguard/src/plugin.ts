@@ -7,7 +7,8 @@
  */
 import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
 import { PUBLIC_KEY_ANNOTATION, wireguardConfig, type WireguardConfig } from './config';
-import { FibSource, interfaceDescriptor, peerDescriptor, routeDescriptor } from './descriptors';
+import { FibSourceHandle } from 'vpp-binapi-ts';
+import { interfaceDescriptor, peerDescriptor, routeDescriptor } from './descriptors';
 import { desiredWireguard } from './desired';
 import { loadOrCreatePrivateKey, publicKeyOf } from './keys';
 
@@ -37,7 +38,7 @@ export const manifest = defineManifest<WireguardConfig>({
 export default definePlugin<WireguardConfig>({
   manifest,
   register(env) {
-    const source = new FibSource(env.config.fibSource.name, env.config.fibSource.priority);
+    const source = new FibSourceHandle(env.config.fibSource.name, env.config.fibSource.priority);
     env.registerDescriptor(interfaceDescriptor);
     env.registerDescriptor(peerDescriptor);
     env.registerDescriptor(routeDescriptor(source));
