@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { checkComposition, isFatal, listRules, loadManifestDir } from '@vppnet/core';
+import { checkComposition, isFatal, listRules, loadManifestDir, vppRequirementsOf } from '@vppnet/core';
 import { formatTrace } from '@vppnet/vpp-sim';
 import pino from 'pino';
 import { formatMatrix, matrix, parseDestination, parseSource, probeLine, protocolNumber, trace } from './probe';
@@ -100,7 +100,8 @@ export function buildProgram(): Command {
         process.stdout.write(`${m.id}: ${m.description}\n`);
         if (m.provides?.length) process.stdout.write(`  provides: ${m.provides.join(', ')}\n`);
         if (m.requires?.plugins?.length) process.stdout.write(`  requires: ${m.requires.plugins.join(', ')}\n`);
-        if (m.requires?.vpp?.messages?.length) process.stdout.write(`  VPP messages: ${m.requires.vpp.messages.join(', ')}\n`);
+        const vppNeeds = vppRequirementsOf(m, comp.config.get(m.id));
+        if (vppNeeds.messages?.length) process.stdout.write(`  VPP messages: ${vppNeeds.messages.join(', ')}\n`);
         for (const d of descriptors) process.stdout.write(`  descriptor ${d}\n`);
         for (const r of m.unsupported ?? []) process.stdout.write(`  rule ${r.code} (${r.level}, ${r.effect})\n`);
       }
@@ -171,11 +172,14 @@ export function buildProgram(): Command {
   return program;
 }
 
-if (require.main === module) {
+/** Runs the CLI (bin/vppnet.js calls this); errors end the process with status 2. */
+export function main(argv: string[] = process.argv): void {
   buildProgram()
-    .parseAsync(process.argv)
+    .parseAsync(argv)
     .catch((err) => {
       process.stderr.write(`${err instanceof ConfigError ? err.message : `vppnet: ${(err as Error).message}`}\n`);
       process.exit(2);
     });
 }
+
+if (require.main === module) main();

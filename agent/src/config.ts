@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
+import { describeUnknownKey, unknownKeys } from '@vppnet/core';
 
 export const agentConfigSchema = z
   .object({
@@ -92,8 +93,11 @@ export function loadConfig({ file, env = process.env, flags = {} }: ConfigInputs
   if (fromEnv.status === 'false') fromEnv.status = false;
   const definedFlags = Object.fromEntries(Object.entries(flags).filter(([, v]) => v !== undefined));
   const merged = { ...fromFile, ...fromEnv, ...definedFlags };
+  // Unknown keys are named with the nearest known one (zod alone would only say "unrecognized").
+  const unknown = unknownKeys(agentConfigSchema, merged).map((u) => describeUnknownKey(u));
   const parsed = agentConfigSchema.safeParse(merged);
-  if (!parsed.success)
-    throw new ConfigError(parsed.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`));
+  const invalid = parsed.success ? [] : parsed.error.issues.filter((i) => i.code !== 'unrecognized_keys')
+    .map((i) => `${i.path.length ? i.path.join('.') : '(config)'}: ${i.message}`);
+  if (unknown.length || invalid.length || !parsed.success) throw new ConfigError([...unknown, ...invalid]);
   return parsed.data;
 }

@@ -4,10 +4,10 @@
  * simulated VPP and an agent of its own, so cross-node behaviour is real.
  */
 import pino, { type Logger } from 'pino';
-import { AgentRuntime, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterObject, type NodeStatusWriter, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
+import { AgentRuntime, checkComposition, isFatal, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterObject, type NodeStatusWriter, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
 import { SimApiServer, SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import { VppClient } from 'vpp-binapi-ts';
-import type { AgentConfig } from './config';
+import { ConfigError, type AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
 import { KubernetesClusterSource } from './k8s';
 
@@ -35,6 +35,10 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
   const logger = options.logger ?? pino({ level: config.logLevel }, pino.destination(2));
   const plugins = options.plugins ?? resolvePlugins(config.load);
   const progress = options.progress ?? (() => undefined);
+  // Refuse a config that composition refuses before building a simulated cluster or opening
+  // a socket: every problem at once, each naming its key or rule.
+  const fatal = checkComposition(plugins, config.plugins as never).violations.filter(isFatal);
+  if (fatal.length > 0) throw new ConfigError(fatal.map((v) => `${v.message} (${v.code}${v.plugin === 'core' ? '' : `, plugin ${v.plugin}`})`));
   const agents: NodeAgent[] = [];
   const cleanups: Array<() => Promise<void>> = [];
   const stop = async () => {

@@ -139,8 +139,9 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   return status;
 }
 
-if (require.main === module) {
-  runCli(process.argv.slice(2)).then(
+/** Runs the CLI (bin/vpp-binapi.js calls this) and sets the exit code. */
+export function main(argv: string[] = process.argv): void {
+  runCli(argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
     },
@@ -150,3 +151,5 @@ if (require.main === module) {
     },
   );
 }
+
+if (require.main === module) main();

@@ -5,7 +5,7 @@
  */
 export { createServiceRef, type ServiceRef, type ServiceScope, type ServiceRefs, type ResolvedServices } from './api/service-ref';
 export {
-  defineManifest, manifestProblems, PLUGIN_ID, RULE_CODE,
+  defineManifest, manifestProblems, vppRequirementsOf, PLUGIN_ID, RULE_CODE,
   type PluginManifest, type UnsupportedRule, type CompositionRule, type ObjectRule, type Severity, type Effect, type VppRequirements,
 } from './api/manifest';
 export { definePlugin, type PluginDefinition, type PluginEnv, type InitHook, type StopFn } from './api/plugin';
@@ -21,6 +21,7 @@ export type { WorkloadEndpoint, WorkloadEndpoints } from './runtime/workloads';
 
 // Runtime (for the agent, the composition root, and tools such as `vppnet check`).
 export { Reconciler, type ReconcilerOptions, type ReconcilerEvents, type RetryPolicy } from './runtime/reconciler';
+export { unknownKeys, describeUnknownKey, closestKey, type UnknownKey } from './runtime/config-keys';
 export { checkComposition, listRules, isFatal, CORE_CODES, type Composition, type Violation, type AgentPluginsConfig } from './runtime/compose';
 export { AgentRuntime, StartError, type RuntimeOptions, type StartupReport, type PluginReport, type PluginState } from './runtime/agent-runtime';
 export { ObjectStatusRegistry, evaluateObjectRules, type ObjectFinding } from './runtime/object-status';

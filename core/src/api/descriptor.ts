@@ -28,6 +28,13 @@ export interface Descriptor<V = any, M = any> {
   name: string;
   /** Every key starting with this prefix belongs to this descriptor (longest prefix wins). */
   keyPrefix: string;
+  /**
+   * VPP messages this descriptor calls, when they are optional for its plugin (the plugin's
+   * manifest does not require them under the current config). If the running VPP lacks one,
+   * the descriptor reads back nothing and each of its keys fails with a message naming them,
+   * while the rest of the plugin runs.
+   */
+  messages?: string[];
   /** Problems that make the value impossible to apply; it then gets status `invalid` or `unsupported`. */
   validate?(key: string, value: V): Issue[];
   /** Keys that must be applied before this one (a route waits for its interface). */

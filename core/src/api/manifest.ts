@@ -66,7 +66,11 @@ export interface PluginManifest<C = any> {
   requires?: {
     /** Plugin ids or capabilities that must be enabled; they also start first. */
     plugins?: string[];
-    vpp?: VppRequirements;
+    /**
+     * What the running VPP must offer. A function of the resolved config when that decides it
+     * (no tunnels wanted: no tunnel messages required).
+     */
+    vpp?: VppRequirements | ((config: C) => VppRequirements);
   };
   /** Plugin ids or capabilities that must not be enabled at the same time. */
   conflicts?: string[];
@@ -100,4 +104,10 @@ export function manifestProblems(m: PluginManifest): string[] {
 /** Identity function that gives manifests their types (and documents intent at the call site). */
 export function defineManifest<C>(manifest: PluginManifest<C>): PluginManifest<C> {
   return manifest;
+}
+
+/** The manifest's VPP requirements under one resolved config. */
+export function vppRequirementsOf<C>(manifest: PluginManifest<C>, config: C): VppRequirements {
+  const req = manifest.requires?.vpp;
+  return (typeof req === 'function' ? req(config) : req) ?? {};
 }

@@ -14,7 +14,7 @@ import pino, { type Logger } from 'pino';
 import { Registry } from 'prom-client';
 import { countingVpp, reconcilerMetrics } from './metrics';
 import type { Descriptor } from '../api/descriptor';
-import type { ObjectRule } from '../api/manifest';
+import { vppRequirementsOf, type ObjectRule } from '../api/manifest';
 import type { InitHook, PluginDefinition, StopFn } from '../api/plugin';
 import type { ServiceRef } from '../api/service-ref';
 import type { VppConnection } from '../api/vpp';
@@ -153,7 +153,7 @@ export class AgentRuntime {
     // connect, then check capabilities against the running VPP's message table
     await vpp.connect();
     const usable = constructed.filter((c) => {
-      const missing = vpp.unavailable(c.plugin.manifest.requires?.vpp?.messages ?? []);
+      const missing = vpp.unavailable(vppRequirementsOf(c.plugin.manifest, comp.config.get(c.plugin.manifest.id)).messages ?? []);
       if (missing.length === 0) return true;
       const reason = `VPP lacks (or has another version of) ${missing.join(', ')}`;
       this.setReport(c.plugin, 'disabled', reason, CORE_CODES.VPP_MESSAGE_UNAVAILABLE);
@@ -162,7 +162,10 @@ export class AgentRuntime {
     });
     for (const c of usable)
       for (const d of c.descriptors) {
-        this.reconciler.registerDescriptor(d);
+        const lacking = d.messages ? vpp.unavailable(d.messages) : [];
+        if (lacking.length > 0)
+          this.logger.warn({ plugin: c.plugin.manifest.id, descriptor: d.name, missing: lacking }, `VPP lacks ${lacking.join(', ')}: ${d.name} objects cannot be applied`);
+        this.reconciler.registerDescriptor(lacking.length > 0 ? unavailableDescriptor(d, lacking) : d);
         this.pluginOfDescriptor.set(d.name, c.plugin.manifest.id);
       }
 
@@ -291,4 +294,16 @@ export class AgentRuntime {
     });
   }
 
+}
+
+/**
+ * A descriptor whose optional VPP messages the running VPP lacks: VPP cannot hold any of its
+ * objects, so it reads back nothing, and each key that wants one fails (not retried) with the
+ * missing messages named in its status.
+ */
+function unavailableDescriptor(d: Descriptor, lacking: string[]): Descriptor {
+  const fail = async (): Promise<never> => {
+    throw new Error(`the running VPP lacks ${lacking.join(', ')} (plugin not loaded, or another version)`);
+  };
+  return { ...d, create: fail, update: fail, delete: async () => undefined, retrieve: async () => [], isRetriable: () => false };
 }

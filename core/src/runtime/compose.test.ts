@@ -75,6 +75,19 @@ describe('checkComposition', () => {
     expect(res.violations.find((v) => v.code === 'INVALID_CONFIG')?.message).toMatch(/^plugins\.cfg\.port: /);
   });
 
+  it('refuses unknown config keys and unknown plugin sections, naming the nearest known one', () => {
+    const cfg = plugin({ id: 'services', config: z.object({ lbAlgorithm: z.string().default('maglev'), uplink: z.object({ name: z.string().optional() }).optional() }) });
+    const res = checkComposition([cfg], { services: { lbAlgoritm: 'ecmp', uplink: { nmae: 'eth1' } }, servces: {} });
+    expect(res.ok).toBe(false);
+    expect(res.violations.map((v) => `${v.code} ${v.message}`).sort()).toEqual([
+      'UNKNOWN_CONFIG_KEY plugins.services.lbAlgoritm: unknown key; did you mean lbAlgorithm?',
+      'UNKNOWN_CONFIG_KEY plugins.services.uplink.nmae: unknown key; did you mean name?',
+      'UNKNOWN_PLUGIN_CONFIG plugins.servces: no plugin has this id; did you mean services?',
+    ]);
+    expect(res.config.has('services')).toBe(false);
+    expect(checkComposition([cfg], { services: { enabled: true, lbAlgorithm: 'ecmp' } }).ok).toBe(true);
+  });
+
   it('disables a plugin whose rule says so and keeps the others', () => {
     const wg = plugin({
       id: 'wireguard',

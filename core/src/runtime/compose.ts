@@ -5,6 +5,7 @@
  */
 import type { PluginDefinition } from '../api/plugin';
 import { manifestProblems, type CompositionRule, type Effect, type ObjectRule, type Severity } from '../api/manifest';
+import { closestKey, describeUnknownKey, unknownKeys } from './config-keys';
 
 export interface AgentPluginsConfig {
   /** Per plugin id: `enabled` plus the plugin's own config fields. */
@@ -35,6 +36,7 @@ export const CORE_CODES = {
   INVALID_MANIFEST: 'INVALID_MANIFEST',
   INVALID_CONFIG: 'INVALID_CONFIG',
   UNKNOWN_PLUGIN_CONFIG: 'UNKNOWN_PLUGIN_CONFIG',
+  UNKNOWN_CONFIG_KEY: 'UNKNOWN_CONFIG_KEY',
   MISSING_REQUIREMENT: 'MISSING_REQUIREMENT',
   PLUGIN_CONFLICT: 'PLUGIN_CONFLICT',
   DEPENDENCY_CYCLE: 'DEPENDENCY_CYCLE',
@@ -60,10 +62,15 @@ export function checkComposition(plugins: PluginDefinition[], pluginsConfig: Age
     if (byId.has(id)) violations.push(refuse(CORE_CODES.DUPLICATE_PLUGIN_ID, id, `two plugins have the id "${id}"`));
     else byId.set(id, p);
   }
+  // A section for a plugin that is not there is most likely a typo or a forgotten `load`:
+  // ignoring it would run the node without what the operator asked for.
+  const knownIds = [...byId.keys()].sort();
   for (const id of Object.keys(pluginsConfig))
-    if (!byId.has(id))
-      violations.push({ code: CORE_CODES.UNKNOWN_PLUGIN_CONFIG, plugin: 'core', severity: 'warning', effect: 'field-ignored',
-        message: `config for unknown plugin "${id}" is ignored (known: ${[...byId.keys()].sort().join(', ') || 'none'})` });
+    if (!byId.has(id)) {
+      const hint = closestKey(id, knownIds);
+      violations.push(refuse(CORE_CODES.UNKNOWN_PLUGIN_CONFIG, 'core',
+        `plugins.${id}: no plugin has this id${hint ? `; did you mean ${hint}?` : ` (known: ${knownIds.join(', ') || 'none'}; a third-party plugin needs \`load\`)`}`));
+    }
 
   // Config, with defaults.
   const disabled = new Map<string, string>();
@@ -78,9 +85,11 @@ export function checkComposition(plugins: PluginDefinition[], pluginsConfig: Age
       config.set(id, own);
       continue;
     }
+    const unknown = unknownKeys(p.manifest.config, own, ['plugins', id]);
+    for (const u of unknown) violations.push(refuse(CORE_CODES.UNKNOWN_CONFIG_KEY, id, describeUnknownKey(u)));
     const parsed = p.manifest.config.safeParse(own);
-    if (parsed.success) config.set(id, parsed.data);
-    else
+    if (parsed.success && unknown.length === 0) config.set(id, parsed.data);
+    else if (!parsed.success)
       for (const issue of parsed.error.issues)
         violations.push(refuse(CORE_CODES.INVALID_CONFIG, id, `plugins.${id}${issue.path.map((s) => `.${String(s)}`).join('')}: ${issue.message}`));
   }

@@ -8,6 +8,8 @@ import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle } fr
 import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from './routes';
 
 const NO_INDEX = 0xffffffff;
+/** What ipip tunnels need from VPP (its ipip plugin). */
+export const IPIP_MESSAGES = ['ipip_add_tunnel', 'ipip_del_tunnel', 'ipip_tunnel_dump'];
 const FIB_API_PATH_TYPE_DROP = 2;
 const IF_STATUS_API_FLAG_ADMIN_UP = 1;
 const isV6 = (ip: string) => ip.includes(':');
@@ -51,8 +53,11 @@ export function routeDescriptor(source: FibSourceHandle) {
     equals: (a, b) => a.prefix === b.prefix && a.via === b.via && a.tunnel === b.tunnel && a.drop === b.drop,
     retrieve: async (ctx) => {
       const src = await source.refresh(ctx.vpp);
+      // A VPP without the ipip plugin has no tunnels to route through.
       const tunnels = new Map(
-        (await ctx.vpp.dump<{ tunnel: { sw_if_index: number; dst: any } }>('ipip_tunnel_dump', { sw_if_index: NO_INDEX })).map((t) => [t.tunnel.sw_if_index, fromAddress(t.tunnel.dst)]),
+        ctx.vpp.unavailable(IPIP_MESSAGES).length > 0
+          ? []
+          : (await ctx.vpp.dump<{ tunnel: { sw_if_index: number; dst: any } }>('ipip_tunnel_dump', { sw_if_index: NO_INDEX })).map((t) => [t.tunnel.sw_if_index, fromAddress(t.tunnel.dst)]),
       );
       const out = [];
       for (const is_ip6 of [false, true]) {
@@ -77,6 +82,9 @@ export function routeDescriptor(source: FibSourceHandle) {
 export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: number }>({
   name: 'bgp-ipip-tunnel',
   keyPrefix: TUNNEL_PREFIX,
+  // Required by the manifest only when the config asks for tunnels; a Calico IPPool may still
+  // ask for them at run time, and on a VPP without ipip those tunnels fail by name.
+  messages: IPIP_MESSAGES,
   create: async (_k, t, { vpp }) => {
     const { sw_if_index } = await vpp.request<{ sw_if_index: number }>('ipip_add_tunnel', {
       tunnel: { instance: NO_INDEX, src: toAddress(t.src), dst: toAddress(t.dst), sw_if_index: NO_INDEX, table_id: 0 },

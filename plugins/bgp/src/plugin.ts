@@ -7,7 +7,7 @@
 import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
 import { bgpConfig, type BgpConfig } from './config';
 import { FibSourceHandle } from 'vpp-binapi-ts';
-import { routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
+import { IPIP_MESSAGES, routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
 import { desiredRouting } from './routes';
 
 export const manifest = defineManifest<BgpConfig>({
@@ -16,10 +16,11 @@ export const manifest = defineManifest<BgpConfig>({
   description: 'Routes between nodes: route sources (static from Nodes) and connectivity (flat, ipip)',
   provides: ['pod-routes'],
   requires: {
-    vpp: {
-      plugins: ['ipip'],
-      messages: ['fib_source_add', 'fib_source_dump', 'ip_route_add_del_v2', 'ip_route_v2_dump', 'ipip_add_tunnel', 'ipip_del_tunnel', 'ipip_tunnel_dump',
-        'sw_interface_dump', 'sw_interface_set_flags', 'sw_interface_add_del_address', 'ip_address_dump'],
+    // ipip only when the config asks for tunnels: a flat cluster runs on a VPP built without it.
+    vpp: (config) => {
+      const base = ['fib_source_add', 'fib_source_dump', 'ip_route_add_del_v2', 'ip_route_v2_dump',
+        'sw_interface_dump', 'sw_interface_set_flags', 'sw_interface_add_del_address', 'ip_address_dump'];
+      return wantsTunnels(config) ? { plugins: ['ipip'], messages: [...base, ...IPIP_MESSAGES] } : { messages: base };
     },
   },
   config: bgpConfig,
@@ -43,6 +44,11 @@ export const manifest = defineManifest<BgpConfig>({
     },
   ],
 });
+
+/** Whether the config itself asks for ipip (the default encapsulation or a configured pool). */
+export function wantsTunnels(config: BgpConfig): boolean {
+  return config.encapsulation !== 'none' || config.pools.some((p) => p.encapsulation !== 'none');
+}
 
 export default definePlugin<BgpConfig>({
   manifest,
