@@ -1,6 +1,5 @@
 import path from 'node:path';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import pino from 'pino';
 import { loadConfig, ConfigError } from './config';
@@ -8,10 +7,12 @@ import { startAgents } from './run';
 import { summarize } from './summary';
 import { loadPlugin } from './plugins';
 import { Tracer } from '@vppnet/vpp-sim';
+import { tempDirs } from '@vppnet/core/testing';
 
 const repo = path.resolve(__dirname, '../..');
 const example = path.join(repo, 'examples/cluster/vppnet.yaml');
 const cli = path.join(repo, 'agent/dist/cli.js');
+const tmp = tempDirs();
 
 describe('agent config', () => {
   it('merges file, environment and flags (later wins) and resolves paths against the file', () => {
@@ -21,7 +22,7 @@ describe('agent config', () => {
   });
 
   it('reports every problem with its path', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-cfg-'));
+    const dir = tmp.make('vppnet-cfg-');
     const file = path.join(dir, 'bad.yaml');
     writeFileSync(file, 'sim: yes-please\nlogLevel: loud\nvppSocket: /run/vpp/api.sock\nmanifests: ./m\nkubeconfig: ./k\ntypo: 1\n');
     let err: ConfigError | undefined;
@@ -80,7 +81,7 @@ describe('vppnet check (the built CLI)', () => {
   });
 
   it('refuses a node without any route source, with the declared code', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-check-'));
+    const dir = tmp.make('vppnet-check-');
     const file = path.join(dir, 'cfg.yaml');
     writeFileSync(file, `manifests: ${path.join(repo, 'examples/cluster/manifests')}\nplugins:\n  bgp: { static: false }\n`);
     const r = run('check', '--config', file);
@@ -89,7 +90,7 @@ describe('vppnet check (the built CLI)', () => {
   });
 
   it('exits non-zero and names the code when a combination refuses start', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-check-'));
+    const dir = tmp.make('vppnet-check-');
     const file = path.join(dir, 'cfg.yaml');
     writeFileSync(file, `manifests: ${path.join(repo, 'examples/cluster/manifests')}\nload: [${path.join(repo, 'examples/static-routes')}]\nplugins:\n  static-routes: { tableId: "seven" }\n`);
     const r = run('check', '--config', file);

@@ -4,14 +4,16 @@
  */
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { existsSync } from 'node:fs';
 import pino from 'pino';
 import { chromium, type Browser } from 'playwright-core';
+import { systemTool } from '@vppnet/core/testing';
 import { loadConfig } from './config';
 import { startAgents, type RunningAgents } from './run';
 import { startStatusServer } from './status';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+// Debian's chromium (CHROMIUM_PATH overrides): the browser test is skipped, with the reason
+// recorded, where it is missing, and fails under VPPNET_REQUIRE_SYSTEM_TOOLS=1 (CI).
+const browserTool = systemTool('chromium', { path: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', why: 'the status page is checked in a real browser' });
 const repo = path.resolve(__dirname, '../..');
 
 describe('status page and endpoints', () => {
@@ -42,10 +44,9 @@ describe('status page and endpoints', () => {
     expect(metrics).toMatch(/vppnet_vpp_connected 1/);
   });
 
-  it('renders in headless chromium: plugins, a Service with its backends and Maglev share, no console errors', async () => {
-    if (!existsSync(CHROMIUM)) throw new Error(`no browser at ${CHROMIUM}: install Debian's chromium (.ci/system-packages does) or set CHROMIUM_PATH`);
+  browserTool.it('renders in headless chromium: plugins, a Service with its backends and Maglev share, no console errors', async () => {
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: browserTool.path,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
     });
     const page = await browser.newPage();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { toPrefix, VppClient } from 'vpp-binapi-ts';
@@ -7,6 +7,17 @@ import { SimVpp } from './model/node';
 import { SimApiServer } from './server';
 
 const socketIn = (dir: string) => path.join(dir, 'api.sock');
+
+const tempDirs: string[] = [];
+/** A fresh directory for a socket, removed after this file's tests. */
+const tempDir = (): string => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-sim-'));
+  tempDirs.push(dir);
+  return dir;
+};
+afterAll(() => {
+  for (const d of tempDirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
 
 /** A client in its own process, using the published vpp-binapi-ts build: nothing shared but the socket. */
 const CHILD = `
@@ -42,7 +53,7 @@ function runChild(socketPath: string): Promise<any> {
 
 describe('simulated VPP on a unix socket', () => {
   it('serves a client in another process: handshake, a dump and 10,000 pipelined requests', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-sim-'));
+    const dir = tempDir();
     const vpp = new SimVpp('node-a');
     vpp.addUplink('eth0', ['10.0.0.11/24']);
     const server = new SimApiServer(vpp);
@@ -61,7 +72,7 @@ describe('simulated VPP on a unix socket', () => {
   }, 60_000);
 
   it('answers errors with VPP codes and loses its state on restart; the client reconnects', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-sim-'));
+    const dir = tempDir();
     const server = new SimApiServer(new SimVpp('node-a'));
     await server.listen(socketIn(dir));
     const client = new VppClient({ socketPath: socketIn(dir), reconnect: { initialDelayMs: 20, maxDelayMs: 100 } });

@@ -3,11 +3,11 @@
  * parses, the ClusterRole grants exactly what the Kubernetes source calls, the pieces refer to
  * each other by the right names, and the ConfigMap's config loads with the agent's loader.
  */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { checkComposition, isFatal } from '@vppnet/core';
+import { tempDirs } from '@vppnet/core/testing';
 import { loadConfig } from '../config';
 import { resolvePlugins } from '../plugins';
 import { KINDS, READ_VERBS, STATUS_WRITES } from './kinds';
@@ -15,6 +15,7 @@ import { FakeApiServer } from './testdata/apiserver';
 import { node, sourceFor } from './testdata/helpers';
 
 const deployDir = path.resolve(__dirname, '../../../deploy');
+const tmp = tempDirs();
 
 interface Doc {
   apiVersion: string;
@@ -131,7 +132,7 @@ describe('deploy/', () => {
     expect(configPath).toBe(path.posix.join(mountPath, 'vppnet.yaml'));
     expect(Object.keys(cm.data)).toEqual(['vppnet.yaml']);
 
-    const file = path.join(mkdtempSync(path.join(tmpdir(), 'vppnet-deploy-')), 'vppnet.yaml');
+    const file = path.join(tmp.make('vppnet-deploy-'), 'vppnet.yaml');
     writeFileSync(file, cm.data['vppnet.yaml']);
     const config = loadConfig({ file, env: { VPPNET_NODE: 'worker-1' } });
     expect(config).toMatchObject({ node: 'worker-1', inCluster: true, vppSocket: '/run/vpp/api.sock', sim: false });

@@ -3,16 +3,17 @@
  * server in testdata/: list then watch, bookmarks, dropped watches, 410 relists, restarts after
  * errors, missing CRDs, a slow consumer, and the status writes.
  */
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterObject } from '@vppnet/core';
+import { tempDirs } from '@vppnet/core/testing';
 import { loadKubeConfig } from './client';
 import { KubernetesClusterSource } from './source';
 import { FakeApiServer, type Obj } from './testdata/apiserver';
 import { blockAffinity, ipPool, node, pod, recorder, ref, service, sleep, sourceFor, waitFor } from './testdata/helpers';
 
 let server: FakeApiServer;
+const tmp = tempDirs();
 const sources: KubernetesClusterSource[] = [];
 
 beforeEach(async () => {
@@ -423,7 +424,7 @@ describe('Kubernetes source: configuration', () => {
     await server.close();
     server = await FakeApiServer.start({ token: 's3cret' });
     server.apply(node('n1'));
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-kc-'));
+    const dir = tmp.make('vppnet-kc-');
     const file = path.join(dir, 'kubeconfig');
     writeFileSync(file, server.kubeconfigYaml());
     const source = KubernetesClusterSource.create({ kubeconfig: file, backoff: { initialMs: 20 }, watchTimeoutSeconds: false });
@@ -435,7 +436,7 @@ describe('Kubernetes source: configuration', () => {
   });
 
   it('explains an http:// server without insecure-skip-tls-verify, a missing file and a missing service account', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-kc-'));
+    const dir = tmp.make('vppnet-kc-');
     const file = path.join(dir, 'kubeconfig');
     writeFileSync(file, server.kubeconfigYaml({ skipTLSVerify: false }));
     expect(() => loadKubeConfig({ kubeconfig: file })).toThrow(/plain http .* insecure-skip-tls-verify: true/);
@@ -445,7 +446,7 @@ describe('Kubernetes source: configuration', () => {
   });
 
   it('uses the service account token and CA in a pod', () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'vppnet-sa-'));
+    const root = tmp.make('vppnet-sa-');
     const sa = path.join(root, 'var/run/secrets/kubernetes.io/serviceaccount');
     mkdirSync(sa, { recursive: true });
     writeFileSync(path.join(sa, 'token'), 'token');

@@ -4,9 +4,10 @@
  */
 import { VppApiError } from '../errors';
 import { VppClient } from './client';
+import { optIn } from '../testdata/opt-in';
 
-const socketPath = process.env.VPPNET_REAL_VPP_SOCKET;
-const suite = socketPath ? describe : describe.skip;
+const realVpp = optIn('VPPNET_REAL_VPP_SOCKET', 'real VPP not configured: set VPPNET_REAL_VPP_SOCKET');
+const socketPath = realVpp.value;
 
 interface Translation {
   id: number;
@@ -14,7 +15,7 @@ interface Translation {
   paths: Array<{ dst_ep: { addr: unknown; port: number } }>;
 }
 
-suite(`real VPP${socketPath ? ` at ${socketPath}` : ' (set VPPNET_REAL_VPP_SOCKET to run)'}`, () => {
+realVpp.describe(`real VPP${socketPath ? ` at ${socketPath}` : ' (set VPPNET_REAL_VPP_SOCKET to run)'}`, () => {
   let client: VppClient;
 
   beforeAll(async () => {

@@ -9,12 +9,20 @@ export interface PapiVector {
   hex: string;
 }
 
-/** The project's reference material (`shared/` beside the repository). */
-export const SHARED_API_DIR = path.resolve(__dirname, '../../../../shared/vpp-api');
+/**
+ * The repository's copies of the project's reference vectors (`test/vectors/` at the repository
+ * root; see its README for where each file comes from, `scripts/refresh-vectors.js` refreshes them).
+ */
+export const VECTORS_DIR = path.resolve(__dirname, '../../../test/vectors');
+
+/** The path of one vendored vector file, e.g. `vectorFile('vpp-api-session.json')`. */
+export function vectorFile(name: string): string {
+  return path.join(VECTORS_DIR, name);
+}
 
 /** The vpp_papi vectors (VPP_PAPI_VECTORS overrides the file). */
 export function vectorsFile(): string {
-  return process.env.VPP_PAPI_VECTORS ?? path.join(SHARED_API_DIR, 'vectors', 'papi-encoding.json');
+  return process.env.VPP_PAPI_VECTORS ?? vectorFile('papi-encoding.json');
 }
 
 export function loadVectors(): PapiVector[] {

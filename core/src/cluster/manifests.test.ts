@@ -1,8 +1,10 @@
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { tempDirs } from '../testing/temp-dirs';
 import { ManifestClusterSource, parseManifestText } from './manifests';
 import type { ClusterEvent } from './types';
+
+const tmp = tempDirs();
 
 describe('manifest cluster source', () => {
   it('parses multi-document files and Lists, reporting broken documents with their line', () => {
@@ -27,7 +29,7 @@ describe('manifest cluster source', () => {
   });
 
   it('watches the directory and emits the difference', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-manifests-'));
+    const dir = tmp.make('vppnet-manifests-');
     mkdirSync(path.join(dir, 'sub'));
     writeFileSync(path.join(dir, 'a.yaml'), 'kind: Service\nmetadata: {name: a, namespace: default}\n');
     writeFileSync(path.join(dir, 'sub', 'n.yml'), 'kind: Node\nmetadata: {name: n1}\n');
@@ -46,6 +48,5 @@ describe('manifest cluster source', () => {
     expect(src.problems()).toEqual([{ file: 'a.yaml', line: 4, message: 'Service has no metadata.name' }]);
     expect(events.map((e) => `${e.type}:${e.kind}`)).toEqual(['resync:Service']);
     await src.stop();
-    rmSync(dir, { recursive: true });
   });
 });

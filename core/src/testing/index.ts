@@ -14,6 +14,22 @@ import type { AgentPluginsConfig } from '../runtime/compose';
 
 export { MemoryVpp } from './memory-vpp';
 export { MemoryClusterSource } from '../cluster/memory';
+export {
+  DEBIAN_PACKAGES,
+  findProgram,
+  optIn,
+  rootUser,
+  skipsFile,
+  systemTool,
+  systemToolsRequired,
+  testGates,
+  type OptIn,
+  type SkipRecord,
+  type SystemTool,
+  type SystemToolOptions,
+  type TestGate,
+} from './system-tools';
+export { tempDirs, type TempDirs } from './temp-dirs';
 
 export interface TestAgentOptions {
   plugins: PluginDefinition[];

@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
 import {
   FlowHashBits as F,
@@ -14,6 +12,7 @@ import {
 } from './flowhash';
 import { MaglevBackend, maglevTable } from './maglev';
 import { ipBytes } from './addr';
+import { readVectors } from '../testdata/vectors';
 
 /** The flow hash with the config taken literally (no 'zero means default'), for bit-level laws. */
 const literalHash = (p: FlowPacket, fhc: number, routerId = 0) =>
@@ -32,9 +31,7 @@ interface FlowVectors {
   }[];
 }
 
-const vectors: FlowVectors = JSON.parse(
-  readFileSync(resolve(__dirname, '../../../../shared/vectors/vpp-cnat-flows.json'), 'utf8'),
-);
+const vectors = readVectors<FlowVectors>('vpp-cnat-flows.json');
 const PROTO: Record<string, number> = { TCP: 6, UDP: 17, ICMP: 1, ICMP6: 58, SCTP: 132 };
 
 describe('chooseBackend reproduces the backends VPP chose', () => {

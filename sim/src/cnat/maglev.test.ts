@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import fc from 'fast-check';
+import { readVectors } from '../testdata/vectors';
 import { CNAT_DEFAULT_MAGLEV_LEN, MaglevBackend, maglevPermutation, maglevTable } from './maglev';
 
 interface MaglevVectors {
@@ -8,9 +7,7 @@ interface MaglevVectors {
   cases: { vip: string; proto: number; backends: MaglevBackend[]; table: number[] }[];
 }
 
-const vectors: MaglevVectors = JSON.parse(
-  readFileSync(resolve(__dirname, '../../../../shared/vectors/vpp-cnat-maglev.json'), 'utf8'),
-);
+const vectors = readVectors<MaglevVectors>('vpp-cnat-maglev.json');
 
 describe('maglevTable reproduces tables recorded from VPP', () => {
   it('uses VPP’s default size', () => {

@@ -1,9 +1,9 @@
 /**
  * Enum values of npol.api and the VPP return codes the npol handlers can answer with.
  *
- * Enum values: `/work/shared/vpp-api/plugins/npol.api.json` (`enums`), mirrored from VPP's
- * src/plugins/npol/npol.api. Return codes: `api-errors.json` (VPP src/vnet/error.h); a test
- * checks every code below against that file.
+ * Enum values: `plugins/npol.api.json` (`enums`) of vpp-binapi-ts's API definitions (binapi/api),
+ * mirrored from VPP's src/plugins/npol/npol.api. Return codes: `api-errors.json` there (VPP
+ * src/vnet/error.h); a test checks every code below against that file.
  */
 
 /** vl_api_npol_ipset_type_t */

@@ -3,16 +3,19 @@
  * source (src/plugins/npol/*.c at b575ec2c56d7) or npol.api comment it comes from.
  */
 import { readFileSync } from 'fs';
-import { resolve } from 'path';
+import { join } from 'path';
+import { defaultApiDir } from 'vpp-binapi-ts';
 import { NPOL_INVALID_INDEX, NpolEntryType, NpolIpsetType, NpolRetval, NpolRuleAction } from './constants';
 import { NPOL_SERVICES, NpolState, IpsetCreateReply, RuleCreateReply, PolicyCreateReply } from './model';
 import { addr, cidr, configure, configureBody, ipPortSet, ipSet, mkIpset, mkPolicy, mkRule, ports, prefix, ruleBody } from './testutil';
 
 const retval = (r: unknown) => (r as { retval: number }).retval;
 
+// The API definitions and error codes the simulated VPP itself runs on: vpp-binapi-ts's copy of
+// VPP's (binapi/api, VPP b575ec2c56d7; VPP_API_DIR overrides it), not a second copy here.
 describe('npol error codes', () => {
   it('match api-errors.json', () => {
-    const file = resolve(__dirname, '../../../../shared/vpp-api/api-errors.json');
+    const file = join(defaultApiDir(), 'api-errors.json');
     const table = JSON.parse(readFileSync(file, 'utf8')) as { errors: { name: string; code: number }[] };
     const byName = new Map(table.errors.map((e) => [e.name, e.code]));
     expect(byName.get('VNET_API_ERROR_UNSPECIFIED')).toBe(NpolRetval.UNSPECIFIED);
@@ -23,7 +26,7 @@ describe('npol error codes', () => {
   });
 
   it('the dispatch table covers every service of npol.api.json', () => {
-    const file = resolve(__dirname, '../../../../shared/vpp-api/plugins/npol.api.json');
+    const file = join(defaultApiDir(), 'plugins', 'npol.api.json');
     const api = JSON.parse(readFileSync(file, 'utf8')) as { services: Record<string, { reply: string }> };
     const fromApi = Object.fromEntries(Object.entries(api.services).map(([k, v]) => [k, v.reply]));
     expect(NPOL_SERVICES).toEqual(fromApi);

@@ -4,6 +4,7 @@ import * as net from 'net';
 import * as os from 'os';
 import * as path from 'path';
 import { FRAME_HEADER_SIZE, FrameReader, frameBytes } from '../../transport/framing';
+import { vectorFile } from '../../testdata/vectors';
 
 export interface RecordedFrame {
   dir: 'c2s' | 's2c';
@@ -13,7 +14,7 @@ export interface RecordedFrame {
 }
 
 export const recordedSession = JSON.parse(
-  fs.readFileSync(path.resolve(__dirname, '../../../../../shared/vectors/vpp-api-session.json'), 'utf8'),
+  fs.readFileSync(vectorFile('vpp-api-session.json'), 'utf8'),
 ) as { about: string; message_table_size: number; frames: RecordedFrame[] };
 
 /** The message bytes (header stripped) of a recorded frame. */

@@ -1,74 +1,14 @@
 import fc from 'fast-check';
 import { MAX_LABEL_LENGTH, Selector, SelectorError, isValidSelectorLabel, normaliseSelector, parseSelector, selectorError, type Labels, type SelectorNode } from './selector';
+import { readVectors } from '../testdata/vectors';
 
-// A copy of /work/shared/vectors/calico-selectors.json (valid, invalid, canonical), embedded so
-// the suite does not depend on files outside the repository.
-const VECTORS: {
+// Calico's selector test tables (valid, invalid, canonical), from the repository's copy of the
+// project's reference vectors (test/vectors/calico-selectors.json).
+const VECTORS = readVectors<{
   valid: { selector: string; labels: Record<string, string>; matches: boolean }[];
   invalid: string[];
   canonical: { in: string; out: string; uid?: string }[];
-} = {
-  valid: [
-    { selector: "a == \"b\" && c == \"d\"", labels: {"a": "b", "c": "d"}, matches: true },
-    { selector: "a == \"b\" && c == \"d\"", labels: {}, matches: false },
-    { selector: "a == \"b\" && c == \"d\"", labels: {"a": "b", "c": "e"}, matches: false },
-    { selector: "a == \"b\" && c == \"d\"", labels: {"a": "c", "c": "d"}, matches: false },
-    { selector: "a == \"b\" && c == \"d\"", labels: {"c": "d"}, matches: false },
-    { selector: "a == \"b\" && c == \"d\"", labels: {"a": "b"}, matches: false },
-    { selector: "a in {\"'\", '\"', \"c\"}", labels: {"a": "c"}, matches: true },
-    { selector: "a in {\"'\", '\"', \"c\"}", labels: {"a": "\""}, matches: true },
-    { selector: "a in {\"'\", '\"', \"c\"}", labels: {"a": "'"}, matches: true },
-    { selector: "a in {\"'\", '\"', \"c\"}", labels: {}, matches: false },
-    { selector: "a in {\"'\", '\"', \"c\"}", labels: {"a": "e"}, matches: false },
-    { selector: "a != \"b\"", labels: {"a": "a"}, matches: true },
-    { selector: "a starts with \"a\"", labels: {"a": "a"}, matches: true },
-    { selector: "a starts with \"a\"", labels: {"a": "abb"}, matches: true },
-    { selector: "a starts with \"a\"", labels: {"a": "aaa", "b": "c"}, matches: true },
-    { selector: "a starts with \"a\"", labels: {}, matches: false },
-    { selector: "a starts with \"a\"", labels: {"a": "b"}, matches: false },
-    { selector: "a starts with \"a\"", labels: {"a": "baa"}, matches: false },
-    { selector: "a starts with \"a\"", labels: {"b": "aaa"}, matches: false },
-    { selector: "a in {\"a\", \"b\"}", labels: {"a": "b"}, matches: true },
-    { selector: "a not in {\"d\", \"e\"}", labels: {"a": "a"}, matches: true },
-    { selector: "all()", labels: {}, matches: true },
-    { selector: " all()", labels: {}, matches: true },
-    { selector: "a == 'a'", labels: {}, matches: false },
-    { selector: "a != \"a\"", labels: {"a": "a"}, matches: false },
-    { selector: "a not in {\"a\"}", labels: {"a": "a"}, matches: false },
-    { selector: "!!! has(a)", labels: {"a": "b"}, matches: false },
-    { selector: "!! ! has(a)", labels: {"a": "b"}, matches: false },
-    { selector: "a == 'a1' && b != 'b1'", labels: {"a": "a1", "b": "b1"}, matches: false },
-    { selector: "a != 'a1' && b != 'b1'", labels: {"a": "a1", "b": "b1"}, matches: false },
-    { selector: "a != 'a1' && !b == 'b1'", labels: {"a": "a1", "b": "b1"}, matches: false },
-    { selector: "!has(b) && has(a)", labels: {"a": "a"}, matches: true },
-    { selector: "a == 'a1' || b == 'b1'", labels: {"a": "a1", "b": "b1"}, matches: true },
-    { selector: "a != 'a1' || b == 'b1'", labels: {"a": "a1", "b": "b1"}, matches: true },
-  ],
-  invalid: [
-    "a ",
-    "has( foo ",
-    "a b",
-    "a == \"b\" | has(foo)",
-    "\"FOO",
-    "b == b",
-    "\"FOO",
-    'a'.repeat(513) + ' == "value"',
-    "(",
-    "foo in {\"\", ||",
-    "label squiggles \"value\"",
-    "b",
-    "global(",
-    "has(foo) &&",
-  ],
-  canonical: [
-    { in: " (all() )", out: "all()", uid: "s:5y5I3VdRZfDU01O--xXAPx2yxCQQqMf0M6IWug" },
-    { in: "! (a == \"b\"&&! c != \"d\")", out: "!(a == \"b\" && !c != \"d\")", uid: "s:lh3haoY1ikTRkd4UZu0nWSaIBknYLPJLX16d-w" },
-    { in: "a startswith '\"'", out: "a starts with '\"'" },
-    { in: "a in {\"d\", \"a\", \"b\"}", out: "a in {\"a\", \"b\", \"d\"}" },
-    { in: "a contains '\"'", out: "a contains '\"'" },
-    { in: "a in {\"z\", \"z\", \"x\", \"y\", \"x\", \"a\"}", out: "a in {\"a\", \"x\", \"y\", \"z\"}" },
-  ],
-};
+}>('calico-selectors.json');
 
 function rejects(text: string): SelectorError {
   const err = selectorError(text);
