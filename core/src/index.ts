@@ -17,7 +17,7 @@ export {
 } from './api/core-services';
 export { objectRef, clusterKind, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
 export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
-export type { WorkloadEndpoint, WorkloadEndpoints } from './runtime/workloads';
+export type { WorkloadEndpoint, WorkloadEndpoints, WorkloadPublisher } from './runtime/workloads';
 
 // Runtime (for the agent, the composition root, and tools such as `vppnet check`).
 export { Reconciler, type ReconcilerOptions, type ReconcilerEvents, type RetryPolicy } from './runtime/reconciler';

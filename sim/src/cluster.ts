@@ -117,6 +117,17 @@ export class SimCluster {
       .map(([pod, p]) => ({ pod, namespace: p.namespace, name: p.name, node: p.node, swIfIndex: p.swIfIndex, ips: [...p.ips] }));
   }
 
+  /**
+   * Hands `publish` the node's workloads now and after every change, as a CNI would report
+   * them to the node's agent; returns the unsubscribe.
+   */
+  feedWorkloads(node: string, publish: (workloads: ReturnType<SimCluster['workloadsOf']>) => void): () => void {
+    const feed = () => publish(this.workloadsOf(node));
+    feed();
+    this.events.on('pods', feed);
+    return () => void this.events.off('pods', feed);
+  }
+
   removePod(namespace: string, name: string): void {
     this.syncPod({ kind: 'Pod', metadata: { name, namespace }, status: { phase: 'Succeeded' } });
   }

@@ -5,7 +5,8 @@
 export * from './cnat';
 export { SimVpp, SIM_VERSION, type Body, type MessageModule } from './model/node';
 export { SimApiError } from './model/errors';
-export type { SimInterface, InterfaceKind } from './model/interfaces';
+export type { SimInterface, InterfaceKind, TapDevice, AfPacketDevice } from './model/interfaces';
+export type { SimNeighbor } from './model/neighbors';
 export type { SimRoute, SimPath, SimTable } from './model/fib';
 export type { SimTranslation, SimTranslationPath, SimEndpoint } from './model/cnat';
 export { x25519PublicKey, x25519GeneratePrivateKey } from './model/tunnels';

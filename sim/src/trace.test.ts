@@ -29,6 +29,8 @@ async function program(cluster: SimCluster, opts: { dsr: boolean }) {
   for (const [name, info] of cluster.nodes) {
     const conn = new SimConnection(info.vpp);
     await conn.connect();
+    // cnat runs where Service traffic enters: the uplink and the pods' interfaces
+    for (const itf of info.vpp.interfaces.list()) if (itf.swIfIndex !== 0) await conn.request('feature_cnat_enable_disable', { sw_if_index: itf.swIfIndex, enable_disable: true });
     for (const [other, [cidr, via]] of Object.entries(cidrs))
       if (other !== name)
         await conn.request('ip_route_add_del', {
@@ -138,8 +140,25 @@ describe('tracer', () => {
     const conn = new SimConnection(cluster.node('c').vpp);
     await conn.connect();
     await conn.request('cnat_translation_update', { translation: { vip: ep('10.96.0.99', 80), ip_proto: 6, is_real_ip: 1, lb_type: 1, paths: [] } });
+    const client = cluster.pods.get('shop/client')!;
+    await conn.request('feature_cnat_enable_disable', { sw_if_index: client.swIfIndex, enable_disable: true });
     const r = new Tracer(cluster).trace({ from: { pod: 'shop/client' }, dst: '10.96.0.99', dport: 80 });
     expect(r).toMatchObject({ outcome: 'dropped', at: 'c', reason: 'service 10.96.0.99:80 has no backends' });
+  });
+
+  it('a translation applies only to packets entering an interface cnat is enabled on', async () => {
+    const cluster = threeNodes();
+    await program(cluster, { dsr: false });
+    const c = cluster.node('c').vpp;
+    const client = cluster.pods.get('shop/client')!;
+    const conn = new SimConnection(c);
+    await conn.connect();
+    await conn.request('feature_cnat_enable_disable', { sw_if_index: client.swIfIndex, enable_disable: false });
+    expect(await conn.request('feature_is_enabled', { arc_name: 'ip4-unicast', feature_name: 'cnat-input-ip4', sw_if_index: client.swIfIndex })).toMatchObject({ is_enabled: false });
+    const r = new Tracer(cluster).trace({ from: { pod: 'shop/client' }, dst: '10.96.0.10', dport: 80 });
+    expect(r.hops.find((h) => h.step === 'cnat')?.text).toMatch(/^cnat is not enabled on tap\d+: translation \[\d+\] for 10\.96\.0\.10:80 does not apply$/);
+    expect(r.backend).toBeUndefined();
+    expect(r.outcome).not.toBe('delivered');
   });
 });
 

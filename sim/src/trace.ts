@@ -119,7 +119,8 @@ export class Tracer {
     if (forward.outcome !== 'delivered') return forward;
     // The reply: from the pod back to where the request came from, through the NAT sessions
     // the request created (VPP's cnat return sessions).
-    const pod = this.cluster.pods.get(forward.at)!;
+    const pod = this.cluster.pods.get(forward.at);
+    if (!pod) return forward; // a pod the model does not know (one a real CNI connected): no reply leg
     const podNode = this.cluster.node(pod.node);
     const back: Packet = { src: forward.packet.dst, dst: forward.packet.src, proto, sport: forward.packet.dport, dport: forward.packet.sport };
     const replyHops: Hop[] = [{ node: podNode.name, step: 'ingress', text: `reply from pod ${forward.at}: ${fmtPacket(back)}` }];
@@ -140,7 +141,10 @@ export class Tracer {
       }
       // 1. cnat: the return session of a translated flow, or a VIP translation for the destination
       let routeTo = packet.dst;
-      const session = isReply ? sessions.find((x) => x.node === node.name && samePacket(x.translated, reverse(packet))) : undefined;
+      // cnat is an interface feature: translations and return sessions apply only to packets
+      // entering an interface it is enabled on.
+      const cnatHere = node.vpp.cnat.enabledOn.has(inItf.swIfIndex);
+      const session = isReply && cnatHere ? sessions.find((x) => x.node === node.name && samePacket(x.translated, reverse(packet))) : undefined;
       if (session) {
         const restored = reverse(session.original);
         hops.push({ node: node.name, step: 'cnat', text: `return session: ${fmtPacket(packet)} becomes ${fmtPacket(restored)}` });
@@ -148,7 +152,8 @@ export class Tracer {
         routeTo = packet.dst;
       } else if (!isReply) {
         const t = node.vpp.cnat.match(packet.dst, packet.dport, packet.proto);
-        if (t) {
+        if (t && !cnatHere) hops.push({ node: node.name, step: 'cnat', text: `cnat is not enabled on ${inItf.name}: translation [${t.id}] for ${t.vip.addr}:${t.vip.port} does not apply` });
+        else if (t) {
           const r = this.translate(node, t, packet, hops);
           if ('drop' in r) return this.drop(hops, node, packet, backend, r.drop);
           if (!samePacket(r.packet, packet)) sessions.push({ node: node.name, original: packet, translated: r.packet });
@@ -185,7 +190,7 @@ export class Tracer {
         if (!aclOut.permit) return this.drop(hops, node, packet, backend, `denied by an output ACL on ${out.name}`);
       }
       // 4. leaving through a pod's tap: delivered (after the pod's tx policy)
-      if (out.kind === 'tap') {
+      if (out.kind === 'tap' || out.kind === 'af_packet') {
         const tx = this.policy(node, out, 'tx', packet);
         if (tx) {
           hops.push({ node: node.name, step: 'policy', text: `tx ${out.name}: ${tx.text}`, data: tx.data });

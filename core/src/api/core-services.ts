@@ -10,7 +10,7 @@ import type { KeyStatus } from './descriptor';
 import { createServiceRef } from './service-ref';
 import type { VppApi, VppConnectionEvents } from './vpp';
 import type { DesiredStateTxn, SyncSummary } from '../runtime/reconciler';
-import type { WorkloadEndpoints } from '../runtime/workloads';
+import type { WorkloadEndpoints, WorkloadPublisher } from '../runtime/workloads';
 
 /** The reconciler as plugins see it: desired state in, status out. */
 export interface DesiredState {
@@ -21,6 +21,8 @@ export interface DesiredState {
   status(key: string): KeyStatus | undefined;
   statuses(prefix?: string): Record<string, KeyStatus>;
   settled(): Promise<SyncSummary>;
+  /** The metadata of an applied key (what its descriptor's create returned), e.g. an sw_if_index. */
+  appliedMeta(key: string): unknown;
 }
 
 export interface NodeInfo {
@@ -72,5 +74,7 @@ export const coreServices = {
   metrics: createServiceRef<Registry>({ id: 'core.metrics' }),
   events: createServiceRef<EventEmitter<AgentEvents>>({ id: 'core.events' }),
   workloads: createServiceRef<WorkloadEndpoints>({ id: 'core.workloads' }),
+  /** For the plugin that connects pods (the CNI): publishes this node's workloads. */
+  workloadPublisher: createServiceRef<WorkloadPublisher>({ id: 'core.workloadPublisher' }),
   nodeStatus: createServiceRef<NodeStatusWriter>({ id: 'core.nodeStatus' }),
 } as const;

@@ -24,7 +24,7 @@ import { checkComposition, CORE_CODES, isFatal, type AgentPluginsConfig, type Co
 import { ObjectStatusRegistry } from './object-status';
 import { PluginClusterView } from './plugin-cluster-view';
 import { Reconciler, type RetryPolicy, type SyncSummary } from './reconciler';
-import { WorkloadRegistry, type WorkloadEndpoints } from './workloads';
+import { WorkloadRegistry, type WorkloadEndpoints, type WorkloadPublisher } from './workloads';
 
 export type PluginState = 'ok' | 'disabled' | 'failed' | 'rolled-back' | 'not-started' | 'stopped';
 
@@ -96,7 +96,7 @@ export class AgentRuntime {
   private running = false;
   private readonly onReconnect = () => {
     this.logger.info('VPP connection is back: resyncing the dataplane');
-    void this.reconciler.resync();
+    void this.reconciler.resync().then((summary) => this.events.emit('synced', summary));
   };
 
   constructor(private readonly options: RuntimeOptions) {
@@ -121,7 +121,9 @@ export class AgentRuntime {
     this.provide(this.root, coreServices.node, Object.freeze({ name: options.nodeName }));
     this.provide(this.root, coreServices.metrics, this.metrics);
     this.provide(this.root, coreServices.events, this.events);
-    this.provide(this.root, coreServices.workloads, options.workloads ?? new WorkloadRegistry());
+    const workloads = options.workloads ?? new WorkloadRegistry();
+    this.provide(this.root, coreServices.workloads, workloads);
+    this.provide(this.root, coreServices.workloadPublisher, isPublisher(workloads) ? workloads : readOnlyWorkloads());
     this.provide(this.root, coreServices.nodeStatus, options.nodeStatus ?? {
       annotate: async () => {
         throw new Error('this agent has no way to write to its Node object (no cluster writer configured)');
@@ -306,4 +308,17 @@ function unavailableDescriptor(d: Descriptor, lacking: string[]): Descriptor {
     throw new Error(`the running VPP lacks ${lacking.join(', ')} (plugin not loaded, or another version)`);
   };
   return { ...d, create: fail, update: fail, delete: async () => undefined, retrieve: async () => [], isRetriable: () => false };
+}
+
+function isPublisher(w: WorkloadEndpoints): w is WorkloadEndpoints & WorkloadPublisher {
+  return typeof (w as Partial<WorkloadPublisher>).publish === 'function';
+}
+
+/** When the agent was handed a read-only workload list, publishing is a clear error. */
+function readOnlyWorkloads(): WorkloadPublisher {
+  return {
+    publish: (source) => {
+      throw new Error(`workloads are read-only in this agent (${source} cannot publish)`);
+    },
+  };
 }

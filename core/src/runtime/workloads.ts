@@ -1,7 +1,8 @@
 /**
- * Workload endpoints: which pod sits behind which VPP interface on this node. The CNI feeds it
- * (today the simulated cluster does, standing in for one); plugins read it to attach policy to
- * a pod's interface or to tell local backends from remote ones.
+ * Workload endpoints: which pod sits behind which VPP interface on this node. Sources publish
+ * them: the CNI plugin for pods it connected, the simulated cluster for the pods it models.
+ * Plugins read the union to attach policy to a pod's interface or to tell local backends from
+ * remote ones.
  */
 import { EventEmitter } from 'eventemitter3';
 import { isDeepStrictEqual } from 'node:util';
@@ -14,6 +15,10 @@ export interface WorkloadEndpoint {
   node: string;
   swIfIndex: number;
   ips: string[];
+  /** The VPP interface's name, when the source knows it (`host-vppa1b2c3d4`, `tap3`). */
+  interfaceName?: string;
+  /** The container runtime's sandbox id, for pods connected by the CNI. */
+  containerId?: string;
 }
 
 export interface WorkloadEndpoints {
@@ -23,16 +28,25 @@ export interface WorkloadEndpoints {
   watch(handler: (all: WorkloadEndpoint[]) => void): () => void;
 }
 
-export class WorkloadRegistry implements WorkloadEndpoints {
-  private readonly byPod = new Map<string, WorkloadEndpoint>();
+/** How a source (the CNI plugin, the simulated cluster) says which workloads it has. */
+export interface WorkloadPublisher {
+  /** Makes `endpoints` the complete set of this source's workloads (others' are kept). */
+  publish(source: string, endpoints: WorkloadEndpoint[]): void;
+}
+
+export class WorkloadRegistry implements WorkloadEndpoints, WorkloadPublisher {
+  private readonly bySource = new Map<string, Map<string, WorkloadEndpoint>>();
   private readonly emitter = new EventEmitter<{ changed: [WorkloadEndpoint[]] }>();
 
   list(): WorkloadEndpoint[] {
-    return [...this.byPod.values()].sort((a, b) => a.pod.localeCompare(b.pod));
+    const merged = new Map<string, WorkloadEndpoint>();
+    // Sources in name order, so that a pod two sources claim resolves the same way every time.
+    for (const source of [...this.bySource.keys()].sort()) for (const [pod, e] of this.bySource.get(source)!) if (!merged.has(pod)) merged.set(pod, e);
+    return [...merged.values()].sort((a, b) => a.pod.localeCompare(b.pod));
   }
 
   get(pod: string): WorkloadEndpoint | undefined {
-    return this.byPod.get(pod);
+    return this.list().find((e) => e.pod === pod);
   }
 
   watch(handler: (all: WorkloadEndpoint[]) => void): () => void {
@@ -40,12 +54,17 @@ export class WorkloadRegistry implements WorkloadEndpoints {
     return () => this.emitter.off('changed', handler);
   }
 
-  /** Replaces the whole set (emits only when something changed). */
-  replace(endpoints: WorkloadEndpoint[]): void {
+  publish(source: string, endpoints: WorkloadEndpoint[]): void {
+    const prev = this.bySource.get(source) ?? new Map<string, WorkloadEndpoint>();
     const next = new Map(endpoints.map((e) => [e.pod, e]));
-    if (next.size === this.byPod.size && [...next].every(([k, v]) => isDeepStrictEqual(this.byPod.get(k), v))) return;
-    this.byPod.clear();
-    for (const [k, v] of next) this.byPod.set(k, v);
+    if (next.size === prev.size && [...next].every(([k, v]) => isDeepStrictEqual(prev.get(k), v))) return;
+    if (next.size === 0) this.bySource.delete(source);
+    else this.bySource.set(source, next);
     this.emitter.emit('changed', this.list());
+  }
+
+  /** Replaces the workloads of the default source (emits only when something changed). */
+  replace(endpoints: WorkloadEndpoint[]): void {
+    this.publish('default', endpoints);
   }
 }

@@ -3,20 +3,21 @@
  * the agent composes them. Connectivity is asserted on traces (delivered = connected), never
  * on the messages sent.
  *
- * The Kubernetes NetworkPolicy vectors (../../shared/vectors/k8s-netpol-cases.json, or the
- * file NETPOL_CASES names) are replayed step by step, with services DSR on and off; more
- * scenarios (egress, ipBlock, named ports, endPort, protocols, updates, label changes) are
- * checked against a reference evaluator of the Kubernetes semantics written here, independent
- * of the plugin's compiler.
+ * The Kubernetes NetworkPolicy vectors (test/vectors/k8s-netpol-cases.json at the repository
+ * root, the repository's copy of the project's reference vectors, or the file NETPOL_CASES
+ * names) are replayed step by step, with services DSR on and off; more scenarios (egress,
+ * ipBlock, named ports, endPort, protocols, updates, label changes) are checked against a
+ * reference evaluator of the Kubernetes semantics written here, independent of the plugin's
+ * compiler.
  */
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
 import { AgentRuntime, MemoryClusterSource, WorkloadRegistry, type ClusterObject, type PluginDefinition } from '@vppnet/core';
 import { SimCluster, SimConnection, Tracer, formatTrace, type TraceResult } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import services from '@vppnet/plugin-services';
 import policy from './plugin';
 import { matchesSelector, type LabelSelector } from './selector';
+import { vectorFile } from './testdata/vectors';
 
 // ---------------------------------------------------------------------------------------------
 // The vectors.
@@ -40,7 +41,7 @@ interface Vectors {
   cases: Case[];
 }
 
-const VECTORS_FILE = process.env.NETPOL_CASES ?? resolve(__dirname, '../../../../shared/vectors/k8s-netpol-cases.json');
+const VECTORS_FILE = process.env.NETPOL_CASES ?? vectorFile('k8s-netpol-cases.json');
 const vectors = JSON.parse(readFileSync(VECTORS_FILE, 'utf8')) as Vectors;
 const MODEL = vectors.model;
 
@@ -145,9 +146,7 @@ async function startCluster(objects: ClusterObject[], opts: { dsr: boolean; poli
   for (const name of sim.nodes.keys()) {
     const conn = new SimConnection(sim.node(name).vpp);
     const workloads = new WorkloadRegistry();
-    const feed = () => workloads.replace(sim.workloadsOf(name));
-    feed();
-    sim.events.on('pods', feed);
+    sim.feedWorkloads(name, (w) => workloads.publish('sim', w));
     const source = new MemoryClusterSource(objects);
     const runtime = new AgentRuntime({
       plugins: opts.plugins ?? [bgp, services, policy],

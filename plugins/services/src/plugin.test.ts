@@ -1,5 +1,5 @@
 import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
-import type { ClusterObject } from '@vppnet/core';
+import { WorkloadRegistry, type ClusterObject } from '@vppnet/core';
 import net from 'node:net';
 import { SimCluster, SimConnection, Tracer } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
@@ -47,7 +47,9 @@ async function start(objects: ClusterObject[], config: Record<string, unknown> =
   for (const name of sim.nodes.keys()) {
     const conn = new SimConnection(sim.node(name).vpp);
     conns.set(name, conn);
-    agents.set(name, await startTestAgent({ plugins: [bgp, services], vpp: conn, objects: all, nodeName: name, pluginsConfig: { services: config } }));
+    const workloads = new WorkloadRegistry();
+    sim.feedWorkloads(name, (w) => workloads.publish('sim', w));
+    agents.set(name, await startTestAgent({ plugins: [bgp, services], vpp: conn, objects: all, nodeName: name, pluginsConfig: { services: config }, workloads }));
   }
   const settled = async () => {
     for (const a of agents.values()) await a.settled();
@@ -69,7 +71,8 @@ async function start(objects: ClusterObject[], config: Record<string, unknown> =
   };
 }
 
-const writes = (c: SimConnection) => c.calls.filter((x) => !x.message.endsWith('_dump'));
+// feature_is_enabled only reads
+const writes = (c: SimConnection) => c.calls.filter((x) => !x.message.endsWith('_dump') && x.message !== 'feature_is_enabled');
 
 describe('services plugin on a simulated three-node cluster', () => {
   it('ClusterIP with DSR: the backend sees the client address, NAT happens on the backend node, replies go straight back', async () => {

@@ -6,6 +6,7 @@
 import { coreServices, defineManifest, definePlugin, objectRef, type ClusterEvent, type ClusterObject } from '@vppnet/core';
 import { servicesConfig, type ServicesConfig } from './config';
 import { translationDescriptor } from './descriptor';
+import { CNAT_FEATURE_PREFIX, cnatFeatureDescriptor, cnatFeatureKeys } from './cnat-feature';
 import { HealthCheckServers, type HealthCheckTarget } from './healthcheck';
 import { ACL_KEY, aclDescriptor, bindingDescriptor, bindingKey, sourceRangesAcl } from './source-ranges';
 import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext } from './translations';
@@ -17,7 +18,12 @@ export const manifest = defineManifest<ServicesConfig>({
   apiVersion: 1,
   description: 'Kubernetes Services as VPP cnat translations (Maglev, DSR, NodePort, traffic policies, affinity)',
   provides: ['service-load-balancing'],
-  requires: { vpp: { plugins: ['cnat'], messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump'] } },
+  requires: {
+    vpp: {
+      plugins: ['cnat'],
+      messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump', 'feature_cnat_enable_disable', 'feature_is_enabled', 'sw_interface_dump'],
+    },
+  },
   config: servicesConfig,
   unsupported: [
     {
@@ -65,10 +71,18 @@ export default definePlugin<ServicesConfig>({
     env.registerDescriptor(translationDescriptor);
     env.registerDescriptor(aclDescriptor);
     env.registerDescriptor(bindingDescriptor);
+    env.registerDescriptor(cnatFeatureDescriptor(env.config.uplinkInterface));
     env.registerInit({
-      deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger },
-      init({ cluster, desired, node, unsupported, log }) {
+      deps: {
+        cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger,
+        workloads: coreServices.workloads,
+      },
+      init({ cluster, desired, node, unsupported, log, workloads }) {
         const config = env.config;
+        // cnat runs where Service traffic enters: the uplink and every local pod's interface.
+        const syncCnatFeature = () => void desired.replace(CNAT_FEATURE_PREFIX, cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name));
+        syncCnatFeature();
+        const unwatchWorkloads = workloads.watch(syncCnatFeature);
         const services = new Map<string, ClusterObject>();
         const slicesBySvc = new Map<string, Map<string, ClusterObject>>();
         const keysBySvc = new Map<string, Set<string>>();
@@ -201,6 +215,7 @@ export default definePlugin<ServicesConfig>({
         const unwatch = cluster.watch(['Node', 'Service', 'EndpointSlice'], onEvent);
         return async () => {
           unwatch();
+          unwatchWorkloads();
           await healthSync;
           await health?.close();
         };

@@ -1,11 +1,45 @@
 /**
  * Interfaces of one simulated VPP: index 0 is `local0` as in VPP; the others are created by the
- * API (loopback, tap, ipip, wireguard) or by the simulated host (the uplink).
+ * API (loopback, tap, af_packet, ipip, wireguard) or by the simulated host (the uplink).
  */
 import { fail } from './errors';
 import { parseCidr, type Cidr, type Family } from './ip';
 
-export type InterfaceKind = 'local' | 'uplink' | 'loopback' | 'tap' | 'ipip' | 'wireguard';
+export type InterfaceKind = 'local' | 'uplink' | 'loopback' | 'tap' | 'af_packet' | 'ipip' | 'wireguard';
+
+/** What VPP keeps of a tap (tapv2: virtio over the kernel's tap/tun), as sw_interface_tap_v2_dump shows it. */
+export interface TapDevice {
+  /** tap_create_v3's id: the N of `tapN` / `tunN`. */
+  id: number;
+  tapFlags: number;
+  rxRingSz: number;
+  txRingSz: number;
+  numRxQueues: number;
+  numTxQueues: number;
+  hostIfName: string;
+  hostNamespace: string;
+  hostBridge: string;
+  hostMac: Uint8Array;
+  /** 0 when not set. */
+  hostMtuSize: number;
+  /** `a.b.c.d/len`, '' when not set. */
+  hostIp4Prefix: string;
+  hostIp6Prefix: string;
+}
+
+/** What VPP keeps of an af_packet interface (a socket on a host interface, `host-<name>`). */
+export interface AfPacketDevice {
+  hostIfName: string;
+  /** 1 ethernet, 2 ip (af_packet_mode). */
+  mode: number;
+  flags: number;
+  rxFrameSize: number;
+  txFrameSize: number;
+  rxFramesPerBlock: number;
+  txFramesPerBlock: number;
+  numRxQueues: number;
+  numTxQueues: number;
+}
 
 export interface SimInterface {
   swIfIndex: number;
@@ -18,9 +52,22 @@ export interface SimInterface {
   /** VRF per family (sw_interface_set_table). */
   table: Record<Family, number>;
   mtu: number;
+  /** The device instance: N in `loopN` / `tapN` (VPP reuses the lowest free one), a counter for others. */
+  instance: number;
+  /** sw_interface_set_unnumbered: the interface whose addresses this one borrows. */
+  unnumberedOf?: number;
+  /** sw_interface_ip6_enable_disable: IPv6 enabled on the link. */
+  ip6Enabled: boolean;
+  /** VPP's ip6 link lock count behind ip6Enabled (each enable takes one, each disable drops one). */
+  ip6Locks: number;
+  tap?: TapDevice;
+  afPacket?: AfPacketDevice;
   /** Free-form facts for the tracer (pod ref for a tap, tunnel endpoints, ...). */
   meta: Record<string, unknown>;
 }
+
+/** Kinds whose instance is the lowest free one, as VPP allocates loopback instances and tap ids. */
+const REUSED_INSTANCES: ReadonlySet<InterfaceKind> = new Set(['loopback', 'tap']);
 
 /** An address as configured (`10.0.0.1/24`): the host address and its connected subnet. */
 export interface InterfaceAddress {
@@ -39,12 +86,16 @@ export class InterfaceTable {
     this.add({ kind: 'local', name: 'local0' }, 0);
   }
 
-  add(spec: { kind: InterfaceKind; name?: string; tag?: string; mac?: Uint8Array; meta?: Record<string, unknown>; mtu?: number }, index?: number): SimInterface {
+  add(
+    spec: { kind: InterfaceKind; name?: string; tag?: string; mac?: Uint8Array; meta?: Record<string, unknown>; mtu?: number; instance?: number },
+    index?: number,
+  ): SimInterface {
     const swIfIndex = index ?? this.nextIndex++;
-    const name = spec.name ?? `${baseName(spec.kind)}${this.nextInstance(spec.kind)}`;
+    const instance = spec.instance ?? (REUSED_INSTANCES.has(spec.kind) ? this.firstFreeInstance(spec.kind) : this.nextInstance(spec.kind));
+    const name = spec.name ?? `${baseName(spec.kind)}${instance}`;
     const itf: SimInterface = {
-      swIfIndex, name, kind: spec.kind, adminUp: spec.kind === 'local' ? false : false, tag: spec.tag ?? '',
-      mac: spec.mac ?? macFor(swIfIndex), addresses: [], table: { 4: 0, 6: 0 }, mtu: spec.mtu ?? 9000, meta: spec.meta ?? {},
+      swIfIndex, name, kind: spec.kind, adminUp: false, tag: spec.tag ?? '',
+      mac: spec.mac ?? macFor(swIfIndex), addresses: [], table: { 4: 0, 6: 0 }, mtu: spec.mtu ?? 9000, instance, ip6Enabled: false, ip6Locks: 0, meta: spec.meta ?? {},
     };
     this.byIndex.set(swIfIndex, itf);
     return itf;
@@ -91,6 +142,19 @@ export class InterfaceTable {
     itf.addresses.splice(i, 1);
   }
 
+  /** Whether a live interface of this kind has this instance (loopN, tapN). */
+  instanceInUse(kind: InterfaceKind, instance: number): boolean {
+    for (const i of this.byIndex.values()) if (i.kind === kind && i.instance === instance) return true;
+    return false;
+  }
+
+  /** The lowest instance no live interface of the kind has (VPP's first clear bit). */
+  firstFreeInstance(kind: InterfaceKind): number {
+    let n = 0;
+    while (this.instanceInUse(kind, n)) n++;
+    return n;
+  }
+
   private nextInstance(kind: InterfaceKind): number {
     const n = this.instances.get(kind) ?? 0;
     this.instances.set(kind, n + 1);
@@ -99,7 +163,7 @@ export class InterfaceTable {
 }
 
 function baseName(kind: InterfaceKind): string {
-  return { local: 'local', uplink: 'eth', loopback: 'loop', tap: 'tap', ipip: 'ipip', wireguard: 'wg' }[kind];
+  return { local: 'local', uplink: 'eth', loopback: 'loop', tap: 'tap', af_packet: 'host-', ipip: 'ipip', wireguard: 'wg' }[kind];
 }
 
 function macFor(i: number): Uint8Array {

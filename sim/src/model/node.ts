@@ -11,10 +11,12 @@ const CNAT_TRK_ACTIVE = 4;
 import { fail } from './errors';
 import { Fib, type SimPath } from './fib';
 import { familyOf, maxLen, type Family } from './ip';
-import { InterfaceTable, type InterfaceKind, type SimInterface } from './interfaces';
+import { InterfaceTable, type SimInterface } from './interfaces';
 import { TunnelState } from './tunnels';
 import { NpolState, npolMessageModule } from '../npol';
 import { AclState } from './acl';
+import { NeighborTable } from './neighbors';
+import { podInterfaceModule } from './pod-interfaces';
 
 export type Body = Record<string, any>;
 export type RequestHandler = (body: Body) => Body;
@@ -34,6 +36,7 @@ export class SimVpp {
   readonly cnat = new CnatState();
   readonly tunnels = new TunnelState();
   readonly acl = new AclState();
+  readonly neighbors = new NeighborTable();
   readonly npol = new NpolState({ isValidSwIfIndex: (i: number) => this.interfaces.find(i) !== undefined });
   readonly requests = new Map<string, RequestHandler>();
   readonly dumps = new Map<string, DumpHandler>();
@@ -44,6 +47,8 @@ export class SimVpp {
     this.install(this.tunnelModule());
     this.install(npolMessageModule(this.npol));
     this.install(this.acl.module((sw) => this.interfaces.find(sw) !== undefined));
+    this.install(podInterfaceModule(this));
+    this.install(this.neighbors.module((sw) => sw !== INVALID_INDEX && this.interfaces.find(sw) !== undefined));
   }
 
   install(module: MessageModule): void {
@@ -89,11 +94,16 @@ export class SimVpp {
     return itf;
   }
 
-  /** Removes an interface and, as VPP does, every route path through it. */
+  /**
+   * Removes an interface and, as VPP does, every route path through it, its neighbours, its
+   * policies and ACLs, and the unnumbered relations it is part of.
+   */
   removeInterface(swIfIndex: number): void {
     this.interfaces.remove(swIfIndex);
     this.npol.interfaceDeleted(swIfIndex);
     this.acl.lists.delete(swIfIndex);
+    this.neighbors.interfaceDeleted(swIfIndex);
+    for (const i of this.interfaces.list()) if (i.unnumberedOf === swIfIndex) delete i.unnumberedOf;
     for (const t of this.fib.listTables())
       for (const [key, r] of [...t.routes]) {
         r.paths = r.paths.filter((p) => p.swIfIndex !== swIfIndex);
@@ -126,10 +136,6 @@ export class SimVpp {
     for (const p of paths) if (p.swIfIndex !== INVALID_INDEX) this.interfaces.get(p.swIfIndex);
     this.fib.update(r.table_id, prefix, paths, { isAdd, isMultipath, source });
     return { stats_index: 0 };
-  }
-
-  private newInterface(kind: InterfaceKind, tag = ''): SimInterface {
-    return this.interfaces.add({ kind, tag });
   }
 
   private coreModule(): MessageModule {
@@ -165,14 +171,12 @@ export class SimVpp {
           return {};
         },
         sw_interface_tag_add_del: (b) => {
-          this.interfaces.get(b.sw_if_index).tag = b.is_add ? b.tag : '';
+          const itf = this.interfaces.get(b.sw_if_index);
+          if (!b.is_add) itf.tag = '';
+          else if (!b.tag) fail('VNET_API_ERROR_INVALID_VALUE', 'an empty tag');
+          else itf.tag = String(b.tag).slice(0, 63); // tag[64], NUL-terminated
           return {};
         },
-        create_loopback: (b) => ({ sw_if_index: this.interfaces.add({ kind: 'loopback', mac: b.mac_address }).swIfIndex }),
-        create_loopback_instance: (b) => ({ sw_if_index: this.interfaces.add({ kind: 'loopback', mac: b.mac_address, name: b.is_specified ? `loop${b.user_instance}` : undefined }).swIfIndex }),
-        delete_loopback: (b) => (this.interfaces.get(b.sw_if_index).kind !== 'loopback' ? fail('VNET_API_ERROR_INVALID_SW_IF_INDEX') : (this.removeInterface(b.sw_if_index), {})),
-        tap_create_v3: (b) => ({ sw_if_index: this.newInterface('tap', b.tag ?? '').swIfIndex }),
-        tap_delete_v2: (b) => (this.interfaces.get(b.sw_if_index).kind !== 'tap' ? fail('VNET_API_ERROR_INVALID_SW_IF_INDEX') : (this.removeInterface(b.sw_if_index), {})),
         ip_table_add_del: (b) => {
           const fam: Family = b.table.is_ip6 ? 6 : 4;
           if (b.is_add) this.fib.addTable(b.table.table_id, fam, b.table.name);
@@ -191,12 +195,20 @@ export class SimVpp {
         },
       },
       dumps: {
-        sw_interface_dump: (b) =>
-          this.interfaces
+        // As VPP: without a name filter, a sw_if_index other than ~0 and 0 asks for that one
+        // interface (none if unknown); otherwise all, filtered by a case-insensitive substring.
+        sw_interface_dump: (b) => {
+          const sw = b.sw_if_index ?? INVALID_INDEX;
+          if (!b.name_filter_valid && sw !== INVALID_INDEX && sw !== 0) {
+            const itf = this.interfaces.find(sw);
+            return itf ? [details(itf)] : [];
+          }
+          const filter = b.name_filter_valid ? String(b.name_filter ?? '').toLowerCase() : '';
+          return this.interfaces
             .list()
-            .filter((i) => b.sw_if_index === undefined || b.sw_if_index === INVALID_INDEX || i.swIfIndex === b.sw_if_index)
-            .filter((i) => !b.name_filter_valid || i.name.includes(b.name_filter))
-            .map(details),
+            .filter((i) => i.name.toLowerCase().includes(filter))
+            .map(details);
+        },
         ip_address_dump: (b) =>
           this.interfaces.get(b.sw_if_index).addresses
             .filter((a) => (a.subnet.family === 6) === !!b.is_ipv6)
@@ -209,8 +221,6 @@ export class SimVpp {
             .routes(b.table.table_id, b.table.is_ip6 ? 6 : 4, b.src ? this.fib.sourceById(b.src).name : undefined)
             .map((r) => ({ route: { ...simRouteToApi(r), src: this.fib.sources.find((x) => x.name === r.source)?.id ?? 0 } })),
         fib_source_dump: () => this.fib.sources.map((x) => ({ src: { priority: x.priority, id: x.id, name: x.name } })),
-        sw_interface_tap_v2_dump: () =>
-          this.interfaces.list().filter((i) => i.kind === 'tap').map((i) => ({ sw_if_index: i.swIfIndex, id: i.swIfIndex, dev_name: i.name, tag: i.tag })),
       },
     };
   }
@@ -245,6 +255,12 @@ export class SimVpp {
           if (b.enable_disable) this.cnat.enabledOn.add(b.sw_if_index);
           else this.cnat.enabledOn.delete(b.sw_if_index);
           return {};
+        },
+        // Only cnat's features are modelled; every other feature reads as not enabled.
+        feature_is_enabled: (b) => {
+          this.interfaces.get(b.sw_if_index);
+          const cnatFeature = /^cnat-(input|lookup)-ip[46]$/.test(String(b.feature_name)) && /^ip[46]-unicast$/.test(String(b.arc_name));
+          return { is_enabled: cnatFeature && this.cnat.enabledOn.has(b.sw_if_index) };
         },
       },
       dumps: {

@@ -76,9 +76,7 @@ async function start(extra: ClusterObject[], dsr = true): Promise<Run> {
   const sources: MemoryClusterSource[] = [];
   for (const name of sim.nodes.keys()) {
     const workloads = new WorkloadRegistry();
-    const feed = () => workloads.replace(sim.workloadsOf(name));
-    feed();
-    sim.events.on('pods', feed);
+    sim.feedWorkloads(name, (w) => workloads.publish('sim', w));
     const source = new MemoryClusterSource(all);
     const runtime = new AgentRuntime({
       plugins: [bgp, services, policy], pluginsConfig: { services: { dsr, healthCheckBindAddress: '' }, policy: {} },
