@@ -24,7 +24,7 @@ const publicApiOnly = {
       message: 'The simulated VPP is a test helper: import it from *.test.ts files only.',
     },
     {
-      regex: '^(\\.\\./)+(core|binapi|sim|agent|plugins|examples)(/|$)',
+      regex: '^(\\.\\./)+(core|binapi|sim|agent|plugins|examples|cni)(/|$)',
       message: 'Do not reach into another package by relative path; import its public API by name.',
     },
     {
@@ -54,11 +54,11 @@ export default tseslint.config(
     },
   },
   {
-    files: ['plugins/**/*.ts', 'examples/**/*.ts'],
+    files: ['plugins/**/*.ts', 'examples/**/*.ts', 'cni/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', publicApiOnly] },
   },
   {
-    files: ['plugins/**/*.test.ts', 'examples/**/*.test.ts'],
+    files: ['plugins/**/*.test.ts', 'examples/**/*.test.ts', 'cni/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', testHelpersAllowed] },
   },
 );

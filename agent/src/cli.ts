@@ -11,6 +11,7 @@ import pino from 'pino';
 import { formatMatrix, matrix, parseDestination, parseSource, probeLine, protocolNumber, trace } from './probe';
 import { loadConfig, ConfigError, type AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
+import { pluginsConfigFor } from './plugin-config';
 import { startAgents } from './run';
 import { startStatusServer } from './status';
 import { summarize } from './summary';
@@ -22,7 +23,7 @@ function configFrom(opts: Record<string, any>): AgentConfig {
     file: opts.config,
     flags: {
       node: opts.node, kubeconfig: opts.kubeconfig, manifests: opts.manifests, vppSocket: opts.vppSocket,
-      sim: opts.sim, apiSocket: opts.apiSocket, logLevel: opts.logLevel, load: opts.plugin?.length ? opts.plugin : undefined,
+      sim: opts.sim, apiSocket: opts.apiSocket, cniSocket: opts.cniSocket, logLevel: opts.logLevel, load: opts.plugin?.length ? opts.plugin : undefined,
       status: opts.status === 'false' ? false : opts.status, watch: opts.watch,
     },
   });
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
     .option('--vpp-socket <path>', 'a real VPP\'s binary API socket')
     .option('--sim', 'run on an in-process simulated cluster built from --manifests')
     .option('--api-socket <path>', 'with --sim: serve the simulated VPP of --node on this socket')
+    .option('--cni-socket <path>', 'serve the vppnet-cni binary here (default /var/run/vppnet/cni.sock with a real VPP)')
     .option('--status <host:port|false>', 'status and metrics endpoint')
     .option('--no-watch', 'do not re-read the manifests on change')
     .option('--once', 'print the summary after the first sync and exit')
@@ -79,7 +81,7 @@ export function buildProgram(): Command {
         else for (const r of rules) process.stdout.write(`${r.code.padEnd(36)} ${r.plugin.padEnd(14)} ${r.level.padEnd(11)} ${r.severity.padEnd(7)} ${r.effect.padEnd(21)} ${r.kind ? `${r.kind}: ` : ''}${r.reason}\n`);
         return;
       }
-      const comp = checkComposition(plugins, config.plugins as never);
+      const comp = checkComposition(plugins, pluginsConfigFor(config, { servesCni: true }));
       if (opts.json) process.stdout.write(`${JSON.stringify({ ok: comp.ok, violations: comp.violations, order: comp.order.map((p) => p.manifest.id), disabled: Object.fromEntries(comp.disabled) }, null, 2)}\n`);
       else {
         for (const v of comp.violations) process.stdout.write(`${isFatal(v) ? 'FATAL' : v.severity.toUpperCase()} ${v.code} [${v.plugin}] ${v.message} (effect: ${v.effect})\n`);
@@ -92,7 +94,7 @@ export function buildProgram(): Command {
     .action((opts) => {
       const config = configFrom({ ...opts, status: 'false' });
       const plugins = resolvePlugins(config.load);
-      const comp = checkComposition(plugins, config.plugins as never);
+      const comp = checkComposition(plugins, pluginsConfigFor(config, { servesCni: true }));
       for (const p of comp.order) {
         const m = p.manifest;
         const descriptors: string[] = [];

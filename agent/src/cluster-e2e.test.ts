@@ -3,11 +3,11 @@
  * Kubernetes list/watch protocol, through the real client library) and a VPP socket (the
  * simulated VPP served on a unix socket, through the real binary API client).
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { SimApiServer, SimCluster } from '@vppnet/vpp-sim';
+import { tempDirs } from '@vppnet/core/testing';
 import { loadConfig } from './config';
 import { startAgents, type RunningAgents } from './run';
 import { FakeApiServer, type Obj } from './k8s/testdata/apiserver';
@@ -26,6 +26,8 @@ const slice = (ips: string[]): Obj => ({
   endpoints: ips.map((ip, i) => ({ addresses: [ip], nodeName: i % 2 ? 'node-b' : 'node-a', conditions: { ready: true } })),
 } as Obj);
 
+const tmp = tempDirs();
+
 describe('vppnet run with --kubeconfig and --vpp-socket', () => {
   let api: FakeApiServer;
   let vppServer: SimApiServer;
@@ -37,11 +39,11 @@ describe('vppnet run with --kubeconfig and --vpp-socket', () => {
     const nodes = [nodeObj('node-a', '10.0.0.11', '10.244.0.0/24'), nodeObj('node-b', '10.0.0.12', '10.244.1.0/24')];
     for (const o of [...nodes, svc, slice(['10.244.0.10', '10.244.1.10'])]) api.apply(o);
     sim = SimCluster.fromObjects(nodes as never);
-    const dir = mkdtempSync(path.join(tmpdir(), 'vppnet-e2e-'));
+    const dir = tmp.make('vppnet-e2e-');
     vppServer = new SimApiServer(sim.node('node-a').vpp);
     await vppServer.listen(path.join(dir, 'api.sock'));
     writeFileSync(path.join(dir, 'kubeconfig'), api.kubeconfigYaml());
-    const config = loadConfig({ env: {}, flags: { node: 'node-a', kubeconfig: path.join(dir, 'kubeconfig'), vppSocket: path.join(dir, 'api.sock'), status: false, logLevel: 'silent' } });
+    const config = loadConfig({ env: {}, flags: { node: 'node-a', kubeconfig: path.join(dir, 'kubeconfig'), vppSocket: path.join(dir, 'api.sock'), cniSocket: path.join(dir, 'cni.sock'), status: false, logLevel: 'silent' } });
     running = await startAgents(config, { logger: pino({ level: 'silent' }) });
   }, 30_000);
 

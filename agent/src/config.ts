@@ -21,6 +21,11 @@ export const agentConfigSchema = z
     sim: z.boolean().default(false),
     /** With sim: also serve the simulated VPP of `node` on this unix socket. */
     apiSocket: z.string().optional(),
+    /**
+     * Where the cni plugin serves the vppnet-cni binary. With a real VPP it defaults to
+     * /var/run/vppnet/cni.sock; with sim, only `node`'s agent serves it, and only when set.
+     */
+    cniSocket: z.string().optional(),
     /** Per-plugin config, keyed by plugin id (`enabled: false` turns one off). */
     plugins: z.record(z.string(), z.record(z.string(), z.unknown())).default({}),
     /** Third-party plugins: npm package names or paths, each default-exporting a plugin. */
@@ -54,6 +59,7 @@ const ENV: Record<string, keyof AgentConfig> = {
   VPPNET_KUBECONFIG: 'kubeconfig',
   VPPNET_MANIFESTS: 'manifests',
   VPPNET_VPP_SOCKET: 'vppSocket',
+  VPPNET_CNI_SOCKET: 'cniSocket',
   VPPNET_LOG_LEVEL: 'logLevel',
   VPPNET_STATUS: 'status',
 };
@@ -83,7 +89,7 @@ export function loadConfig({ file, env = process.env, flags = {} }: ConfigInputs
     }
     if (doc !== null && (typeof doc !== 'object' || Array.isArray(doc))) throw new ConfigError([`${file}: the config must be a YAML mapping`]);
     fromFile = (doc ?? {}) as Record<string, unknown>;
-    for (const key of ['kubeconfig', 'manifests', 'vppSocket', 'apiSocket'])
+    for (const key of ['kubeconfig', 'manifests', 'vppSocket', 'apiSocket', 'cniSocket'])
       if (typeof fromFile[key] === 'string') fromFile[key] = path.resolve(base, fromFile[key] as string);
     if (Array.isArray(fromFile.load))
       fromFile.load = fromFile.load.map((l) => (typeof l === 'string' && l.startsWith('.') ? path.resolve(base, l) : l));

@@ -4,13 +4,14 @@
  */
 import path from 'node:path';
 import type { PluginDefinition } from '@vppnet/core';
+import cni from '@vppnet/cni';
 import bgp from '@vppnet/plugin-bgp';
 import policy from '@vppnet/plugin-policy';
 import services from '@vppnet/plugin-services';
 import wireguard from '@vppnet/plugin-wireguard';
 
 /** Built-in plugins, in no particular order: start order comes from their manifests. */
-export const builtinPlugins: PluginDefinition[] = [bgp, services, policy, wireguard];
+export const builtinPlugins: PluginDefinition[] = [cni, bgp, services, policy, wireguard];
 
 export class PluginLoadError extends Error {}
 

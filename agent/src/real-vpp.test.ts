@@ -1,23 +1,26 @@
 /**
  * Opt-in end to end against a real VPP: set VPPNET_REAL_VPP_SOCKET=/run/vpp/api.sock. The agent
  * runs as node-a of the example manifests against that VPP, then the test reads VPP back with
- * its own client and checks the translations and routes are there. Skipped (visibly) otherwise.
+ * its own client and checks the translations and routes are there. Skipped otherwise, with the
+ * reason recorded for the workspace summary.
  */
 import path from 'node:path';
 import pino from 'pino';
 import { VppClient, fromAddress, fromPrefix } from 'vpp-binapi-ts';
+import { optIn, tempDirs } from '@vppnet/core/testing';
 import { loadConfig } from './config';
 import { startAgents } from './run';
 
-const socket = process.env.VPPNET_REAL_VPP_SOCKET;
+const realVpp = optIn('VPPNET_REAL_VPP_SOCKET', 'real VPP not configured: set VPPNET_REAL_VPP_SOCKET');
+const socket = realVpp.value;
+const tmp = tempDirs();
 const repo = path.resolve(__dirname, '../..');
-const suite = socket ? describe : describe.skip;
 
-suite(`agent against a real VPP (${socket ? socket : 'skipped: set VPPNET_REAL_VPP_SOCKET to run'})`, () => {
+realVpp.describe(`agent against a real VPP (${socket ? socket : 'skipped: set VPPNET_REAL_VPP_SOCKET to run'})`, () => {
   it('programs the example node-a and the dumps show it', async () => {
     const config = loadConfig({
       env: {},
-      flags: { node: 'node-a', manifests: path.join(repo, 'examples/cluster/manifests'), vppSocket: socket, status: false, watch: false },
+      flags: { node: 'node-a', manifests: path.join(repo, 'examples/cluster/manifests'), vppSocket: socket, cniSocket: path.join(tmp.make('vppnet-real-'), 'cni.sock'), status: false, watch: false },
     });
     const running = await startAgents(config, { logger: pino({ level: 'warn' }, pino.destination(2)) });
     const client = new VppClient({ socketPath: socket!, reconnect: false });

@@ -4,11 +4,12 @@
  * simulated VPP and an agent of its own, so cross-node behaviour is real.
  */
 import pino, { type Logger } from 'pino';
-import { AgentRuntime, checkComposition, isFatal, ManifestClusterSource, WorkloadRegistry, loadManifestDir, type ClusterObject, type NodeStatusWriter, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
+import { AgentRuntime, checkComposition, isFatal, ManifestClusterSource, type AgentPluginsConfig, WorkloadRegistry, loadManifestDir, type ClusterObject, type NodeStatusWriter, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
 import { SimApiServer, SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import { VppClient } from 'vpp-binapi-ts';
 import { ConfigError, type AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
+import { pluginsConfigFor } from './plugin-config';
 import { KubernetesClusterSource } from './k8s';
 
 export interface NodeAgent {
@@ -37,7 +38,7 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
   const progress = options.progress ?? (() => undefined);
   // Refuse a config that composition refuses before building a simulated cluster or opening
   // a socket: every problem at once, each naming its key or rule.
-  const fatal = checkComposition(plugins, config.plugins as never).violations.filter(isFatal);
+  const fatal = checkComposition(plugins, pluginsConfigFor(config, { servesCni: true })).violations.filter(isFatal);
   if (fatal.length > 0) throw new ConfigError(fatal.map((v) => `${v.message} (${v.code}${v.plugin === 'core' ? '' : `, plugin ${v.plugin}`})`));
   const agents: NodeAgent[] = [];
   const cleanups: Array<() => Promise<void>> = [];
@@ -76,11 +77,11 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
         sources.push(cluster);
         const vpp = new SimConnection(sim.node(name).vpp);
         const workloads = new WorkloadRegistry();
-        const feed = () => workloads.replace(sim.workloadsOf(name));
-        feed();
-        sim.events.on('pods', feed);
-        cleanups.push(async () => void sim.events.off('pods', feed));
-        const runtime = await startOne(name, plugins, config, vpp, cluster, logger.child({ node: name }), workloads, nodeStatus(name));
+        const unfeed = sim.feedWorkloads(name, (w) => workloads.publish('sim', w));
+        cleanups.push(async () => unfeed());
+        // One agent serves the CNI socket: --node's, or the first node's.
+        const servesCni = name === (config.node ?? [...sim.nodes.keys()][0]);
+        const runtime = await startOne(name, plugins, pluginsConfigFor(config, { servesCni }), vpp, cluster, logger.child({ node: name }), workloads, nodeStatus(name));
         cleanups.push(() => runtime.stop());
         agents.push({ node: name, runtime, sim });
       }
@@ -114,7 +115,7 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
     const node = config.node;
     const nodeStatus: NodeStatusWriter | undefined =
       cluster instanceof KubernetesClusterSource ? { annotate: async (ann) => void (await cluster.annotateNode(node, ann)) } : undefined;
-    const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: node, vpp, cluster, logger, nodeStatus });
+    const runtime = new AgentRuntime({ plugins, pluginsConfig: pluginsConfigFor(config, { servesCni: true }), nodeName: node, vpp, cluster, logger, nodeStatus });
     if (cluster instanceof KubernetesClusterSource) reportAsEvents(runtime, cluster, logger);
     await runtime.start();
     cleanups.push(() => runtime.stop());
@@ -140,10 +141,10 @@ function reportAsEvents(runtime: AgentRuntime, source: KubernetesClusterSource, 
 }
 
 async function startOne(
-  node: string, plugins: PluginDefinition[], config: AgentConfig, vpp: VppConnection, cluster: ClusterSource, logger: Logger,
+  node: string, plugins: PluginDefinition[], pluginsConfig: AgentPluginsConfig, vpp: VppConnection, cluster: ClusterSource, logger: Logger,
   workloads?: WorkloadRegistry, nodeStatus?: NodeStatusWriter,
 ) {
-  const runtime = new AgentRuntime({ plugins, pluginsConfig: config.plugins as never, nodeName: node, vpp, cluster, logger, workloads, nodeStatus });
+  const runtime = new AgentRuntime({ plugins, pluginsConfig, nodeName: node, vpp, cluster, logger, workloads, nodeStatus });
   await runtime.start();
   return runtime;
 }

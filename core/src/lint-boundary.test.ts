@@ -28,6 +28,8 @@ beforeAll(() => {
   bad.forEach(([src], i) => {
     fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/bad${i}.ts`, `${src}\nexport const y = 1;\n`);
     fixtures.set(`examples/zz-lint-fixture-${process.pid}/src/bad${i}.ts`, `${src}\nexport const y = 1;\n`);
+    // the cni package is a plugin too
+    fixtures.set(`cni/zz-lint-fixture-${process.pid}/bad${i}.ts`, `${src}\nexport const y = 1;\n`);
   });
   fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/good.ts`, goodPlugin);
   fixtures.set(`plugins/zz-lint-fixture-${process.pid}/src/helpers.test.ts`, testHelpers);
@@ -47,6 +49,7 @@ beforeAll(() => {
   } finally {
     rmSync(path.join(root, `plugins/zz-lint-fixture-${process.pid}`), { recursive: true, force: true });
     rmSync(path.join(root, `examples/zz-lint-fixture-${process.pid}`), { recursive: true, force: true });
+    rmSync(path.join(root, `cni/zz-lint-fixture-${process.pid}`), { recursive: true, force: true });
   }
 }, 60_000);
 
@@ -54,6 +57,7 @@ describe('import boundary lint rule', () => {
   it.each(bad.map(([src, why], i) => [src, why, i] as const))('rejects %s in plugin and example code', (_src, why, i) => {
     expect(messages.get(`plugins/zz-lint-fixture-${process.pid}/src/bad${i}.ts`)!.join('\n')).toMatch(why);
     expect(messages.get(`examples/zz-lint-fixture-${process.pid}/src/bad${i}.ts`)).not.toEqual([]);
+    expect(messages.get(`cni/zz-lint-fixture-${process.pid}/bad${i}.ts`)).not.toEqual([]);
   });
 
   it('accepts the public APIs, and the simulated VPP in tests only', () => {

@@ -5,11 +5,13 @@
  */
 import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
 import { checkComposition, isFatal } from '@vppnet/core';
 import { tempDirs } from '@vppnet/core/testing';
 import { loadConfig } from '../config';
 import { resolvePlugins } from '../plugins';
+import { pluginsConfigFor } from '../plugin-config';
 import { KINDS, READ_VERBS, STATUS_WRITES } from './kinds';
 import { FakeApiServer } from './testdata/apiserver';
 import { node, sourceFor } from './testdata/helpers';
@@ -140,8 +142,37 @@ describe('deploy/', () => {
     const pod = ds.spec.template.spec;
     const socketMount = pod.containers[0].volumeMounts.find((m: { mountPath: string }) => config.vppSocket!.startsWith(`${m.mountPath}/`));
     expect(pod.volumes.find((v: { name: string }) => v.name === socketMount?.name)?.hostPath).toBeDefined();
-    const composition = checkComposition(resolvePlugins(config.load), config.plugins as never);
+    const composition = checkComposition(resolvePlugins(config.load), pluginsConfigFor(config, { servesCni: true }));
     expect(composition.violations.filter((v) => isFatal(v))).toEqual([]);
+  });
+
+  it('installs vppnet-cni where the runtime looks, talking to the socket the agent serves', async () => {
+    const ds = one('DaemonSet');
+    const pod = ds.spec.template.spec;
+    const init = pod.initContainers.find((c: { name: string }) => c.name === 'install-cni');
+    expect(init.command).toEqual(['sh', '/app/deploy/cni/install.sh']);
+    const hostRoot = init.env.find((e: { name: string }) => e.name === 'HOST_ROOT').value as string;
+    // each of the script's default directories is the host path of one of its mounts
+    for (const dir of ['/opt/cni/bin', '/etc/cni/net.d', '/opt/vppnet']) {
+      const m = init.volumeMounts.find((v: { mountPath: string }) => v.mountPath === `${hostRoot}${dir}`);
+      expect({ dir, host: pod.volumes.find((v: { name: string }) => v.name === m?.name)?.hostPath?.path }).toEqual({ dir, host: dir });
+    }
+    // the conflist names the socket the agent's config serves, in a directory from the host
+    const conflist = JSON.parse(readFileSync(path.join(deployDir, 'cni/10-vppnet.conflist'), 'utf8'));
+    expect(conflist).toMatchObject({ cniVersion: '1.0.0', name: 'vppnet', plugins: [{ type: 'vppnet-cni' }] });
+    const file = path.join(tmp.make('vppnet-deploy-'), 'vppnet.yaml');
+    writeFileSync(file, one('ConfigMap').data['vppnet.yaml']);
+    const config = loadConfig({ file, env: { VPPNET_NODE: 'worker-1' } });
+    expect(conflist.plugins[0].agentSocket).toBe(config.cniSocket);
+    const runMount = pod.containers[0].volumeMounts.find((m: { mountPath: string }) => config.cniSocket!.startsWith(`${m.mountPath}/`));
+    expect(pod.volumes.find((v: { name: string }) => v.name === runMount?.name)?.hostPath?.path).toBe(path.dirname(config.cniSocket!));
+    // the script works: install into a scratch root and run the wrapper as a runtime would
+    const root = tmp.make('vppnet-cni-install-');
+    const env = { ...process.env, APP: path.resolve(deployDir, '..'), PREFIX: `${root}/opt/vppnet`, CNI_BIN_DIR: `${root}/opt/cni/bin`, CNI_CONF_DIR: `${root}/etc/cni/net.d` };
+    expect(spawnSync('sh', [path.join(deployDir, 'cni/install.sh')], { env, encoding: 'utf8' }).status).toBe(0);
+    expect(JSON.parse(readFileSync(`${root}/etc/cni/net.d/10-vppnet.conflist`, 'utf8'))).toEqual(conflist);
+    const version = spawnSync(`${root}/opt/cni/bin/vppnet-cni`, [], { env: { CNI_COMMAND: 'VERSION' }, input: '{"cniVersion":"1.0.0"}', encoding: 'utf8' });
+    expect(JSON.parse(version.stdout)).toEqual({ cniVersion: '1.0.0', supportedVersions: ['1.0.0', '1.1.0'] });
   });
 
   it('builds on node:20-slim and starts the agent with the mounted config', () => {

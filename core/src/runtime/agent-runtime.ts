@@ -94,6 +94,9 @@ export class AgentRuntime {
   private composition?: Composition;
   private firstSync?: SyncSummary;
   private running = false;
+  /** This node's pods and their interfaces, from every source (the CNI, the simulated cluster). */
+  readonly workloads: WorkloadEndpoints;
+
   private readonly onReconnect = () => {
     this.logger.info('VPP connection is back: resyncing the dataplane');
     void this.reconciler.resync().then((summary) => this.events.emit('synced', summary));
@@ -121,7 +124,7 @@ export class AgentRuntime {
     this.provide(this.root, coreServices.node, Object.freeze({ name: options.nodeName }));
     this.provide(this.root, coreServices.metrics, this.metrics);
     this.provide(this.root, coreServices.events, this.events);
-    const workloads = options.workloads ?? new WorkloadRegistry();
+    const workloads = (this.workloads = options.workloads ?? new WorkloadRegistry());
     this.provide(this.root, coreServices.workloads, workloads);
     this.provide(this.root, coreServices.workloadPublisher, isPublisher(workloads) ? workloads : readOnlyWorkloads());
     this.provide(this.root, coreServices.nodeStatus, options.nodeStatus ?? {
