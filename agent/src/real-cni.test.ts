@@ -205,6 +205,16 @@ spec:
     await until('the Service answers again', () => tcpFrom(client.ns, VIP, 80));
   }, 60_000);
 
+  // VPPNET_REAL_VPP_RESTART, a command that restarts the VPP (e.g.
+  // `bash ../shared/tools/real-vpp.sh start`), adds the restart to the scenario.
+  const restart = optIn('VPPNET_REAL_VPP_RESTART', 'no VPP restart command: set VPPNET_REAL_VPP_RESTART');
+  restart.it('after VPP restarts, the agent recreates both pod interfaces and the pods reach each other again', async () => {
+    const [client, srv] = pods;
+    expect(sh('sh', ['-c', restart.value!]).status).toBe(0);
+    await until('pod 1 reaches pod 2 again', () => sh('ip', ['netns', 'exec', client.ns, 'ping', '-c', '1', '-W', '1', srv.ip4]).status === 0, 30_000);
+    await until('the Service answers again', () => tcpFrom(client.ns, VIP, 80), 30_000);
+  }, 60_000);
+
   it('DEL takes both pods out of VPP and removes their veths', async () => {
     for (const p of pods) expect(runCni('DEL', p, cniSocket).status).toBe(0);
     const vpp = new VppClient({ socketPath: realVpp.value!, reconnect: false });
