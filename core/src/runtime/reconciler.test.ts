@@ -201,6 +201,45 @@ describe('Reconciler', () => {
     expect(r.status('toy/a')).toEqual({ state: 'applied' });
   });
 
+  it('moves a key off a dependency that is going before removing it, leaving what depends on the key alone', async () => {
+    const dp = new ToyDataplane();
+    const r = new Reconciler({ context: ctx });
+    r.registerDescriptor(dp.descriptor());
+    await r.transaction((t) => {
+      t.set('toy/tunnel', { v: 0, deps: [] });
+      t.set('toy/route', { v: 0, deps: ['toy/tunnel'] });
+      t.set('toy/user', { v: 0, deps: ['toy/route'] });
+    });
+    dp.ops.length = 0;
+    await r.transaction((t) => {
+      t.delete('toy/tunnel');
+      t.set('toy/route', { v: 1, deps: [] });
+    });
+    expect(dp.ops).toEqual([{ op: 'update', key: 'toy/route' }, { op: 'delete', key: 'toy/tunnel' }]);
+    expect(r.status('toy/user')).toEqual({ state: 'applied' });
+  });
+
+  it('keeps the dependency while the key cannot be moved off it, and removes it once the move works', async () => {
+    const dp = new ToyDataplane();
+    const r = new Reconciler({ context: ctx });
+    r.registerDescriptor(dp.descriptor());
+    await r.transaction((t) => {
+      t.set('toy/tunnel', { v: 0, deps: [] });
+      t.set('toy/route', { v: 0, deps: ['toy/tunnel'] });
+    });
+    dp.ops.length = 0;
+    dp.failNext.set('toy/route', new Error('busy'));
+    await r.transaction((t) => {
+      t.delete('toy/tunnel');
+      t.set('toy/route', { v: 1, deps: [] });
+    });
+    expect(dp.ops).toEqual([]);
+    expect(dp.objects.has('toy/tunnel')).toBe(true); // still under the route
+    expect(r.status('toy/route')).toMatchObject({ state: 'failed', error: 'busy' });
+    await r.resync();
+    expect(dp.ops).toEqual([{ op: 'update', key: 'toy/route' }, { op: 'delete', key: 'toy/tunnel' }]);
+  });
+
   it('property: from any actual state and any desired state, converges in dependency order without touching correct keys', async () => {
     const itemArb = (n: number) =>
       fc.record({ v: fc.integer({ min: 0, max: 3 }), deps: fc.uniqueArray(fc.integer({ min: 0, max: n + 2 }), { maxLength: 3 }) });

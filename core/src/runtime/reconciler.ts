@@ -260,6 +260,33 @@ export class Reconciler {
     else scope = this.scope(now);
     const plan = this.plan(scope);
 
+    // 0. Updates that move keys off a dependency that is about to be removed.
+    for (const key of plan.early) {
+      const d = this.descriptorFor(key)!;
+      const current = this.applied.get(key)!;
+      const value = this.desired.get(key);
+      try {
+        const meta = await d.update!(key, current.value, value, current.meta, ctx);
+        this.applied.set(key, { value, meta });
+        this.failures.delete(key);
+        summary.updated++;
+        this.emitOp(d, 'update', key, true);
+      } catch (err) {
+        // Still on its old dependencies: they stay (and what they need) until a later run.
+        this.emitOp(d, 'update', key, false);
+        this.recordFailure(key, value, d, err, summary);
+        const keep = (dep: string) => {
+          const i = plan.deletions.indexOf(dep);
+          if (i < 0) return;
+          plan.deletions.splice(i, 1);
+          this.dirty.add(dep);
+          const a = this.applied.get(dep);
+          for (const next of a ? (this.descriptorFor(dep)?.dependencies?.(dep, a.value) ?? []) : []) keep(next);
+        };
+        for (const dep of d.dependencies?.(key, current.value) ?? []) keep(dep);
+      }
+    }
+
     // 1. Removals, dependents first.
     for (const key of plan.deletions) {
       const a = this.applied.get(key)!;
@@ -343,7 +370,7 @@ export class Reconciler {
    * Works out, without touching the dataplane, which keys can be applied (valid, with every
    * dependency applicable, no cycles), which applied keys must go, and in which order.
    */
-  private plan(scope: Set<string> | null): { order: string[]; deletions: string[]; blocked: Map<string, KeyStatus>; scope: Set<string> | null } {
+  private plan(scope: Set<string> | null): { order: string[]; early: string[]; deletions: string[]; blocked: Map<string, KeyStatus>; scope: Set<string> | null } {
     const blocked = new Map<string, KeyStatus>();
     const verdict = new Map<string, boolean>(); // key -> applicable
     const visiting = new Set<string>();
@@ -405,13 +432,30 @@ export class Reconciler {
       const a = this.applied.get(key)!;
       return this.descriptorFor(key)?.dependencies?.(key, a.value) ?? [];
     };
+    // A key whose applied value needs a leaving key, but whose desired value does not, is
+    // updated before that key goes (a route moved off a tunnel that is removed), when its
+    // descriptor can update and its new dependencies are in place; otherwise it leaves too.
+    const early = new Set<string>();
+    const canMoveEarly = (key: string): boolean => {
+      const d = this.descriptorFor(key);
+      if (!verdict.get(key) || !d?.update) return false;
+      return (d.dependencies?.(key, this.desired.get(key)) ?? []).every((dep) => !leaving.has(dep) && !early.has(dep) && this.isApplied(dep));
+    };
     for (let grew = true; grew; ) {
       grew = false;
-      for (const key of appliedInScope)
-        if (!leaving.has(key) && depsOfApplied(key).some((dep) => leaving.has(dep))) {
-          leaving.add(key);
-          grew = true;
+      for (const key of appliedInScope) {
+        if (leaving.has(key)) continue;
+        if (early.has(key)) {
+          if (canMoveEarly(key)) continue;
+          early.delete(key);
+        } else if (!depsOfApplied(key).some((dep) => leaving.has(dep))) continue;
+        else if (canMoveEarly(key)) {
+          early.add(key);
+          continue;
         }
+        leaving.add(key);
+        grew = true;
+      }
     }
     // Delete dependents before their dependencies: reverse topological order over applied deps.
     const deletions: string[] = [];
@@ -426,7 +470,7 @@ export class Reconciler {
     };
     for (const key of [...leaving].sort()) visit(key, new Set());
     // A recreated key drops out of `applied` during deletion, so the create pass sees it as new.
-    return { order, deletions, blocked, scope };
+    return { order, early: order.filter((k) => early.has(k)), deletions, blocked, scope };
   }
 
   /**
