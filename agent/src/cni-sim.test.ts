@@ -20,6 +20,7 @@ function run(cmd: string, args: string[], env: NodeJS.ProcessEnv = process.env, 
     let stdout = '';
     child.stdout.on('data', (d) => void (stdout += d));
     child.on('close', (status) => resolve({ status, stdout }));
+    child.stdin.on('error', () => undefined); // a command that reads no input may exit first
     child.stdin.end(input);
   });
 }

@@ -89,6 +89,7 @@ function runCni(socket: string, call: Call): Promise<{ status: number | null; ou
       }
       resolve({ status, out, stdout });
     });
+    child.stdin.on('error', () => undefined);
     child.stdin.end(conf);
   });
 }

@@ -3,6 +3,8 @@
 /** No reply (or, for a dump, no further message) within the request's timeout. */
 export class VppTimeoutError extends Error {
   override name = 'VppTimeoutError';
+  /** Worth trying again: VPP may only have been busy (the reconciler retries such errors). */
+  readonly retriable = true;
   constructor(
     readonly messageName: string,
     readonly timeoutMs: number,
@@ -14,6 +16,8 @@ export class VppTimeoutError extends Error {
 /** The connection is down (or went down while the request was in flight). */
 export class VppDisconnectedError extends Error {
   override name = 'VppDisconnectedError';
+  /** Worth trying again once the connection is back (a resync follows a reconnect anyway). */
+  readonly retriable = true;
   constructor(
     /** The request that failed; empty when the failure is not about one request. */
     readonly messageName: string,

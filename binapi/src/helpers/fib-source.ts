@@ -11,16 +11,32 @@ export interface FibSourceApi {
 
 export class FibSourceHandle {
   private id?: number;
+  /** The lookup under way: callers in parallel share it, so the source is added once. */
+  private pending?: Promise<number>;
 
   constructor(
     readonly name: string,
     readonly priority: number,
   ) {}
 
-  async refresh(vpp: FibSourceApi): Promise<number> {
-    const found = (await vpp.dump<{ src: { id: number; name: string } }>('fib_source_dump')).find((s) => s.src.name === this.name);
-    this.id = found ? found.src.id : (await vpp.request<{ id: number }>('fib_source_add', { src: { priority: this.priority, name: this.name } })).id;
-    return this.id;
+  refresh(vpp: FibSourceApi): Promise<number> {
+    if (this.pending) return this.pending;
+    const lookup = (async () => {
+      const found = (await vpp.dump<{ src: { id: number; name: string } }>('fib_source_dump')).find((s) => s.src.name === this.name);
+      return found ? found.src.id : (await vpp.request<{ id: number }>('fib_source_add', { src: { priority: this.priority, name: this.name } })).id;
+    })();
+    this.pending = lookup;
+    return lookup.then(
+      (id) => {
+        this.id = id;
+        this.pending = undefined;
+        return id;
+      },
+      (err: unknown) => {
+        this.pending = undefined;
+        throw err;
+      },
+    );
   }
 
   async get(vpp: FibSourceApi): Promise<number> {

@@ -67,6 +67,50 @@ function setup(withUpdate = true, retry = { baseMs: 1, maxMs: 5, maxAttempts: 5 
 
 const key = (i: number) => `toy/${i}`;
 
+/**
+ * The toy dataplane with latency and the rules a real dataplane enforces on concurrent callers:
+ * one operation per object at a time, dependencies present before a create or update, no
+ * delete while something still depends on the object, and failures fixed per key.
+ */
+class ConcurrentToyDataplane extends ToyDataplane {
+  private readonly inFlight = new Set<string>();
+  readonly violations: string[] = [];
+  maxInFlight = 0;
+
+  constructor(
+    private readonly latency: (key: string) => number,
+    private readonly failing: Set<string>,
+  ) {
+    super();
+  }
+
+  override descriptor(withUpdate = true): Descriptor<Item, { id: number }> {
+    const base = super.descriptor(withUpdate);
+    const guard =
+      <A extends unknown[], R>(kind: string, fn: (key: string, ...rest: A) => Promise<R>) =>
+      async (key: string, ...rest: A): Promise<R> => {
+        if (this.inFlight.has(key)) this.violations.push(`two operations on ${key}`);
+        this.inFlight.add(key);
+        this.maxInFlight = Math.max(this.maxInFlight, this.inFlight.size);
+        try {
+          for (let i = this.latency(key); i > 0; i--) await new Promise((r) => setImmediate(r));
+          if (kind === 'delete')
+            for (const [other, o] of this.objects) if (o.value.deps.includes(key)) this.violations.push(`deleted ${key} under ${other}`);
+          if (this.failing.has(key)) throw new Error(`${kind} ${key} refused`);
+          return await fn(key, ...rest);
+        } finally {
+          this.inFlight.delete(key);
+        }
+      };
+    return {
+      ...base,
+      create: guard('create', base.create),
+      delete: guard('delete', base.delete),
+      ...(base.update ? { update: guard('update', base.update) } : {}),
+    };
+  }
+}
+
 describe('Reconciler', () => {
   it('applies dependencies first and holds values whose dependency is missing', async () => {
     const { dp, r } = setup();
@@ -339,6 +383,62 @@ describe('Reconciler', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('property: pipelined (many operations in flight) ends where one at a time ends, in order and never two on one key', async () => {
+    const itemArb = fc.record({ v: fc.integer({ min: 0, max: 3 }), deps: fc.uniqueArray(fc.integer({ min: 0, max: 15 }), { maxLength: 3 }) });
+    const stateArb = fc.dictionary(fc.integer({ min: 0, max: 15 }).map(String), itemArb, { maxKeys: 16 });
+    await fc.assert(
+      fc.asyncProperty(
+        stateArb, stateArb, stateArb, fc.uniqueArray(fc.integer({ min: 0, max: 15 }), { maxLength: 3 }), fc.boolean(), fc.integer({ min: 1, max: 1e6 }),
+        async (actualRaw, firstRaw, secondRaw, failingRaw, withUpdate, seed) => {
+          const norm = (raw: Record<string, { v: number; deps: number[] }>) =>
+            new Map(Object.entries(raw).map(([k, it]) => [key(+k), { v: it.v, deps: it.deps.filter((d) => d < +k).map(key) }]));
+          const failing = new Set(failingRaw.map(key));
+          const outcome = async (window: number) => {
+            // pseudo-random but repeatable latency per key and run, so completion order varies
+            const dp = new ConcurrentToyDataplane((k) => (window === 1 ? 0 : (seed * (k.length + +k.slice(4) + 7)) % 5), failing);
+            for (const [k, v] of norm(actualRaw)) dp.objects.set(k, { value: v, id: 1000 });
+            const r = new Reconciler({ context: ctx, window, retry: { baseMs: 60_000, maxMs: 60_000, maxAttempts: 1 } });
+            r.registerDescriptor(dp.descriptor(withUpdate));
+            const resync = r.resync();
+            await r.transaction((t) => {
+              for (const [k, v] of norm(firstRaw)) t.set(k, v);
+            });
+            await resync;
+            await r.transaction((t) => t.replace('toy/', norm(secondRaw)));
+            r.close();
+            return {
+              objects: Object.fromEntries([...dp.objects].sort(([a], [b]) => a.localeCompare(b)).map(([k, o]) => [k, o.value])),
+              statuses: r.statuses(),
+              violations: dp.violations,
+              maxInFlight: dp.maxInFlight,
+            };
+          };
+          const serial = await outcome(1);
+          const piped = await outcome(8);
+          expect(piped.violations).toEqual([]);
+          expect(serial.violations).toEqual([]);
+          expect(piped.objects).toEqual(serial.objects);
+          expect(piped.statuses).toEqual(serial.statuses);
+          expect(serial.maxInFlight).toBeLessThanOrEqual(1);
+          expect(piped.maxInFlight).toBeLessThanOrEqual(8);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('keeps up to the window of independent operations in flight', async () => {
+    const dp = new ConcurrentToyDataplane(() => 3, new Set());
+    const r = new Reconciler({ context: ctx, window: 16 });
+    r.registerDescriptor(dp.descriptor());
+    await r.transaction((t) => {
+      for (let i = 0; i < 100; i++) t.set(key(i), { v: 0, deps: [] });
+    });
+    expect(dp.objects.size).toBe(100);
+    expect(dp.maxInFlight).toBe(16);
+    expect(dp.violations).toEqual([]);
   });
 
   it('a change looks only at its own key and its dependents', async () => {

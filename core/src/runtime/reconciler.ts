@@ -54,7 +54,16 @@ export interface ReconcilerOptions {
    * first resync() (so the first run reads back what the dataplane already has).
    */
   held?: boolean;
+  /**
+   * Operations in flight at once. Keys that do not depend on each other are applied together
+   * (the VPP client pipelines their requests); a key still starts only after the keys it
+   * depends on, and a dependency is deleted only after its dependents. 1 = one at a time.
+   */
+  window?: number;
 }
+
+/** Operations in flight by default: sized by bench/reconciler.js (see bench/RESULTS.md). */
+export const DEFAULT_WINDOW = 64;
 
 /** Errors a descriptor throws with `retriable: true` are retried by default. */
 export class RetriableError extends Error {
@@ -90,6 +99,8 @@ export class Reconciler {
   private dirty = new Set<string>();
   /** key -> desired keys that depend on it, so a change reaches its dependents. */
   private readonly dependents = new Map<string, Set<string>>();
+  /** key -> applied keys whose applied value depends on it: nothing is deleted under them. */
+  private readonly appliedDependents = new Map<string, Set<string>>();
   private readonly retryPolicy: RetryPolicy;
   private readonly log: ReconcilerLogger;
   private queue: Promise<unknown> = Promise.resolve();
@@ -260,14 +271,15 @@ export class Reconciler {
     else scope = this.scope(now);
     const plan = this.plan(scope);
 
-    // 0. Updates that move keys off a dependency that is about to be removed.
-    for (const key of plan.early) {
+    // 0. Updates that move keys off a dependency that is about to be removed (independent of
+    //    each other: their new dependencies are all applied already).
+    await this.inOrder(plan.early, () => [], async (key) => {
       const d = this.descriptorFor(key)!;
       const current = this.applied.get(key)!;
       const value = this.desired.get(key);
       try {
         const meta = await d.update!(key, current.value, value, current.meta, ctx);
-        this.applied.set(key, { value, meta });
+        this.setApplied(key, { value, meta });
         this.failures.delete(key);
         summary.updated++;
         this.emitOp(d, 'update', key, true);
@@ -285,19 +297,33 @@ export class Reconciler {
         };
         for (const dep of d.dependencies?.(key, current.value) ?? []) keep(dep);
       }
-    }
+    });
 
-    // 1. Removals, dependents first.
+    // 1. Removals: a key goes once every leaving key that depends on it is gone.
+    const deletions = new Set(plan.deletions);
+    const dependentsLeaving = new Map<string, string[]>();
     for (const key of plan.deletions) {
-      const a = this.applied.get(key)!;
+      const a = this.applied.get(key);
+      for (const dep of a ? (this.descriptorFor(key)?.dependencies?.(key, a.value) ?? []) : [])
+        if (deletions.has(dep) && dep !== key) (dependentsLeaving.get(dep) ?? dependentsLeaving.set(dep, []).get(dep)!).push(key);
+    }
+    await this.inOrder(plan.deletions, (key) => dependentsLeaving.get(key) ?? [], async (key) => {
+      const a = this.applied.get(key);
+      if (!a) return; // kept by step 0
+      if ((this.appliedDependents.get(key)?.size ?? 0) > 0) {
+        // something still applied needs it (a dependent whose delete or move failed): it stays
+        // under it until a later run
+        this.dirty.add(key);
+        return;
+      }
       const d = this.descriptorFor(key);
       if (!d) {
-        this.applied.delete(key);
-        continue;
+        this.unsetApplied(key);
+        return;
       }
       try {
         await d.delete(key, a.value, a.meta, ctx);
-        this.applied.delete(key);
+        this.unsetApplied(key);
         this.failures.delete(key);
         summary.deleted++;
         this.emitOp(d, 'delete', key, true);
@@ -305,31 +331,33 @@ export class Reconciler {
         this.emitOp(d, 'delete', key, false);
         this.recordFailure(key, a.value, d, err, summary);
       }
-    }
+    });
     // Keys that were removed and are not desired any more have no status.
     for (const key of plan.scope ?? [...this.statusByKey.keys()])
       if (!this.desired.has(key) && !this.applied.has(key)) this.statusByKey.delete(key);
 
-    // 2. Creations and updates, dependencies first.
-    for (const key of plan.order) {
+    // 2. Creations and updates: a key starts once the keys it depends on have been dealt with.
+    const inPlan = new Set(plan.order);
+    const depsOf = (key: string) => this.descriptorFor(key)?.dependencies?.(key, this.desired.get(key)) ?? [];
+    await this.inOrder(plan.order, (key) => depsOf(key).filter((dep) => inPlan.has(dep)), async (key) => {
       const value = this.desired.get(key);
       const d = this.descriptorFor(key)!;
       const waiting = (d.dependencies?.(key, value) ?? []).filter((dep) => !this.isApplied(dep));
       if (waiting.length > 0) {
         summary.pending++;
         this.setStatus(key, { state: 'pending', waitingFor: waiting });
-        continue;
+        return;
       }
       const failure = this.failures.get(key);
       if (failure && isDeepStrictEqual(failure.value, value) && (!failure.retriable || failure.due > now)) {
         summary.failed++;
-        continue; // keep the failed status until the retry is due, the value changes or a resync
+        return; // keep the failed status until the retry is due, the value changes or a resync
       }
       const current = this.applied.get(key);
       if (current && this.equal(d, value, current.value)) {
         this.failures.delete(key);
         this.setStatus(key, { state: 'applied' });
-        continue;
+        return;
       }
       const kind = current ? 'update' : 'create';
       try {
@@ -337,7 +365,7 @@ export class Reconciler {
           current && d.update
             ? await d.update(key, current.value, value, current.meta, ctx)
             : await d.create(key, value, ctx);
-        this.applied.set(key, { value, meta });
+        this.setApplied(key, { value, meta });
         this.failures.delete(key);
         summary[kind === 'create' ? 'created' : 'updated']++;
         this.emitOp(d, kind, key, true);
@@ -346,7 +374,7 @@ export class Reconciler {
         this.emitOp(d, kind, key, false);
         this.recordFailure(key, value, d, err, summary);
       }
-    }
+    });
     for (const [key, st] of plan.blocked) {
       if (st.state === 'pending') summary.pending++;
       this.setStatus(key, st);
@@ -356,6 +384,74 @@ export class Reconciler {
     this.log.debug({ ...summary }, 'reconciler run finished');
     this.events.emit('synced', summary);
     return summary;
+  }
+
+  /**
+   * Runs `op` for every key, at most `window` at a time, each key once the keys `after(key)`
+   * names (among `keys`) have finished, successfully or not. Ready keys start in the order of
+   * `keys`. `op` handles its own failures; it must not throw.
+   */
+  private async inOrder(keys: string[], after: (key: string) => string[], op: (key: string) => Promise<void>): Promise<void> {
+    if (keys.length === 0) return;
+    const window = Math.max(1, this.options.window ?? DEFAULT_WINDOW);
+    const position = new Map(keys.map((k, i) => [k, i]));
+    const waitingOn = new Map<string, number>();
+    const releases = new Map<string, string[]>();
+    for (const key of keys) {
+      const before = [...new Set(after(key))].filter((k) => k !== key && position.has(k));
+      waitingOn.set(key, before.length);
+      for (const b of before) (releases.get(b) ?? releases.set(b, []).get(b)!).push(key);
+    }
+    // Ready keys, smallest position first.
+    const ready = new MinHeap<string>((a, b) => position.get(a)! - position.get(b)!);
+    for (const k of keys) if (waitingOn.get(k) === 0) ready.push(k);
+    let running = 0;
+    let finished = 0;
+    await new Promise<void>((resolve, reject) => {
+      const pump = () => {
+        while (running < window && ready.length > 0) {
+          const key = ready.pop()!;
+          running++;
+          op(key).then(() => {
+            running--;
+            finished++;
+            for (const k of releases.get(key) ?? []) {
+              const left = waitingOn.get(k)! - 1;
+              waitingOn.set(k, left);
+              if (left === 0) ready.push(k);
+            }
+            if (finished === keys.length) resolve();
+            else if (running === 0 && ready.length === 0) {
+              // only a cycle could leave keys waiting; the plan excludes cycles, so say so loudly
+              reject(new Error(`reconciler: ${keys.length - finished} operations wait on each other`));
+            } else pump();
+          }, reject);
+        }
+      };
+      pump();
+    });
+  }
+
+  /** Records what the dataplane holds for `key`, indexing the keys its value depends on. */
+  private setApplied(key: string, entry: Applied): void {
+    this.unsetApplied(key);
+    this.applied.set(key, entry);
+    for (const dep of this.descriptorFor(key)?.dependencies?.(key, entry.value) ?? []) {
+      let set = this.appliedDependents.get(dep);
+      if (!set) this.appliedDependents.set(dep, (set = new Set()));
+      set.add(key);
+    }
+  }
+
+  private unsetApplied(key: string): void {
+    const old = this.applied.get(key);
+    if (!old) return;
+    this.applied.delete(key);
+    for (const dep of this.descriptorFor(key)?.dependencies?.(key, old.value) ?? []) {
+      const set = this.appliedDependents.get(dep);
+      set?.delete(key);
+      if (set?.size === 0) this.appliedDependents.delete(dep);
+    }
   }
 
   private isApplied(key: string): boolean {
@@ -483,7 +579,9 @@ export class Reconciler {
     for (const [key, f] of this.failures) if (f.retriable && f.due <= now) scope.add(key);
     const queue = [...scope];
     while (queue.length > 0) {
-      for (const dependent of this.dependents.get(queue.pop()!) ?? [])
+      const key = queue.pop()!;
+      // dependents by desired value, and by applied value (they may differ while one fails)
+      for (const dependent of [...(this.dependents.get(key) ?? []), ...(this.appliedDependents.get(key) ?? [])])
         if (!scope.has(dependent)) {
           scope.add(dependent);
           queue.push(dependent);
@@ -509,22 +607,27 @@ export class Reconciler {
   }
 
   private async readBack(ctx: DescriptorContext): Promise<void> {
-    for (const d of this.descriptors) {
-      if (!d.retrieve) continue;
-      let items;
-      try {
-        items = await d.retrieve(ctx);
-      } catch (err) {
-        this.log.warn({ descriptor: d.name, err: String(err) }, 'cannot read dataplane state back; trusting memory');
-        continue;
-      }
-      for (const key of [...this.applied.keys()]) if (this.descriptorFor(key) === d) this.applied.delete(key);
+    // Every descriptor reads at once (their dumps pipeline); results are taken in descriptor order.
+    const read = await Promise.all(
+      this.descriptors.map(async (d) => {
+        if (!d.retrieve) return { d, items: undefined };
+        try {
+          return { d, items: await d.retrieve(ctx) };
+        } catch (err) {
+          this.log.warn({ descriptor: d.name, err }, 'cannot read dataplane state back; trusting memory');
+          return { d, items: undefined };
+        }
+      }),
+    );
+    for (const { d, items } of read) {
+      if (!items) continue;
+      for (const key of [...this.applied.keys()]) if (this.descriptorFor(key) === d) this.unsetApplied(key);
       for (const item of items) {
         if (this.descriptorFor(item.key) !== d) {
           this.log.warn({ descriptor: d.name, key: item.key }, 'retrieved key outside the descriptor prefix; ignored');
           continue;
         }
-        this.applied.set(item.key, { value: item.value, meta: item.meta });
+        this.setApplied(item.key, { value: item.value, meta: item.meta });
         if (this.desired.has(item.key)) this.statusByKey.set(item.key, { state: 'applied' });
       }
     }
@@ -561,5 +664,47 @@ export class Reconciler {
 
   private emitOp(d: Descriptor, kind: 'create' | 'update' | 'delete', key: string, ok: boolean): void {
     this.events.emit('operation', { descriptor: d.name, kind, key, ok });
+  }
+}
+
+/** A binary heap: `pop` returns the smallest element in `compare`'s order. */
+class MinHeap<T> {
+  private readonly items: T[] = [];
+  constructor(private readonly compare: (a: T, b: T) => number) {}
+
+  get length(): number {
+    return this.items.length;
+  }
+
+  push(item: T): void {
+    const a = this.items;
+    a.push(item);
+    for (let i = a.length - 1; i > 0; ) {
+      const parent = (i - 1) >> 1;
+      if (this.compare(a[i], a[parent]) >= 0) break;
+      [a[i], a[parent]] = [a[parent], a[i]];
+      i = parent;
+    }
+  }
+
+  pop(): T | undefined {
+    const a = this.items;
+    if (a.length === 0) return undefined;
+    const top = a[0];
+    const last = a.pop()!;
+    if (a.length > 0) {
+      a[0] = last;
+      for (let i = 0; ; ) {
+        const l = 2 * i + 1;
+        const r = l + 1;
+        let m = i;
+        if (l < a.length && this.compare(a[l], a[m]) < 0) m = l;
+        if (r < a.length && this.compare(a[r], a[m]) < 0) m = r;
+        if (m === i) break;
+        [a[i], a[m]] = [a[m], a[i]];
+        i = m;
+      }
+    }
+    return top;
   }
 }
