@@ -15,7 +15,7 @@ const path = require('node:path');
 const { spawn } = require('node:child_process');
 const h = require('./lib/harness');
 
-const BENCHMARKS = ['codec', 'roundtrip', 'server', 'trace', 'maglev', 'services'];
+const BENCHMARKS = ['codec', 'roundtrip', 'server', 'trace', 'maglev', 'services', 'coldstart'];
 
 function runChild(name, opts) {
   return new Promise((resolve, reject) => {

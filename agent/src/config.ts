@@ -33,6 +33,8 @@ export const agentConfigSchema = z
     logLevel: z.enum(['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent']).default('info'),
     /** Status and metrics HTTP endpoint (`host:port`), or false. */
     status: z.union([z.string().regex(/^[^:]+:\d+$/, 'must be host:port'), z.literal(false)]).default('127.0.0.1:9401'),
+    /** Dataplane operations the reconciler keeps in flight at once (1 = one at a time). */
+    reconcilerWindow: z.number().int().min(1).max(4096).optional(),
     /** Re-read the manifests directory on change. */
     watch: z.boolean().default(true),
   })

@@ -81,7 +81,7 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
         cleanups.push(async () => unfeed());
         // One agent serves the CNI socket: --node's, or the first node's.
         const servesCni = name === (config.node ?? [...sim.nodes.keys()][0]);
-        const runtime = await startOne(name, plugins, pluginsConfigFor(config, { servesCni }), vpp, cluster, logger.child({ node: name }), workloads, nodeStatus(name));
+        const runtime = await startOne(name, plugins, pluginsConfigFor(config, { servesCni }), vpp, cluster, logger.child({ node: name }), workloads, nodeStatus(name), config.reconcilerWindow);
         cleanups.push(() => runtime.stop());
         agents.push({ node: name, runtime, sim });
       }
@@ -115,7 +115,7 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
     const node = config.node;
     const nodeStatus: NodeStatusWriter | undefined =
       cluster instanceof KubernetesClusterSource ? { annotate: async (ann) => void (await cluster.annotateNode(node, ann)) } : undefined;
-    const runtime = new AgentRuntime({ plugins, pluginsConfig: pluginsConfigFor(config, { servesCni: true }), nodeName: node, vpp, cluster, logger, nodeStatus });
+    const runtime = new AgentRuntime({ plugins, pluginsConfig: pluginsConfigFor(config, { servesCni: true }), nodeName: node, vpp, cluster, logger, nodeStatus, window: config.reconcilerWindow });
     if (cluster instanceof KubernetesClusterSource) reportAsEvents(runtime, cluster, logger);
     await runtime.start();
     cleanups.push(() => runtime.stop());
@@ -142,9 +142,9 @@ function reportAsEvents(runtime: AgentRuntime, source: KubernetesClusterSource, 
 
 async function startOne(
   node: string, plugins: PluginDefinition[], pluginsConfig: AgentPluginsConfig, vpp: VppConnection, cluster: ClusterSource, logger: Logger,
-  workloads?: WorkloadRegistry, nodeStatus?: NodeStatusWriter,
+  workloads?: WorkloadRegistry, nodeStatus?: NodeStatusWriter, window?: number,
 ) {
-  const runtime = new AgentRuntime({ plugins, pluginsConfig, nodeName: node, vpp, cluster, logger, workloads, nodeStatus });
+  const runtime = new AgentRuntime({ plugins, pluginsConfig, nodeName: node, vpp, cluster, logger, workloads, nodeStatus, window });
   await runtime.start();
   return runtime;
 }

@@ -54,6 +54,8 @@ export interface RuntimeOptions {
   logger?: Logger;
   metrics?: Registry;
   retry?: Partial<RetryPolicy>;
+  /** Dataplane operations in flight at once (see ReconcilerOptions.window). */
+  window?: number;
   /** This node's pods and their interfaces (fed by the CNI); empty when not given. */
   workloads?: WorkloadEndpoints;
   /** Annotation writes to this node's Node object; without it they fail with a clear error. */
@@ -111,6 +113,7 @@ export class AgentRuntime {
       context: () => ({ vpp: this.vpp }),
       log: this.logger.child({ component: 'reconciler' }),
       retry: options.retry,
+      window: options.window,
       held: true,
     });
     reconcilerMetrics(this.reconciler, this.metrics, (key) => {

@@ -41,6 +41,8 @@ export interface TestAgentOptions {
   workloads?: WorkloadEndpoints;
   /** Writes to this node's Node object (e.g. a shared writer for several test agents). */
   nodeStatus?: NodeStatusWriter;
+  /** Dataplane operations in flight at once (the reconciler's window). */
+  window?: number;
   /** pino level; default 'silent' so test output stays readable. */
   logLevel?: string;
 }
@@ -66,6 +68,7 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
     retry: { baseMs: 5, maxMs: 50 },
     nodeStatus: options.nodeStatus,
     workloads: options.workloads,
+    window: options.window,
   });
   const report = await runtime.start();
   return {
