@@ -82,7 +82,10 @@ class ModuleWriter {
       return 'number';
     }
     // Flag sets are any combination of bits: typed as number (the enum documents the bits).
-    if (this.schema.lookupType(t)?.kind === 'enumflag') return 'number';
+    // Some VPP modules declare flag sets as plain enums (if_status_flags, wireguard_peer_flags,
+    // whose values VPP combines and where 0 means none): a `_flags` name marks them.
+    const kind = this.schema.lookupType(t)?.kind;
+    if (kind === 'enumflag' || (kind === 'enum' && /_flags(_t)?$/.test(t))) return 'number';
     return this.refName(t);
   }
 

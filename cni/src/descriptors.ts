@@ -46,15 +46,8 @@ interface IfMeta {
   swIfIndex: number;
 }
 
-interface IfDetails {
-  sw_if_index: number;
-  interface_name: string;
-  l2_address: Uint8Array;
-  tag: string;
-}
-
 const ourInterfaces = async (vpp: DescriptorContext['vpp']) =>
-  (await vpp.dump<IfDetails>('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' })).filter((i) => i.tag.startsWith(TAG_PREFIX));
+  (await vpp.dump('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' })).filter((i) => i.tag.startsWith(TAG_PREFIX));
 
 const setUp = (ctx: DescriptorContext, sw_if_index: number) => ctx.vpp.request('sw_interface_set_flags', { sw_if_index, flags: ADMIN_UP });
 
@@ -62,7 +55,7 @@ export const gatewayDescriptor = defineDescriptor<GatewayValue, IfMeta>({
   name: 'cni-pod-gateway',
   keyPrefix: GATEWAY_KEY,
   create: async (_k, v, ctx) => {
-    const { sw_if_index } = await ctx.vpp.request<{ sw_if_index: number }>('create_loopback_instance', { is_specified: false, user_instance: 0 });
+    const { sw_if_index } = await ctx.vpp.request('create_loopback_instance', { is_specified: false, user_instance: 0 });
     await ctx.vpp.request('sw_interface_tag_add_del', { is_add: true, sw_if_index, tag: GATEWAY_TAG });
     await ctx.vpp.request('sw_interface_add_del_address', { sw_if_index, is_add: true, del_all: false, prefix: v.address4 });
     await setUp(ctx, sw_if_index);
@@ -74,7 +67,7 @@ export const gatewayDescriptor = defineDescriptor<GatewayValue, IfMeta>({
   retrieve: async (ctx) => {
     const loop = (await ourInterfaces(ctx.vpp)).find((i) => i.tag === GATEWAY_TAG);
     if (!loop) return [];
-    const addrs = await ctx.vpp.dump<{ prefix: unknown }>('ip_address_dump', { sw_if_index: loop.sw_if_index, is_ipv6: false });
+    const addrs = await ctx.vpp.dump('ip_address_dump', { sw_if_index: loop.sw_if_index, is_ipv6: false });
     return [{ key: GATEWAY_KEY, value: { address4: addrs[0] ? fromPrefix(addrs[0].prefix as never) : '' }, meta: { swIfIndex: loop.sw_if_index } }];
   },
 });
@@ -100,7 +93,7 @@ export const podInterfaceDescriptor = defineDescriptor<PodInterfaceValue, IfMeta
         await createVeth(v);
         await configurePod(v);
       }
-      const { sw_if_index } = await ctx.vpp.request<{ sw_if_index: number }>('af_packet_create_v3', {
+      const { sw_if_index } = await ctx.vpp.request('af_packet_create_v3', {
         mode: AF_PACKET_MODE_ETHERNET, hw_addr: v.vppMac, use_random_hw_addr: false, host_if_name: v.hostIf,
         rx_frame_size: 0, tx_frame_size: 0, rx_frames_per_block: 0, tx_frames_per_block: 0, flags: AF_PACKET_FLAG_CKSUM_GSO, num_rx_queues: 1, num_tx_queues: 1,
       });
@@ -108,7 +101,7 @@ export const podInterfaceDescriptor = defineDescriptor<PodInterfaceValue, IfMeta
       return { swIfIndex: sw_if_index };
     }
     // tap: VPP makes the pod's interface itself, inside the pod's namespace, then we address it.
-    const { sw_if_index } = await ctx.vpp.request<{ sw_if_index: number }>('tap_create_v3', {
+    const { sw_if_index } = await ctx.vpp.request('tap_create_v3', {
       id: NO_INDEX, use_random_mac: false, mac_address: v.vppMac, num_rx_queues: 1, num_tx_queues: 1, tx_ring_sz: 256, rx_ring_sz: 256,
       host_mtu_set: true, host_mtu_size: v.mtu, host_mac_addr_set: true, host_mac_addr: v.podMac,
       host_namespace_set: true, host_namespace: v.netns, host_if_name_set: true, host_if_name: v.ifName, tag: `${TAG_PREFIX}${v.hostIf}`,
@@ -172,10 +165,10 @@ export function podRouteDescriptor(source: FibSourceHandle) {
       const out = [];
       for (const is_ip6 of [false, true]) {
         const macs = new Map(
-          (await ctx.vpp.dump<{ neighbor: { ip_address: never; mac_address: Uint8Array } }>('ip_neighbor_dump', { sw_if_index: NO_INDEX, af: is_ip6 ? 1 : 0 }))
+          (await ctx.vpp.dump('ip_neighbor_dump', { sw_if_index: NO_INDEX, af: is_ip6 ? 1 : 0 }))
             .map((n) => [fromAddress(n.neighbor.ip_address), formatMac(n.neighbor.mac_address)]),
         );
-        for (const { route: rt } of await ctx.vpp.dump<{ route: { prefix: never; paths: Array<{ sw_if_index: number }> } }>('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } })) {
+        for (const { route: rt } of await ctx.vpp.dump('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } })) {
           const ip = fromPrefix(rt.prefix).split('/')[0];
           const sw = rt.paths[0]?.sw_if_index ?? NO_INDEX;
           out.push({ key: routeKey(ip), value: { ip, hostIf: hostIfOf.get(sw) ?? '', podMac: macs.get(ip) ?? '' }, meta: { swIfIndex: sw } });

@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
-import { FibSourceHandle } from 'vpp-binapi-ts';
+import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { cniConfig, resolvedInterfaceType, type CniConfig } from './config';
 import { gatewayDescriptor, podInterfaceDescriptor, podRouteDescriptor } from './descriptors';
 import { HostLocalIpam } from './ipam';
@@ -16,13 +16,13 @@ import { PodRecords } from './records';
 import { serveCni } from './server';
 import { CniService } from './service';
 
-const BASE_MESSAGES = [
+const BASE_MESSAGES: VppMessageName[] = [
   'sw_interface_dump', 'sw_interface_set_flags', 'sw_interface_tag_add_del', 'sw_interface_set_unnumbered', 'sw_interface_ip6_enable_disable',
   'create_loopback_instance', 'delete_loopback', 'sw_interface_add_del_address', 'ip_address_dump',
   'ip_neighbor_add_del', 'ip_neighbor_dump', 'ip_route_add_del_v2', 'ip_route_v2_dump', 'fib_source_add', 'fib_source_dump',
 ];
-const AF_PACKET_MESSAGES = ['af_packet_create_v3', 'af_packet_delete'];
-const TAP_MESSAGES = ['tap_create_v3', 'tap_delete_v2'];
+const AF_PACKET_MESSAGES: VppMessageName[] = ['af_packet_create_v3', 'af_packet_delete'];
+const TAP_MESSAGES: VppMessageName[] = ['tap_create_v3', 'tap_delete_v2'];
 const hasVhostNet = () => fs.existsSync('/dev/vhost-net');
 const interfaceType = (config: CniConfig) => resolvedInterfaceType(config, hasVhostNet);
 

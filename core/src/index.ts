@@ -10,7 +10,7 @@ export {
 } from './api/manifest';
 export { definePlugin, type PluginDefinition, type PluginEnv, type InitHook, type StopFn } from './api/plugin';
 export { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, type KeyStatus, type Retrieved } from './api/descriptor';
-export type { VppApi, VppConnection, VppConnectionEvents, VppMessage } from './api/vpp';
+export { typedVpp, type VppApi, type VppConnection, type VppConnectionEvents, type VppMessage, type VppRequestName, type VppDumpName, type VppRequest, type VppReply, type VppDetails, type VppInput } from './api/vpp';
 export {
   coreServices,
   type DesiredState, type NodeInfo, type NodeStatusWriter, type LifecycleService, type UnsupportedReporter, type AgentEvents, type VppService,

@@ -84,7 +84,7 @@ export interface AfPacketCreateV3 {
   tx_frame_size: number; // u32
   rx_frames_per_block: number; // u32
   tx_frames_per_block: number; // u32
-  flags: AfPacketFlags; // vl_api_af_packet_flags_t
+  flags: number; // vl_api_af_packet_flags_t
   num_rx_queues?: number; // u16, default 1
   num_tx_queues?: number; // u16, default 1
 }

@@ -2,7 +2,7 @@
 // Regenerate with `npm run generate -w vpp-binapi-ts`.
 /* eslint-disable */
 
-import type { IfStatusFlags, InterfaceIndex } from './interface_types';
+import type { InterfaceIndex } from './interface_types';
 import type { Address, Ip4Address, Ip6Address } from './ip_types';
 
 export const MODULE = 'bfd';
@@ -200,7 +200,7 @@ export interface BfdUdpSessionSetFlags {
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
   local_addr: Address; // vl_api_address_t
   peer_addr: Address; // vl_api_address_t
-  flags: IfStatusFlags; // vl_api_if_status_flags_t
+  flags: number; // vl_api_if_status_flags_t
 }
 export const bfd_udp_session_set_flags = { name: 'bfd_udp_session_set_flags', crc: '0x04b4bdfd', nameWithCrc: 'bfd_udp_session_set_flags_04b4bdfd' } as const;
 

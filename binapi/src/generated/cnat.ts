@@ -210,7 +210,7 @@ export interface CnatSetSnatAddressesV2 {
   snat_ip4: Ip4Address; // vl_api_ip4_address_t
   snat_ip6: Ip6Address; // vl_api_ip6_address_t
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
-  flags: CnatSnatPolicyFlags; // vl_api_cnat_snat_policy_flags_t
+  flags: number; // vl_api_cnat_snat_policy_flags_t
 }
 export const cnat_set_snat_addresses_v2 = { name: 'cnat_set_snat_addresses_v2', crc: '0xc0125c26', nameWithCrc: 'cnat_set_snat_addresses_v2_c0125c26' } as const;
 

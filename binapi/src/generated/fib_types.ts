@@ -67,7 +67,7 @@ export interface FibPath {
   weight: number; // u8
   preference: number; // u8
   type: FibPathType; // vl_api_fib_path_type_t
-  flags: FibPathFlags; // vl_api_fib_path_flags_t
+  flags: number; // vl_api_fib_path_flags_t
   proto: FibPathNhProto; // vl_api_fib_path_nh_proto_t
   nh: FibPathNh; // vl_api_fib_path_nh_t
   n_labels: number; // u8

@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 import type { MacAddress } from './ethernet_types';
-import type { IfStatusFlags, IfType, InterfaceIndex, LinkDuplex, RxMode, SubIfFlags } from './interface_types';
+import type { IfType, InterfaceIndex, LinkDuplex, RxMode } from './interface_types';
 import type { AddressWithPrefix } from './ip_types';
 
 export const MODULE = 'interface';
@@ -17,7 +17,7 @@ export interface SwInterfaceSetFlags {
   client_index?: number; // u32
   context?: number; // u32
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
-  flags: IfStatusFlags; // vl_api_if_status_flags_t
+  flags: number; // vl_api_if_status_flags_t
 }
 export const sw_interface_set_flags = { name: 'sw_interface_set_flags', crc: '0xf5aec1b8', nameWithCrc: 'sw_interface_set_flags_f5aec1b8' } as const;
 
@@ -107,7 +107,7 @@ export interface SwInterfaceEvent {
   client_index?: number; // u32
   pid: number; // u32
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
-  flags: IfStatusFlags; // vl_api_if_status_flags_t
+  flags: number; // vl_api_if_status_flags_t
   deleted: boolean; // bool
 }
 export const sw_interface_event = { name: 'sw_interface_event', crc: '0x2d3d95a7', nameWithCrc: 'sw_interface_event_2d3d95a7' } as const;
@@ -137,7 +137,7 @@ export interface SwInterfaceDetails {
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
   sup_sw_if_index: number; // u32
   l2_address: MacAddress; // vl_api_mac_address_t
-  flags: IfStatusFlags; // vl_api_if_status_flags_t
+  flags: number; // vl_api_if_status_flags_t
   type: IfType; // vl_api_if_type_t
   link_duplex: LinkDuplex; // vl_api_link_duplex_t
   link_speed: number; // u32
@@ -147,7 +147,7 @@ export interface SwInterfaceDetails {
   sub_number_of_tags: number; // u8
   sub_outer_vlan_id: number; // u16
   sub_inner_vlan_id: number; // u16
-  sub_if_flags: SubIfFlags; // vl_api_sub_if_flags_t
+  sub_if_flags: number; // vl_api_sub_if_flags_t
   vtr_op: number; // u32
   vtr_push_dot1q: number; // u32
   vtr_tag1: number; // u32
@@ -530,7 +530,7 @@ export interface CreateSubif {
   context?: number; // u32
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
   sub_id: number; // u32
-  sub_if_flags: SubIfFlags; // vl_api_sub_if_flags_t
+  sub_if_flags: number; // vl_api_sub_if_flags_t
   outer_vlan_id: number; // u16
   inner_vlan_id: number; // u16
 }

@@ -5,7 +5,7 @@
 import type { FibPath } from './fib_types';
 import type { InterfaceIndex } from './interface_types';
 import type { Address, AddressFamily, AddressWithPrefix, Ip6Address, Mprefix, Prefix } from './ip_types';
-import type { MfibEntryFlags, MfibPath } from './mfib_types';
+import type { MfibPath } from './mfib_types';
 
 export const MODULE = 'ip';
 export const VERSION = '0xc55aec44';
@@ -76,7 +76,7 @@ export interface IpRouteV2 {
 /** vl_api_ip_mroute_t */
 export interface IpMroute {
   table_id: number; // u32
-  entry_flags: MfibEntryFlags; // vl_api_mfib_entry_flags_t
+  entry_flags: number; // vl_api_mfib_entry_flags_t
   rpf_id: number; // u32
   prefix: Mprefix; // vl_api_mprefix_t
   n_paths?: number; // u8

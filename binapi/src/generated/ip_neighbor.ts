@@ -29,7 +29,7 @@ export enum IpNeighborEventFlags {
 /** vl_api_ip_neighbor_t */
 export interface IpNeighbor {
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
-  flags: IpNeighborFlags; // vl_api_ip_neighbor_flags_t
+  flags: number; // vl_api_ip_neighbor_flags_t
   mac_address: MacAddress; // vl_api_mac_address_t
   ip_address: Address; // vl_api_address_t
 }
@@ -219,7 +219,7 @@ export interface IpNeighborEventV2 {
   _vl_msg_id?: number; // u16
   client_index?: number; // u32
   pid: number; // u32
-  flags: IpNeighborEventFlags; // vl_api_ip_neighbor_event_flags_t
+  flags: number; // vl_api_ip_neighbor_event_flags_t
   neighbor: IpNeighbor; // vl_api_ip_neighbor_t
 }
 export const ip_neighbor_event_v2 = { name: 'ip_neighbor_event_v2', crc: '0xc1d53dc0', nameWithCrc: 'ip_neighbor_event_v2_c1d53dc0' } as const;

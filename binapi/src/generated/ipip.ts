@@ -4,7 +4,7 @@
 
 import type { InterfaceIndex } from './interface_types';
 import type { Address, Ip4Address, Ip4Prefix, Ip6Prefix, IpDscp } from './ip_types';
-import type { TunnelEncapDecapFlags, TunnelMode } from './tunnel_types';
+import type { TunnelMode } from './tunnel_types';
 
 export const MODULE = 'ipip';
 export const VERSION = '0x4609caba';
@@ -18,7 +18,7 @@ export interface IpipTunnel {
   dst: Address; // vl_api_address_t
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
   table_id: number; // u32
-  flags: TunnelEncapDecapFlags; // vl_api_tunnel_encap_decap_flags_t
+  flags: number; // vl_api_tunnel_encap_decap_flags_t
   mode: TunnelMode; // vl_api_tunnel_mode_t
   dscp: IpDscp; // vl_api_ip_dscp_t
 }

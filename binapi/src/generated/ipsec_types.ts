@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 import type { Address, IpDscp } from './ip_types';
-import type { Tunnel, TunnelEncapDecapFlags } from './tunnel_types';
+import type { Tunnel } from './tunnel_types';
 
 export const MODULE = 'ipsec_types';
 export const VERSION = '0x9b9b8bc';
@@ -120,7 +120,7 @@ export interface IpsecSadEntry {
   crypto_key: Key; // vl_api_key_t
   integrity_algorithm: IpsecIntegAlg; // vl_api_ipsec_integ_alg_t
   integrity_key: Key; // vl_api_key_t
-  flags: IpsecSadFlags; // vl_api_ipsec_sad_flags_t
+  flags: number; // vl_api_ipsec_sad_flags_t
   tunnel_src: Address; // vl_api_address_t
   tunnel_dst: Address; // vl_api_address_t
   tx_table_id: number; // u32
@@ -138,10 +138,10 @@ export interface IpsecSadEntryV2 {
   crypto_key: Key; // vl_api_key_t
   integrity_algorithm: IpsecIntegAlg; // vl_api_ipsec_integ_alg_t
   integrity_key: Key; // vl_api_key_t
-  flags: IpsecSadFlags; // vl_api_ipsec_sad_flags_t
+  flags: number; // vl_api_ipsec_sad_flags_t
   tunnel_src: Address; // vl_api_address_t
   tunnel_dst: Address; // vl_api_address_t
-  tunnel_flags: TunnelEncapDecapFlags; // vl_api_tunnel_encap_decap_flags_t
+  tunnel_flags: number; // vl_api_tunnel_encap_decap_flags_t
   dscp: IpDscp; // vl_api_ip_dscp_t
   tx_table_id: number; // u32
   salt: number; // u32
@@ -158,7 +158,7 @@ export interface IpsecSadEntryV3 {
   crypto_key: Key; // vl_api_key_t
   integrity_algorithm: IpsecIntegAlg; // vl_api_ipsec_integ_alg_t
   integrity_key: Key; // vl_api_key_t
-  flags: IpsecSadFlags; // vl_api_ipsec_sad_flags_t
+  flags: number; // vl_api_ipsec_sad_flags_t
   tunnel: Tunnel; // vl_api_tunnel_t
   salt: number; // u32
   udp_src_port?: number; // u16, default 4500
@@ -174,7 +174,7 @@ export interface IpsecSadEntryV4 {
   crypto_key: Key; // vl_api_key_t
   integrity_algorithm: IpsecIntegAlg; // vl_api_ipsec_integ_alg_t
   integrity_key: Key; // vl_api_key_t
-  flags: IpsecSadFlags; // vl_api_ipsec_sad_flags_t
+  flags: number; // vl_api_ipsec_sad_flags_t
   tunnel: Tunnel; // vl_api_tunnel_t
   salt: number; // u32
   udp_src_port?: number; // u16, default 4500

@@ -341,7 +341,7 @@ export interface L2InterfaceFeatFlagsGetReply {
   _vl_msg_id?: number; // u16
   context?: number; // u32
   retval: number; // i32
-  flags: L2IntfFeatFlags; // vl_api_l2_intf_feat_flags_t
+  flags: number; // vl_api_l2_intf_feat_flags_t
 }
 export const l2_interface_feat_flags_get_reply = { name: 'l2_interface_feat_flags_get_reply', crc: '0xa4149215', nameWithCrc: 'l2_interface_feat_flags_get_reply_a4149215' } as const;
 
@@ -352,7 +352,7 @@ export interface L2InterfaceFeatFlagsSet {
   context?: number; // u32
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
   is_set: boolean; // bool
-  flags: L2IntfFeatFlags; // vl_api_l2_intf_feat_flags_t
+  flags: number; // vl_api_l2_intf_feat_flags_t
 }
 export const l2_interface_feat_flags_set = { name: 'l2_interface_feat_flags_set', crc: '0xc4e2865c', nameWithCrc: 'l2_interface_feat_flags_set_c4e2865c' } as const;
 
@@ -507,7 +507,7 @@ export interface BridgeFlags {
   context?: number; // u32
   bd_id: number; // u32
   is_set: boolean; // bool
-  flags: BdFlags; // vl_api_bd_flags_t
+  flags: number; // vl_api_bd_flags_t
 }
 export const bridge_flags = { name: 'bridge_flags', crc: '0x1b0c5fbd', nameWithCrc: 'bridge_flags_1b0c5fbd' } as const;
 

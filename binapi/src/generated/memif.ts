@@ -3,7 +3,7 @@
 /* eslint-disable */
 
 import type { MacAddress } from './ethernet_types';
-import type { IfStatusFlags, InterfaceIndex } from './interface_types';
+import type { InterfaceIndex } from './interface_types';
 
 export const MODULE = 'memif';
 export const VERSION = '0xd48ac702';
@@ -168,7 +168,7 @@ export interface MemifDetails {
   socket_id: number; // u32
   ring_size: number; // u32
   buffer_size: number; // u16
-  flags: IfStatusFlags; // vl_api_if_status_flags_t
+  flags: number; // vl_api_if_status_flags_t
   if_name: string; // string[64]
 }
 export const memif_details = { name: 'memif_details', crc: '0xda34feb9', nameWithCrc: 'memif_details_da34feb9' } as const;

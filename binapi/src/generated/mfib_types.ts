@@ -32,7 +32,7 @@ export enum MfibItfFlags {
 
 /** vl_api_mfib_path_t */
 export interface MfibPath {
-  itf_flags: MfibItfFlags; // vl_api_mfib_itf_flags_t
+  itf_flags: number; // vl_api_mfib_itf_flags_t
   path: FibPath; // vl_api_fib_path_t
 }
 

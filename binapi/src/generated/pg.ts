@@ -55,7 +55,7 @@ export interface PgCreateInterfaceV3 {
   client_index?: number; // u32
   context?: number; // u32
   interface_id: InterfaceIndex; // vl_api_interface_index_t
-  pg_flags: PgInterfaceFlags; // vl_api_pg_interface_flags_t
+  pg_flags: number; // vl_api_pg_interface_flags_t
   gso_size: number; // u32
   mode: PgInterfaceMode; // vl_api_pg_interface_mode_t
 }

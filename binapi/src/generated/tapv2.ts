@@ -50,7 +50,7 @@ export interface TapCreateV3 {
   host_ip4_gw: Ip4Address; // vl_api_ip4_address_t
   host_ip6_gw_set: boolean; // bool
   host_ip6_gw: Ip6Address; // vl_api_ip6_address_t
-  tap_flags: TapFlags; // vl_api_tap_flags_t
+  tap_flags: number; // vl_api_tap_flags_t
   host_namespace_set: boolean; // bool
   host_namespace: string; // string[64]
   host_if_name_set: boolean; // bool
@@ -93,7 +93,7 @@ export interface TapCreateV2 {
   host_ip4_gw: Ip4Address; // vl_api_ip4_address_t
   host_ip6_gw_set: boolean; // bool
   host_ip6_gw: Ip6Address; // vl_api_ip6_address_t
-  tap_flags: TapFlags; // vl_api_tap_flags_t
+  tap_flags: number; // vl_api_tap_flags_t
   host_namespace_set: boolean; // bool
   host_namespace: string; // string[64]
   host_if_name_set: boolean; // bool
@@ -151,7 +151,7 @@ export interface SwInterfaceTapV2Details {
   host_mac_addr: MacAddress; // vl_api_mac_address_t
   host_ip4_prefix: Ip4AddressWithPrefix; // vl_api_ip4_address_with_prefix_t
   host_ip6_prefix: Ip6AddressWithPrefix; // vl_api_ip6_address_with_prefix_t
-  tap_flags: TapFlags; // vl_api_tap_flags_t
+  tap_flags: number; // vl_api_tap_flags_t
   dev_name: string; // string[64]
   host_if_name: string; // string[64]
   host_namespace: string; // string[64]

@@ -45,7 +45,7 @@ export interface Tunnel {
   dst: Address; // vl_api_address_t
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
   table_id: number; // u32
-  encap_decap_flags: TunnelEncapDecapFlags; // vl_api_tunnel_encap_decap_flags_t
+  encap_decap_flags: number; // vl_api_tunnel_encap_decap_flags_t
   mode: TunnelMode; // vl_api_tunnel_mode_t
   flags: number; // vl_api_tunnel_flags_t
   dscp: IpDscp; // vl_api_ip_dscp_t

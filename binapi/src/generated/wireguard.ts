@@ -37,7 +37,7 @@ export interface WireguardPeer {
   table_id: number; // u32
   endpoint: Address; // vl_api_address_t
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
-  flags: WireguardPeerFlags; // vl_api_wireguard_peer_flags_t
+  flags: number; // vl_api_wireguard_peer_flags_t
   n_allowed_ips?: number; // u8
   allowed_ips: Prefix[]; // vl_api_prefix_t[n_allowed_ips]
 }
@@ -53,7 +53,7 @@ export interface WireguardPeerV2 {
   table_id: number; // u32
   endpoint: Address; // vl_api_address_t
   sw_if_index: InterfaceIndex; // vl_api_interface_index_t
-  flags: WireguardPeerFlags; // vl_api_wireguard_peer_flags_t
+  flags: number; // vl_api_wireguard_peer_flags_t
   n_allowed_ips?: number; // u8
   allowed_ips: Prefix[]; // vl_api_prefix_t[n_allowed_ips]
 }
@@ -140,7 +140,7 @@ export interface WireguardPeerEvent {
   client_index?: number; // u32
   pid: number; // u32
   peer_index: number; // u32
-  flags: WireguardPeerFlags; // vl_api_wireguard_peer_flags_t
+  flags: number; // vl_api_wireguard_peer_flags_t
 }
 export const wireguard_peer_event = { name: 'wireguard_peer_event', crc: '0x4e1b5d67', nameWithCrc: 'wireguard_peer_event_4e1b5d67' } as const;
 

@@ -5,8 +5,8 @@
  * `refresh` does it again, e.g. at every read-back, since a restarted VPP hands out new ids.
  */
 export interface FibSourceApi {
-  request<Rep>(message: string, body?: Record<string, unknown>): Promise<Rep>;
-  dump<Det>(message: string, body?: Record<string, unknown>): Promise<Det[]>;
+  request(message: 'fib_source_add', body: { src: { priority: number; name: string } }): Promise<{ id: number }>;
+  dump(message: 'fib_source_dump', body?: Record<string, never>): Promise<Array<{ src: { id: number; name: string } }>>;
 }
 
 export class FibSourceHandle {
@@ -22,8 +22,8 @@ export class FibSourceHandle {
   refresh(vpp: FibSourceApi): Promise<number> {
     if (this.pending) return this.pending;
     const lookup = (async () => {
-      const found = (await vpp.dump<{ src: { id: number; name: string } }>('fib_source_dump')).find((s) => s.src.name === this.name);
-      return found ? found.src.id : (await vpp.request<{ id: number }>('fib_source_add', { src: { priority: this.priority, name: this.name } })).id;
+      const found = (await vpp.dump('fib_source_dump')).find((s) => s.src.name === this.name);
+      return found ? found.src.id : (await vpp.request('fib_source_add', { src: { priority: this.priority, name: this.name } })).id;
     })();
     this.pending = lookup;
     return lookup.then(

@@ -2,6 +2,7 @@
  * Descriptors teach the reconciler one kind of dataplane object: how to create, update,
  * delete and read it back. They stay thin; the reconciler owns ordering, retries and resync.
  */
+import type { VppMessageName } from 'vpp-binapi-ts';
 import type { VppApi } from './vpp';
 
 export interface Issue {
@@ -34,7 +35,7 @@ export interface Descriptor<V = any, M = any> {
    * the descriptor reads back nothing and each of its keys fails with a message naming them,
    * while the rest of the plugin runs.
    */
-  messages?: string[];
+  messages?: VppMessageName[];
   /** Problems that make the value impossible to apply; it then gets status `invalid` or `unsupported`. */
   validate?(key: string, value: V): Issue[];
   /** Keys that must be applied before this one (a route waits for its interface). */

@@ -4,6 +4,7 @@
  * lives here so that `vppnet check` can answer without a dataplane or a cluster.
  */
 import { z } from 'zod';
+import type { VppMessageName } from 'vpp-binapi-ts';
 import type { ClusterObject } from '../cluster/types';
 
 export type Severity = 'fatal' | 'error' | 'warning' | 'info';
@@ -54,7 +55,7 @@ export interface VppRequirements {
   /** VPP plugins, for the report ("cnat", "npol"); checked through their messages. */
   plugins?: string[];
   /** Messages the plugin calls; each must exist in the running VPP with the expected CRC. */
-  messages?: string[];
+  messages?: VppMessageName[];
 }
 
 export interface PluginManifest<C = any> {

@@ -110,19 +110,19 @@ describe('AgentRuntime', () => {
   });
 
   it('resyncs the dataplane when the VPP connection comes back', async () => {
+    // VPP's interface tags stand for the things: tag -> sw_if_index
     const store = new Map<string, number>();
     const vpp = new MemoryVpp()
-      .onRequest('thing_add', (b) => (store.set(String(b.name), Number(b.v)), {}))
-      .onRequest('thing_del', (b) => (store.delete(String(b.name)), {}))
-      .onDump('thing_dump', () => [...store].map(([name, v]) => ({ name, v })));
+      .onRequest('sw_interface_tag_add_del', (b) => (b.is_add ? store.set(String(b.tag), Number(b.sw_if_index)) : store.delete(String(b.tag)), {}))
+      .onDump('sw_interface_dump', () => [...store].map(([tag, sw_if_index]) => ({ tag, sw_if_index })));
     const p = definePlugin({
       manifest: { id: 'things', apiVersion: 1, description: 'things' },
       register(env) {
         env.registerDescriptor({
           name: 'thing', keyPrefix: 'thing/',
-          create: async (k, v: number, { vpp }) => void (await vpp.request('thing_add', { name: k, v })),
-          delete: async (k, _v, _m, { vpp }) => void (await vpp.request('thing_del', { name: k })),
-          retrieve: async ({ vpp }) => (await vpp.dump<{ name: string; v: number }>('thing_dump')).map((t) => ({ key: t.name, value: t.v, meta: undefined })),
+          create: async (k, v: number, { vpp }) => void (await vpp.request('sw_interface_tag_add_del', { is_add: true, sw_if_index: v, tag: k })),
+          delete: async (k, v, _m, { vpp }) => void (await vpp.request('sw_interface_tag_add_del', { is_add: false, sw_if_index: v, tag: k })),
+          retrieve: async ({ vpp }) => (await vpp.dump('sw_interface_dump')).map((t) => ({ key: t.tag, value: t.sw_if_index, meta: undefined })),
         });
         env.registerInit({ deps: { desired: coreServices.desiredState }, init: ({ desired }) => void desired.set('thing/a', 1) });
       },
@@ -131,8 +131,8 @@ describe('AgentRuntime', () => {
     await rt.start();
     expect([...store]).toEqual([['thing/a', 1]]);
     const calls = await rt.metrics.getSingleMetricAsString('vppnet_vpp_calls_total');
-    expect(calls).toContain('vppnet_vpp_calls_total{message="thing_add",result="ok"} 1');
-    expect(calls).toContain('vppnet_vpp_calls_total{message="thing_dump",result="ok"} 1');
+    expect(calls).toContain('vppnet_vpp_calls_total{message="sw_interface_tag_add_del",result="ok"} 1');
+    expect(calls).toContain('vppnet_vpp_calls_total{message="sw_interface_dump",result="ok"} 1');
     expect(await rt.metrics.getSingleMetricAsString('vppnet_dataplane_operations_total')).toContain('vppnet_dataplane_operations_total{descriptor="thing",op="create",result="ok"} 1');
     expect(await rt.metrics.getSingleMetricAsString('vppnet_objects')).toContain('vppnet_objects{plugin="things",state="applied"} 1');
     store.clear(); // VPP restarted and lost its state

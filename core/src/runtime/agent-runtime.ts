@@ -17,7 +17,7 @@ import type { Descriptor } from '../api/descriptor';
 import { vppRequirementsOf, type ObjectRule } from '../api/manifest';
 import type { InitHook, PluginDefinition, StopFn } from '../api/plugin';
 import type { ServiceRef } from '../api/service-ref';
-import type { VppConnection } from '../api/vpp';
+import { typedVpp, type VppConnection } from '../api/vpp';
 import { coreServices, type AgentEvents, type DesiredState, type LifecycleService, type NodeStatusWriter, type UnsupportedReporter } from '../api/core-services';
 import { objectRef, type ClusterSource } from '../cluster/types';
 import { checkComposition, CORE_CODES, isFatal, type AgentPluginsConfig, type Composition, type Violation } from './compose';
@@ -110,7 +110,7 @@ export class AgentRuntime {
     this.vpp = countingVpp(options.vpp, this.metrics);
     this.objectStatus = new ObjectStatusRegistry(this.logger.child({ component: 'object-status' }), this.metrics);
     this.reconciler = new Reconciler({
-      context: () => ({ vpp: this.vpp }),
+      context: () => ({ vpp: typedVpp(this.vpp) }),
       log: this.logger.child({ component: 'reconciler' }),
       retry: options.retry,
       window: options.window,
@@ -123,7 +123,7 @@ export class AgentRuntime {
     this.root = globalContainer.createChildContainer();
     const desired: DesiredState = this.reconciler;
     this.provide(this.root, coreServices.desiredState, desired);
-    this.provide(this.root, coreServices.vpp, this.vpp);
+    this.provide(this.root, coreServices.vpp, typedVpp(this.vpp));
     this.provide(this.root, coreServices.node, Object.freeze({ name: options.nodeName }));
     this.provide(this.root, coreServices.metrics, this.metrics);
     this.provide(this.root, coreServices.events, this.events);

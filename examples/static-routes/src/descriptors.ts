@@ -3,7 +3,7 @@
  * messages (ip_table_add_del, ip_route_add_del and their dumps).
  */
 import { defineDescriptor, type Issue } from '@vppnet/core';
-import { fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
+import { fromAddress, fromPrefix, toAddress, toPrefix, type ip } from 'vpp-binapi-ts';
 import { isIp6, routeKey, tableKey, type RouteTable, type StaticRoute } from './routes';
 
 const NO_INTERFACE = 0xffffffff;
@@ -80,9 +80,9 @@ export const routeDescriptor = (tableId: number) => defineDescriptor<StaticRoute
   retrieve: async ({ vpp }) => {
     const out = [];
     for (const ip6 of [false, true]) {
-      let details: Array<{ route: any }>;
+      let details: ip.IpRouteDetails[];
       try {
-        details = await vpp.dump<{ route: any }>('ip_route_dump', { table: { table_id: tableId, is_ip6: ip6, name: '' } });
+        details = await vpp.dump('ip_route_dump', { table: { table_id: tableId, is_ip6: ip6, name: '' } });
       } catch (err) {
         if ((err as { errorName?: string }).errorName === 'VNET_API_ERROR_NO_SUCH_FIB') continue; // table not created yet: no routes
         throw err;

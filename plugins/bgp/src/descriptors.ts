@@ -4,12 +4,12 @@
  * stale ones without touching anybody else's).
  */
 import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue } from '@vppnet/core';
-import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
+import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from './routes';
 
 const NO_INDEX = 0xffffffff;
 /** What ipip tunnels need from VPP (its ipip plugin). */
-export const IPIP_MESSAGES = ['ipip_add_tunnel', 'ipip_del_tunnel', 'ipip_tunnel_dump'];
+export const IPIP_MESSAGES: VppMessageName[] = ['ipip_add_tunnel', 'ipip_del_tunnel', 'ipip_tunnel_dump'];
 const FIB_API_PATH_TYPE_DROP = 2;
 const IF_STATUS_API_FLAG_ADMIN_UP = 1;
 const isV6 = (ip: string) => ip.includes(':');
@@ -57,11 +57,11 @@ export function routeDescriptor(source: FibSourceHandle) {
       const tunnels = new Map(
         ctx.vpp.unavailable(IPIP_MESSAGES).length > 0
           ? []
-          : (await ctx.vpp.dump<{ tunnel: { sw_if_index: number; dst: any } }>('ipip_tunnel_dump', { sw_if_index: NO_INDEX })).map((t) => [t.tunnel.sw_if_index, fromAddress(t.tunnel.dst)]),
+          : (await ctx.vpp.dump('ipip_tunnel_dump', { sw_if_index: NO_INDEX })).map((t) => [t.tunnel.sw_if_index, fromAddress(t.tunnel.dst)]),
       );
       const out = [];
       for (const is_ip6 of [false, true]) {
-        const routes = await ctx.vpp.dump<{ route: any }>('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } });
+        const routes = await ctx.vpp.dump('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } });
         for (const { route } of routes) {
           const prefix = fromPrefix(route.prefix);
           const p = route.paths[0] ?? {};
@@ -86,7 +86,7 @@ export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: numbe
   // ask for them at run time, and on a VPP without ipip those tunnels fail by name.
   messages: IPIP_MESSAGES,
   create: async (_k, t, { vpp }) => {
-    const { sw_if_index } = await vpp.request<{ sw_if_index: number }>('ipip_add_tunnel', {
+    const { sw_if_index } = await vpp.request('ipip_add_tunnel', {
       tunnel: { instance: NO_INDEX, src: toAddress(t.src), dst: toAddress(t.dst), sw_if_index: NO_INDEX, table_id: 0 },
     });
     await vpp.request('sw_interface_set_flags', { sw_if_index, flags: IF_STATUS_API_FLAG_ADMIN_UP });
@@ -96,7 +96,7 @@ export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: numbe
     await vpp.request('ipip_del_tunnel', { sw_if_index: meta.swIfIndex });
   },
   retrieve: async ({ vpp }) =>
-    (await vpp.dump<{ tunnel: { sw_if_index: number; src: any; dst: any } }>('ipip_tunnel_dump', { sw_if_index: NO_INDEX })).map(({ tunnel }) => {
+    (await vpp.dump('ipip_tunnel_dump', { sw_if_index: NO_INDEX })).map(({ tunnel }) => {
       const value = { src: fromAddress(tunnel.src), dst: fromAddress(tunnel.dst) };
       return { key: tunnelKey(value.dst), value, meta: { swIfIndex: tunnel.sw_if_index } };
     }),
@@ -107,7 +107,7 @@ interface UplinkMeta {
 }
 
 async function findInterface(name: string, ctx: DescriptorContext): Promise<{ sw_if_index: number; flags: number } | undefined> {
-  const list = await ctx.vpp.dump<{ sw_if_index: number; interface_name: string; flags: number }>('sw_interface_dump', {
+  const list = await ctx.vpp.dump('sw_interface_dump', {
     sw_if_index: NO_INDEX, name_filter_valid: true, name_filter: name,
   });
   return list.find((i) => i.interface_name === name);
@@ -116,7 +116,7 @@ async function findInterface(name: string, ctx: DescriptorContext): Promise<{ sw
 async function interfaceAddresses(swIfIndex: number, ctx: DescriptorContext): Promise<string[]> {
   const out: string[] = [];
   for (const is_ipv6 of [false, true])
-    for (const a of await ctx.vpp.dump<{ prefix: { address: any; len: number } }>('ip_address_dump', { sw_if_index: swIfIndex, is_ipv6 }))
+    for (const a of await ctx.vpp.dump('ip_address_dump', { sw_if_index: swIfIndex, is_ipv6 }))
       out.push(`${fromAddress(a.prefix.address)}/${a.prefix.len}`);
   return out.sort();
 }

@@ -6,7 +6,7 @@
  */
 import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
 import { bgpConfig, type BgpConfig } from './config';
-import { FibSourceHandle } from 'vpp-binapi-ts';
+import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { IPIP_MESSAGES, routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
 import { desiredRouting } from './routes';
 
@@ -18,7 +18,7 @@ export const manifest = defineManifest<BgpConfig>({
   requires: {
     // ipip only when the config asks for tunnels: a flat cluster runs on a VPP built without it.
     vpp: (config) => {
-      const base = ['fib_source_add', 'fib_source_dump', 'ip_route_add_del_v2', 'ip_route_v2_dump',
+      const base: VppMessageName[] = ['fib_source_add', 'fib_source_dump', 'ip_route_add_del_v2', 'ip_route_v2_dump',
         'sw_interface_dump', 'sw_interface_set_flags', 'sw_interface_add_del_address', 'ip_address_dump'];
       return wantsTunnels(config) ? { plugins: ['ipip'], messages: [...base, ...IPIP_MESSAGES] } : { messages: base };
     },

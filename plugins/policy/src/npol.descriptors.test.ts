@@ -1,4 +1,4 @@
-import type { DescriptorContext } from '@vppnet/core';
+import { typedVpp, type DescriptorContext } from '@vppnet/core';
 import { SimConnection, SimVpp } from '@vppnet/vpp-sim';
 import { ipportSurvivors, npolDescriptors, NpolSession, type IdMeta } from './npol.descriptors';
 import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from './values';
@@ -7,7 +7,7 @@ function setup() {
   const vpp = new SimVpp('n1');
   const conn = new SimConnection(vpp);
   const metas = new Map<string, unknown>();
-  const ctx: DescriptorContext = { vpp: conn, metaOf: <M>(k: string) => metas.get(k) as M | undefined };
+  const ctx: DescriptorContext = { vpp: typedVpp(conn), metaOf: <M>(k: string) => metas.get(k) as M | undefined };
   const session = new NpolSession();
   const [ipset, rule, policy, itf] = npolDescriptors(session);
   return { vpp, conn, ctx, metas, session, ipset, rule, policy, itf };

@@ -91,7 +91,7 @@ export function ipportSurvivors(members: string[], removed: string[]): string[] 
 }
 
 async function createIpset(ctx: DescriptorContext, v: IpsetValue): Promise<IdMeta> {
-  const { set_id } = await ctx.vpp.request<{ set_id: number }>('npol_ipset_create', { type: IPSET_TYPE[v.type] });
+  const { set_id } = await ctx.vpp.request('npol_ipset_create', { type: IPSET_TYPE[v.type] });
   await addDel(ctx, set_id, v.type, true, v.members);
   return { id: set_id, epoch: v.epoch };
 }
@@ -142,7 +142,7 @@ function ruleToApi(r: RuleValue, ctx: DescriptorContext) {
 }
 
 async function createRule(ctx: DescriptorContext, r: RuleValue): Promise<IdMeta> {
-  const { rule_id } = await ctx.vpp.request<{ rule_id: number }>('npol_rule_create', { rule: ruleToApi(r, ctx) });
+  const { rule_id } = await ctx.vpp.request('npol_rule_create', { rule: ruleToApi(r, ctx) });
   return { id: rule_id, epoch: r.epoch };
 }
 
@@ -178,7 +178,7 @@ function policyItems(p: PolicyValue, ctx: DescriptorContext) {
 }
 
 async function createPolicy(ctx: DescriptorContext, p: PolicyValue): Promise<IdMeta> {
-  const { policy_id } = await ctx.vpp.request<{ policy_id: number }>('npol_policy_create', policyItems(p, ctx));
+  const { policy_id } = await ctx.vpp.request('npol_policy_create', policyItems(p, ctx));
   return { id: policy_id, epoch: p.epoch };
 }
 

@@ -13,6 +13,7 @@
  * would match with its last action).
  */
 import { coreServices, defineManifest, definePlugin, objectRef, type ClusterObject } from '@vppnet/core';
+import type { VppMessageName } from 'vpp-binapi-ts';
 import { CALICO_REPORTED_CODES, CODES, REPORTED_CODES } from './codes';
 import { compile } from './compile';
 import { policyConfig, type PolicyConfig } from './config';
@@ -21,7 +22,7 @@ import { CALICO_GNP_KIND, CALICO_NP_KIND } from './calico/policy';
 import { NpolSession, npolDescriptors } from './npol.descriptors';
 import { PREFIX, type NpolValue } from './values';
 
-export const NPOL_MESSAGES = [
+export const NPOL_MESSAGES: VppMessageName[] = [
   'npol_ipset_create', 'npol_ipset_add_del_members', 'npol_ipset_delete',
   'npol_rule_create', 'npol_rule_update', 'npol_rule_delete',
   'npol_policy_create', 'npol_policy_update', 'npol_policy_delete',

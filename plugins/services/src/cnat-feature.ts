@@ -30,7 +30,7 @@ export function cnatFeatureKeys(uplink: string, workloads: WorkloadEndpoint[], n
 }
 
 async function interfaces(ctx: DescriptorContext) {
-  return ctx.vpp.dump<{ sw_if_index: number; interface_name: string }>('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' });
+  return ctx.vpp.dump('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' });
 }
 
 export function cnatFeatureDescriptor(uplink: string) {
@@ -56,7 +56,7 @@ export function cnatFeatureDescriptor(uplink: string) {
       const out = [];
       for (const i of await interfaces(ctx)) {
         if (i.sw_if_index === 0) continue;
-        const { is_enabled } = await ctx.vpp.request<{ is_enabled: boolean }>('feature_is_enabled', { arc_name: 'ip4-unicast', feature_name: 'cnat-input-ip4', sw_if_index: i.sw_if_index });
+        const { is_enabled } = await ctx.vpp.request('feature_is_enabled', { arc_name: 'ip4-unicast', feature_name: 'cnat-input-ip4', sw_if_index: i.sw_if_index });
         if (!is_enabled) continue;
         const value = i.interface_name === uplink ? { name: uplink, swIfIndex: i.sw_if_index } : { swIfIndex: i.sw_if_index };
         out.push({ key: i.interface_name === uplink ? namedFeatureKey(uplink) : podFeatureKey(i.sw_if_index), value, meta: { swIfIndex: i.sw_if_index } });

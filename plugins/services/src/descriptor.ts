@@ -3,7 +3,7 @@
  * read-back keys them by VIP, protocol and port and a resync removes whatever no Service asks for.
  */
 import { defineDescriptor } from '@vppnet/core';
-import { fromAddress, toAddress } from 'vpp-binapi-ts';
+import { fromAddress, toAddress, type cnat } from 'vpp-binapi-ts';
 import { translationKey, type TranslationValue } from './translations';
 
 const NO_INDEX = 0xffffffff;
@@ -28,12 +28,12 @@ function toApi(t: TranslationValue) {
   };
 }
 
-function fromApi(t: any): TranslationValue {
+function fromApi(t: cnat.CnatTranslation): TranslationValue {
   const vip = fromAddress(t.vip.addr);
   return {
     vip, port: t.vip.port, proto: t.ip_proto, isRealIp: t.is_real_ip !== 0, allocPort: (t.flags & CNAT_TRANSLATION_ALLOC_PORT) !== 0,
     lbType: t.lb_type, flowHashConfig: t.flow_hash_config,
-    paths: (t.paths ?? []).map((p: any) => {
+    paths: (t.paths ?? []).map((p) => {
       const src = fromAddress(p.src_ep.addr);
       return { ip: fromAddress(p.dst_ep.addr), port: p.dst_ep.port, snat: src === anyAddress(vip) ? '' : src, noNat: ((p.flags & ~CNAT_TRK_ACTIVE) & CNAT_EPT_NO_NAT) !== 0 };
     }),
@@ -50,18 +50,18 @@ const sameFixed = (a: TranslationValue, b: TranslationValue) => a.lbType === b.l
 export const translationDescriptor = defineDescriptor<TranslationValue, { id: number }>({
   name: 'services-cnat-translation',
   keyPrefix: 'services/translation/',
-  create: async (_k, t, { vpp }) => ({ id: (await vpp.request<{ id: number }>('cnat_translation_update', { translation: toApi(t) })).id }),
+  create: async (_k, t, { vpp }) => ({ id: (await vpp.request('cnat_translation_update', { translation: toApi(t) })).id }),
   update: async (_k, prev, next, meta, { vpp }) => {
     // The LB type and flow-hash config only take at creation: changing them means a new translation.
     if (!sameFixed(prev, next)) await vpp.request('cnat_translation_del', { id: meta.id });
-    return { id: (await vpp.request<{ id: number }>('cnat_translation_update', { translation: toApi(next) })).id };
+    return { id: (await vpp.request('cnat_translation_update', { translation: toApi(next) })).id };
   },
   delete: async (_k, _t, meta, { vpp }) => {
     await vpp.request('cnat_translation_del', { id: meta.id });
   },
   equals: (a, b) => a.vip === b.vip && a.port === b.port && a.proto === b.proto && a.isRealIp === b.isRealIp && a.allocPort === b.allocPort && sameFixed(a, b) && samePaths(a, b),
   retrieve: async ({ vpp }) =>
-    (await vpp.dump<{ translation: any }>('cnat_translation_dump')).map(({ translation }) => {
+    (await vpp.dump('cnat_translation_dump')).map(({ translation }) => {
       const value = fromApi(translation);
       return { key: translationKey(value), value, meta: { id: translation.id } };
     }),

@@ -59,14 +59,14 @@ const toApiRule = (r: AclRuleValue) => ({
 export const aclDescriptor = defineDescriptor<AclValue, { index: number }>({
   name: 'services-lb-source-ranges-acl',
   keyPrefix: 'services/acl/',
-  create: async (_k, v, { vpp }) => ({ index: (await vpp.request<{ acl_index: number }>('acl_add_replace', { acl_index: 0xffffffff, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
+  create: async (_k, v, { vpp }) => ({ index: (await vpp.request('acl_add_replace', { acl_index: 0xffffffff, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
   // acl_add_replace with the index replaces the rules in place: the interface list stays valid
-  update: async (_k, _p, v, meta, { vpp }) => ({ index: (await vpp.request<{ acl_index: number }>('acl_add_replace', { acl_index: meta.index, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
+  update: async (_k, _p, v, meta, { vpp }) => ({ index: (await vpp.request('acl_add_replace', { acl_index: meta.index, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
   delete: async (_k, _v, meta, { vpp }) => {
     await vpp.request('acl_del', { acl_index: meta.index });
   },
   retrieve: async ({ vpp }) =>
-    (await vpp.dump<{ acl_index: number; tag: string; r: any[] }>('acl_dump', { acl_index: 0xffffffff }))
+    (await vpp.dump('acl_dump', { acl_index: 0xffffffff }))
       .filter((a) => a.tag === ACL_TAG)
       .map((a) => ({
         key: ACL_KEY,
@@ -76,7 +76,7 @@ export const aclDescriptor = defineDescriptor<AclValue, { index: number }>({
 });
 
 async function interfaceIndex(name: string, ctx: DescriptorContext): Promise<number> {
-  const found = (await ctx.vpp.dump<{ sw_if_index: number; interface_name: string }>('sw_interface_dump', { sw_if_index: 0xffffffff, name_filter_valid: true, name_filter: name })).find(
+  const found = (await ctx.vpp.dump('sw_interface_dump', { sw_if_index: 0xffffffff, name_filter_valid: true, name_filter: name })).find(
     (i) => i.interface_name === name,
   );
   if (!found) throw Object.assign(new Error(`no interface named ${name} for the LoadBalancer source-range ACL`), { retriable: true });
@@ -98,10 +98,10 @@ export const bindingDescriptor = defineDescriptor<BindingValue, { swIfIndex: num
   },
   retrieve: async (ctx) => {
     const ours = new Set(
-      (await ctx.vpp.dump<{ acl_index: number; tag: string }>('acl_dump', { acl_index: 0xffffffff })).filter((a) => a.tag === ACL_TAG).map((a) => a.acl_index),
+      (await ctx.vpp.dump('acl_dump', { acl_index: 0xffffffff })).filter((a) => a.tag === ACL_TAG).map((a) => a.acl_index),
     );
-    const lists = await ctx.vpp.dump<{ sw_if_index: number; n_input: number; acls: number[] }>('acl_interface_list_dump', { sw_if_index: 0xffffffff });
-    const names = new Map((await ctx.vpp.dump<{ sw_if_index: number; interface_name: string }>('sw_interface_dump', { sw_if_index: 0xffffffff })).map((i) => [i.sw_if_index, i.interface_name]));
+    const lists = await ctx.vpp.dump('acl_interface_list_dump', { sw_if_index: 0xffffffff });
+    const names = new Map((await ctx.vpp.dump('sw_interface_dump', { sw_if_index: 0xffffffff })).map((i) => [i.sw_if_index, i.interface_name]));
     return lists
       .filter((l) => l.acls.slice(0, l.n_input).some((a) => ours.has(a)))
       .map((l) => ({ key: bindingKey(names.get(l.sw_if_index) ?? String(l.sw_if_index)), value: { interface: names.get(l.sw_if_index) ?? '' }, meta: { swIfIndex: l.sw_if_index } }));

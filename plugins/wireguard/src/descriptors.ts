@@ -14,7 +14,7 @@ export const interfaceDescriptor = defineDescriptor<InterfaceValue, { swIfIndex:
   name: 'wireguard-interface',
   keyPrefix: INTERFACE_KEY,
   create: async (_k, v, { vpp }) => {
-    const { sw_if_index } = await vpp.request<{ sw_if_index: number }>('wireguard_interface_create', {
+    const { sw_if_index } = await vpp.request('wireguard_interface_create', {
       interface: { user_instance: NO_INDEX, private_key: Buffer.from(v.privateKey, 'base64'), port: v.port, src_ip: toAddress(v.srcIp) },
       generate_key: false,
     });
@@ -25,7 +25,7 @@ export const interfaceDescriptor = defineDescriptor<InterfaceValue, { swIfIndex:
     await vpp.request('wireguard_interface_delete', { sw_if_index: meta.swIfIndex });
   },
   retrieve: async ({ vpp }) =>
-    (await vpp.dump<{ interface: any }>('wireguard_interface_dump', { show_private_key: true, sw_if_index: NO_INDEX })).map(({ interface: i }) => ({
+    (await vpp.dump('wireguard_interface_dump', { show_private_key: true, sw_if_index: NO_INDEX })).map(({ interface: i }) => ({
       key: INTERFACE_KEY,
       value: { port: i.port, srcIp: fromAddress(i.src_ip), privateKey: b64(i.private_key) },
       meta: { swIfIndex: i.sw_if_index },
@@ -43,7 +43,7 @@ export const peerDescriptor = defineDescriptor<PeerValue, { peerIndex: number }>
   keyPrefix: 'wireguard/peer/',
   dependencies: () => [INTERFACE_KEY],
   create: async (_k, p, ctx) => {
-    const { peer_index } = await ctx.vpp.request<{ peer_index: number }>('wireguard_peer_add', {
+    const { peer_index } = await ctx.vpp.request('wireguard_peer_add', {
       peer: {
         public_key: Buffer.from(p.publicKey, 'base64'), port: p.port, persistent_keepalive: p.keepalive, table_id: 0,
         endpoint: toAddress(p.endpoint), sw_if_index: itfIndex(ctx), flags: 0, allowed_ips: p.allowedIps.map(toPrefix),
@@ -57,7 +57,7 @@ export const peerDescriptor = defineDescriptor<PeerValue, { peerIndex: number }>
   // which node a peer belongs to is ours to know, not VPP's
   equals: (a, b) => a.publicKey === b.publicKey && a.endpoint === b.endpoint && a.port === b.port && a.keepalive === b.keepalive && a.allowedIps.join() === b.allowedIps.join(),
   retrieve: async ({ vpp }) =>
-    (await vpp.dump<{ peer: any }>('wireguard_peers_dump', { peer_index: NO_INDEX })).map(({ peer }) => {
+    (await vpp.dump('wireguard_peers_dump', { peer_index: NO_INDEX })).map(({ peer }) => {
       const value: PeerValue = {
         node: '', publicKey: b64(peer.public_key), endpoint: fromAddress(peer.endpoint), port: peer.port, keepalive: peer.persistent_keepalive,
         allowedIps: (peer.allowed_ips ?? []).map(fromPrefix),
@@ -87,7 +87,7 @@ export function routeDescriptor(source: FibSourceHandle) {
       const src = await source.refresh(ctx.vpp);
       const out = [];
       for (const is_ip6 of [false, true])
-        for (const { route } of await ctx.vpp.dump<{ route: any }>('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } })) {
+        for (const { route } of await ctx.vpp.dump('ip_route_v2_dump', { src, table: { table_id: 0, is_ip6, name: '' } })) {
           const prefix = fromPrefix(route.prefix);
           out.push({ key: routeKey(prefix), value: { prefix, peer: '' }, meta: undefined });
         }
