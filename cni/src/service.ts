@@ -4,7 +4,7 @@
  * every pod), and ADD, DEL and GC only change records and wait for the reconciler.
  * Commands run one at a time: the runtime may call in parallel, the records and IPAM may not.
  */
-import type { ClusterObject, DesiredState, KeyStatus, WorkloadEndpoint } from '@vppnet/core';
+import { nodePodCIDRs, type DesiredState, type KeyStatus, type NodeObject, type WorkloadEndpoint } from '@vppnet/core';
 import { canonicalAddress } from 'vpp-binapi-ts';
 import type { CniConfig } from './config';
 import { GATEWAY_KEY, interfaceKey, routeKey, type GatewayValue, type PodInterfaceValue, type PodRouteValue } from './descriptors';
@@ -23,7 +23,7 @@ export interface CniServiceDeps {
   desired: DesiredState;
   nodeName: string;
   /** This node's Node object, when the cluster has it. */
-  node: () => ClusterObject | undefined;
+  node: () => NodeObject | undefined;
   /** Whether the agent can reach VPP right now. */
   vppConnected: () => boolean;
   publish: (endpoints: WorkloadEndpoint[]) => void;
@@ -123,8 +123,7 @@ export class CniService {
   private podCidrs(): string[] {
     const node = this.deps.node();
     if (!node) throw new CniError(CNI_ERRORS.NO_POD_CIDR, `this node (${this.deps.nodeName}) has no Node object yet`);
-    const spec = (node.spec ?? {}) as { podCIDRs?: string[]; podCIDR?: string };
-    const cidrs = spec.podCIDRs?.length ? spec.podCIDRs : spec.podCIDR ? [spec.podCIDR] : [];
+    const cidrs = nodePodCIDRs(node);
     if (cidrs.length === 0) throw new CniError(CNI_ERRORS.NO_POD_CIDR, `Node ${this.deps.nodeName} has no spec.podCIDRs to allocate pod addresses from`);
     return cidrs;
   }

@@ -15,7 +15,13 @@ export {
   coreServices,
   type DesiredState, type NodeInfo, type NodeStatusWriter, type LifecycleService, type UnsupportedReporter, type AgentEvents, type VppService,
 } from './api/core-services';
-export { objectRef, clusterKind, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
+export {
+  KIND_SCHEMAS, objectProblems, isKind, nodeInternalIPs, nodePodCIDRs,
+  type KnownKind, type KindObject, type NodeObject, type ServiceObject, type ServicePort, type EndpointSliceObject, type Endpoint, type PodObject,
+  type NamespaceObject, type IPPoolObject, type BlockAffinityObject,
+} from './cluster/kinds';
+export { INVALID_OBJECT_CODE } from './runtime/plugin-cluster-view';
+export { objectRef, clusterKind, type KindEvent, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
 export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
 export type { WorkloadEndpoint, WorkloadEndpoints, WorkloadPublisher } from './runtime/workloads';
 

@@ -1,3 +1,5 @@
+import type { KindObject, KnownKind } from './kinds';
+
 /**
  * The cluster source: where Kubernetes and Calico objects come from. One interface, two
  * implementations (the Kubernetes informers in the agent, the manifest directory here).
@@ -27,13 +29,19 @@ export type ClusterEvent<O extends ClusterObject = ClusterObject> =
   /** The whole set of this kind was (re)listed; `objects` is the complete new set. */
   | { type: 'resync'; kind: string; objects: O[] };
 
+/** The events of checked kinds: `event.kind` tells the object's type. */
+export type KindEvent<K extends KnownKind> = K extends KnownKind ? ClusterEvent<KindObject<K>> & { kind: K } : never;
+
 export type Unsubscribe = () => void;
 
 export interface ClusterView {
-  /** Current objects of a kind (after the source's first sync). */
+  /** Current objects of a kind (after the source's first sync); typed for the kinds the core checks. */
+  list<K extends KnownKind>(kind: K): KindObject<K>[];
   list<O extends ClusterObject = ClusterObject>(kind: string): O[];
+  get<K extends KnownKind>(kind: K, namespace: string | undefined, name: string): KindObject<K> | undefined;
   get<O extends ClusterObject = ClusterObject>(kind: string, namespace: string | undefined, name: string): O | undefined;
-  /** Typed change events for the given kinds. */
+  /** Change events for the given kinds; typed by kind for the kinds the core checks. */
+  watch<K extends KnownKind>(kinds: K[], handler: (event: KindEvent<K>) => void): Unsubscribe;
   watch(kinds: string[], handler: (event: ClusterEvent) => void): Unsubscribe;
   /** Resolves once every kind has been listed at least once. */
   synced(): Promise<void>;

@@ -43,6 +43,8 @@ export const CORE_CODES = {
   RULE_EVALUATION_FAILED: 'RULE_EVALUATION_FAILED',
   VPP_MESSAGE_UNAVAILABLE: 'VPP_MESSAGE_UNAVAILABLE',
   PLUGIN_START_FAILED: 'PLUGIN_START_FAILED',
+  /** An input object of a kind the core checks has a field of the wrong type: kept from plugins. */
+  CLUSTER_OBJECT_INVALID: 'CLUSTER_OBJECT_INVALID',
 } as const;
 
 const refuse = (code: string, plugin: string, message: string): Violation => ({

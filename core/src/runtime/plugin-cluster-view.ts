@@ -6,7 +6,19 @@
  */
 import type { ObjectRule } from '../api/manifest';
 import { objectRef, type ClusterEvent, type ClusterObject, type ClusterView, type Unsubscribe } from '../cluster/types';
-import { evaluateObjectRules, type ObjectStatusRegistry } from './object-status';
+import { objectProblems } from '../cluster/kinds';
+import { CORE_CODES } from './compose';
+import { evaluateObjectRules, type ObjectFinding, type ObjectStatusRegistry } from './object-status';
+
+/** The code of an object whose fields do not have the types the Kubernetes (or Calico) API gives them. */
+export const INVALID_OBJECT_CODE = CORE_CODES.CLUSTER_OBJECT_INVALID;
+
+function invalidObject(plugin: string, object: ClusterObject, problems: string[]): ObjectFinding {
+  return {
+    plugin, code: INVALID_OBJECT_CODE, kind: object.kind, object: objectRef(object), severity: 'error', effect: 'object-skipped',
+    message: `not applied, malformed: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (and ${problems.length - 5} more)` : ''}`,
+  };
+}
 
 export class PluginClusterView implements ClusterView {
   /** Kinds some init hook watched; the source lists exactly these. */
@@ -23,7 +35,12 @@ export class PluginClusterView implements ClusterView {
   /** True when the plugin may see this object; records or clears findings as a side effect. */
   private admit(object: ClusterObject): boolean {
     const ref = objectRef(object);
-    const { findings, skip } = evaluateObjectRules(this.plugin, this.rules, this.config, object);
+    // A malformed object of a kind plugins read typed never reaches them (nor their rules).
+    const problems = objectProblems(object.kind, object);
+    const { findings, skip } =
+      problems.length > 0
+        ? { findings: [invalidObject(this.plugin, object, problems)], skip: true }
+        : evaluateObjectRules(this.plugin, this.rules, this.config, object);
     const codes = new Set(findings.map((f) => f.code));
     for (const old of this.registry.forObject(object.kind, ref))
       if (old.plugin === this.plugin && !codes.has(old.code) && this.isRuleCode(old.code))
@@ -33,7 +50,7 @@ export class PluginClusterView implements ClusterView {
   }
 
   private isRuleCode(code: string): boolean {
-    return code === 'RULE_EVALUATION_FAILED' || this.rules.some((r) => r.code === code && r.when !== undefined);
+    return code === 'RULE_EVALUATION_FAILED' || code === INVALID_OBJECT_CODE || this.rules.some((r) => r.code === code && r.when !== undefined);
   }
 
   list<O extends ClusterObject>(kind: string): O[] {

@@ -4,7 +4,7 @@
  * comes in part 2); a connectivity provider turns that into VPP state (flat routes via the
  * node address, or ipip tunnels), all through the reconciler so nothing stale stays behind.
  */
-import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, type IPPoolObject } from '@vppnet/core';
 import { bgpConfig, type BgpConfig } from './config';
 import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { IPIP_MESSAGES, routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
@@ -40,7 +40,7 @@ export const manifest = defineManifest<BgpConfig>({
     {
       level: 'object', kind: 'IPPool', code: 'BGP_VXLAN_UNSUPPORTED', severity: 'error', effect: 'object-skipped',
       reason: 'VXLAN encapsulation is not supported; the pool is ignored and its blocks use the default encapsulation',
-      when: (pool) => ['Always', 'CrossSubnet'].includes(String((pool.spec as any)?.vxlanMode ?? 'Never')),
+      when: (pool: IPPoolObject) => ['Always', 'CrossSubnet'].includes(pool.spec.vxlanMode ?? 'Never'),
     },
   ],
 });

@@ -9,7 +9,7 @@
  * instead of following the default route out (the /32 of each pod is more specific).
  */
 import ipaddr from 'ipaddr.js';
-import type { ClusterObject } from '@vppnet/core';
+import { nodeInternalIPs, nodePodCIDRs, type BlockAffinityObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
 import type { BgpConfig, Encapsulation } from './config';
 
@@ -52,9 +52,8 @@ export const tunnelKey = (dst: string) => `${TUNNEL_PREFIX}${dst}`;
 
 const family = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
 
-export function nodeAddresses(node: ClusterObject): string[] {
-  const list = ((node.status as any)?.addresses ?? []) as Array<{ type: string; address: string }>;
-  return list.filter((a) => a.type === 'InternalIP').map((a) => a.address);
+export function nodeAddresses(node: NodeObject): string[] {
+  return nodeInternalIPs(node);
 }
 
 /** Canonical `a.b.c.d/len`, or undefined for text that is not a prefix. */
@@ -67,17 +66,17 @@ export function normalisePrefix(text: string): string | undefined {
 }
 
 /** The static route source: (prefix -> node) for every node. */
-export function staticRoutes(nodes: ClusterObject[], blockAffinities: ClusterObject[]): RouteEntry[] {
+export function staticRoutes(nodes: NodeObject[], blockAffinities: BlockAffinityObject[]): RouteEntry[] {
   const blocks = new Map<string, string[]>();
   for (const b of blockAffinities) {
-    const spec = (b.spec ?? {}) as { node?: string; cidr?: string; state?: string; deleted?: string | boolean };
+    const spec = b.spec;
     if (!spec.node || !spec.cidr || (spec.state && spec.state !== 'confirmed') || String(spec.deleted) === 'true') continue;
     blocks.set(spec.node, [...(blocks.get(spec.node) ?? []), spec.cidr]);
   }
   const out: RouteEntry[] = [];
   for (const n of nodes) {
     const name = n.metadata.name;
-    const cidrs = blocks.get(name) ?? (((n.spec as any)?.podCIDRs as string[] | undefined) ?? ((n.spec as any)?.podCIDR ? [(n.spec as any).podCIDR] : []));
+    const cidrs = blocks.get(name) ?? nodePodCIDRs(n);
     const addrs = nodeAddresses(n);
     for (const c of cidrs) {
       const prefix = normalisePrefix(c);
@@ -106,9 +105,9 @@ export function encapsulationFor(prefix: string, pools: Array<{ cidr: string; en
 }
 
 /** Calico IPPools as pool encapsulations (vxlan pools are refused by an object rule). */
-export function calicoPools(ipPools: ClusterObject[]): Array<{ cidr: string; encapsulation: Encapsulation }> {
+export function calicoPools(ipPools: IPPoolObject[]): Array<{ cidr: string; encapsulation: Encapsulation }> {
   return ipPools.map((p) => {
-    const spec = (p.spec ?? {}) as { cidr: string; ipipMode?: string };
+    const spec = p.spec;
     const enc: Encapsulation = spec.ipipMode === 'Always' ? 'ipip' : spec.ipipMode === 'CrossSubnet' ? 'ipip-cross-subnet' : 'none';
     return { cidr: spec.cidr, encapsulation: enc };
   });
@@ -122,9 +121,9 @@ function sameSubnet(a: string, b: string, len: number): boolean {
 
 export interface DesiredInput {
   nodeName: string;
-  nodes: ClusterObject[];
-  blockAffinities: ClusterObject[];
-  ipPools: ClusterObject[];
+  nodes: NodeObject[];
+  blockAffinities: BlockAffinityObject[];
+  ipPools: IPPoolObject[];
   config: BgpConfig;
 }
 

@@ -1,4 +1,4 @@
-import type { ClusterObject, WorkloadEndpoint } from '@vppnet/core';
+import type { ClusterObject, EndpointSliceObject, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
 import { compile, HOST_POLICY_KEY, SERVICE_VIPS_KEY, HOST_RULE_KEY, interfaceKey, peerIpsetKey, policyKey, type CompileInput } from './compile';
 import { policyConfig } from './config';
 import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from './values';
@@ -103,13 +103,13 @@ describe('compile', () => {
   });
 
   it('egress also allows Service VIPs whose endpoints the rule allows, and says when that over-approximates', () => {
-    const services: ClusterObject[] = [
+    const services: ServiceObject[] = [
       { kind: 'Service', metadata: { namespace: 'x', name: 'db' }, spec: { clusterIPs: ['10.96.0.5'], externalIPs: ['192.0.2.5'], ports: [{ name: 'p', port: 5432, protocol: 'TCP' }] } },
       { kind: 'Service', metadata: { namespace: 'x', name: 'web' }, spec: { clusterIP: '10.96.0.6', ports: [{ port: 80 }] } },
     ];
-    const slices: ClusterObject[] = [
-      { kind: 'EndpointSlice', metadata: { namespace: 'x', name: 'db-1', labels: { 'kubernetes.io/service-name': 'db' } }, addressType: 'IPv4', ports: [{ name: 'p', port: 7070 }], endpoints: [{ addresses: ['10.244.1.12'] }] } as ClusterObject,
-      { kind: 'EndpointSlice', metadata: { namespace: 'x', name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', ports: [{ port: 8080 }], endpoints: [{ addresses: ['10.244.0.10'] }, { addresses: ['10.244.0.11'], conditions: { ready: true } }] } as ClusterObject,
+    const slices: EndpointSliceObject[] = [
+      { kind: 'EndpointSlice', metadata: { namespace: 'x', name: 'db-1', labels: { 'kubernetes.io/service-name': 'db' } }, addressType: 'IPv4', ports: [{ name: 'p', port: 7070 }], endpoints: [{ addresses: ['10.244.1.12'] }] },
+      { kind: 'EndpointSlice', metadata: { namespace: 'x', name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', ports: [{ port: 8080 }], endpoints: [{ addresses: ['10.244.0.10'] }, { addresses: ['10.244.0.11'], conditions: { ready: true } }] },
     ];
     const r = run([np('x', 'out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }, { ipBlock: { cidr: '10.244.0.10/32' } }] }] })], { services, endpointSlices: slices });
     expect(get<IpsetValue>(r, 'policy/ipset/np/x/out/egress/0/svc').members).toEqual(['10.96.0.5 6 5432', '10.96.0.6 6 80', '192.0.2.5 6 5432']);

@@ -27,7 +27,7 @@
  *    so a restarted agent rewrites whatever an earlier one left on the interface.
  */
 import { createHash } from 'node:crypto';
-import type { ClusterObject, WorkloadEndpoint } from '@vppnet/core';
+import type { ClusterObject, EndpointSliceObject, NamespaceObject, NodeObject, PodObject, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
 import type { PolicyConfig } from './config';
 import { CODES } from './codes';
 import {
@@ -47,11 +47,11 @@ export interface CompileInput {
   epoch: number;
   config: PolicyConfig;
   policies: ClusterObject[];
-  pods: ClusterObject[];
-  namespaces: ClusterObject[];
-  services: ClusterObject[];
-  endpointSlices: ClusterObject[];
-  nodes: ClusterObject[];
+  pods: PodObject[];
+  namespaces: NamespaceObject[];
+  services: ServiceObject[];
+  endpointSlices: EndpointSliceObject[];
+  nodes: NodeObject[];
   /** This node's pods and their interfaces (from the CNI). */
   workloads: WorkloadEndpoint[];
   /** Calico NetworkPolicies and GlobalNetworkPolicies (see calico/compile.ts). */
@@ -370,7 +370,7 @@ export function compile(input: CompileInput): CompileResult {
   const self = input.nodes.find((n) => n.metadata.name === input.nodeName);
   const hostAddresses = [
     ...new Set(
-      (((self?.status as any)?.addresses ?? []) as Array<{ type: string; address: string }>)
+      (self?.status?.addresses ?? [])
         .filter((a) => a.type === 'InternalIP' || a.type === 'ExternalIP')
         .map((a) => canonicalIp(a.address))
         .filter((a): a is string => !!a),

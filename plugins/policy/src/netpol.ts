@@ -15,7 +15,7 @@
  * or port matches nothing, an invalid podSelector keeps the whole policy out (declared codes).
  */
 import ipaddr from 'ipaddr.js';
-import type { ClusterObject } from '@vppnet/core';
+import type { ClusterObject, EndpointSliceObject, PodObject, ServiceObject } from '@vppnet/core';
 import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
 import { canonicalSelector, selectorProblems, type LabelSelector, type Labels } from './selector';
 
@@ -233,20 +233,20 @@ export interface PodInfo {
 }
 
 /** A pod that takes part in policy: running (or pending with an address), not host-networked, with an address. */
-export function podInfo(pod: ClusterObject): PodInfo | undefined {
-  const spec = (pod.spec ?? {}) as any;
-  const status = (pod.status ?? {}) as any;
+export function podInfo(pod: PodObject): PodInfo | undefined {
+  const spec = pod.spec ?? {};
+  const status = pod.status ?? {};
   if (spec.hostNetwork === true) return undefined;
   if (status.phase === 'Succeeded' || status.phase === 'Failed') return undefined;
-  const raw: string[] = (status.podIPs ?? []).map((p: { ip: string }) => p?.ip);
+  const raw = (status.podIPs ?? []).map((p) => p.ip);
   if (raw.length === 0 && status.podIP) raw.push(status.podIP);
   const ips = [...new Set(raw.map(canonicalIp).filter((ip): ip is string => !!ip))];
   if (ips.length === 0) return undefined;
   const ports: ContainerPort[] = [];
   for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])])
-    for (const p of c?.ports ?? []) {
-      const proto = PROTO[p?.protocol ?? 'TCP'];
-      if (p?.name && proto !== undefined && typeof p.containerPort === 'number') ports.push({ name: p.name, port: p.containerPort, proto });
+    for (const p of c.ports ?? []) {
+      const proto = PROTO[p.protocol ?? 'TCP'];
+      if (p.name && proto !== undefined) ports.push({ name: p.name, port: p.containerPort, proto });
     }
   const namespace = pod.metadata.namespace ?? 'default';
   return { ref: `${namespace}/${pod.metadata.name}`, namespace, name: pod.metadata.name, labels: pod.metadata.labels, ips, ports };
@@ -284,11 +284,11 @@ export interface ServicePort {
  * LoadBalancer ingress IPs (NodePorts sit on node addresses and are always NATed where they
  * arrive).
  */
-export function serviceVips(svc: ClusterObject): string[] {
-  const spec = (svc.spec ?? {}) as any;
+export function serviceVips(svc: ServiceObject): string[] {
+  const spec = svc.spec ?? {};
   if (spec.type === 'ExternalName') return [];
-  const clusterIPs: string[] = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip: string) => ip && ip !== 'None');
-  const lbIPs: string[] = ((svc.status as any)?.loadBalancer?.ingress ?? []).map((i: any) => i?.ip).filter(Boolean);
+  const clusterIPs = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip) => ip && ip !== 'None');
+  const lbIPs = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip): ip is string => !!ip);
   return [...new Set([...clusterIPs, ...(spec.externalIPs ?? []), ...lbIPs].map(canonicalIp).filter((ip): ip is string => !!ip))];
 }
 
@@ -296,8 +296,8 @@ export function serviceVips(svc: ClusterObject): string[] {
  * Every (Service VIP family, port) with the endpoints the services plugin load-balances to:
  * ready endpoints, or serving ones when none is ready (kube-proxy's choice, approximately).
  */
-export function servicePorts(services: ClusterObject[], slices: ClusterObject[], podByIp: Map<string, PodInfo>): ServicePort[] {
-  const slicesBySvc = new Map<string, ClusterObject[]>();
+export function servicePorts(services: ServiceObject[], slices: EndpointSliceObject[], podByIp: Map<string, PodInfo>): ServicePort[] {
+  const slicesBySvc = new Map<string, EndpointSliceObject[]>();
   for (const s of slices) {
     const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
     if (!svc) continue;
@@ -306,26 +306,26 @@ export function servicePorts(services: ClusterObject[], slices: ClusterObject[],
   }
   const out: ServicePort[] = [];
   for (const svc of services) {
-    const spec = (svc.spec ?? {}) as any;
+    const spec = svc.spec ?? {};
     const ref = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
     const vips = serviceVips(svc);
     if (vips.length === 0) continue;
     for (const sp of spec.ports ?? []) {
-      const proto = PROTO[sp?.protocol ?? 'TCP'];
-      if (proto === undefined || typeof sp.port !== 'number') continue;
+      const proto = PROTO[sp.protocol ?? 'TCP'];
+      if (proto === undefined) continue;
       for (const fam of ['IPv4', 'IPv6']) {
         const famVips = vips.filter((v) => v.includes(':') === (fam === 'IPv6'));
         if (famVips.length === 0) continue;
         const all: Array<ServiceEndpoint & { ready: boolean; serving: boolean }> = [];
         for (const s of slicesBySvc.get(ref) ?? []) {
-          if ((s as any).addressType !== fam) continue;
-          const port = ((s as any).ports ?? []).find((p: any) => (p?.name ?? '') === (sp.name ?? ''));
-          if (!port || typeof port.port !== 'number' || (PROTO[port.protocol ?? 'TCP'] ?? proto) !== proto) continue;
-          for (const e of (s as any).endpoints ?? []) {
-            const c = e?.conditions ?? {};
+          if (s.addressType !== fam) continue;
+          const port = (s.ports ?? []).find((p) => (p.name ?? '') === (sp.name ?? ''));
+          if (typeof port?.port !== 'number' || (PROTO[port.protocol ?? 'TCP'] ?? proto) !== proto) continue;
+          for (const e of s.endpoints ?? []) {
+            const c = e.conditions ?? {};
             const ready = c.ready !== false;
             const serving = c.serving ?? ready;
-            for (const a of e?.addresses ?? []) {
+            for (const a of e.addresses) {
               const ip = canonicalIp(a);
               if (ip) all.push({ ip, port: port.port, pod: podByIp.get(ip), ready, serving });
             }

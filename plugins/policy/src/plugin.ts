@@ -12,7 +12,7 @@
  * interfaces reconfigured), and it keeps npol from ever evaluating a freed rule (which VPP
  * would match with its last action).
  */
-import { coreServices, defineManifest, definePlugin, objectRef, type ClusterObject } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, objectRef, type ClusterObject, type PodObject } from '@vppnet/core';
 import type { VppMessageName } from 'vpp-binapi-ts';
 import { CALICO_REPORTED_CODES, CODES, REPORTED_CODES } from './codes';
 import { compile } from './compile';
@@ -79,12 +79,12 @@ export const manifest = defineManifest<PolicyConfig>({
     {
       level: 'object', kind: 'NetworkPolicy', code: CODES.STATUS_IGNORED, severity: 'info', effect: 'field-ignored',
       reason: 'NetworkPolicy status is neither read nor written',
-      when: (np) => (((np.status as any)?.conditions ?? []) as unknown[]).length > 0,
+      when: (np) => Array.isArray((np.status as { conditions?: unknown } | undefined)?.conditions) && ((np.status as { conditions: unknown[] }).conditions.length > 0),
     },
     {
       level: 'object', kind: 'Pod', code: CODES.HOST_NETWORK_POD, severity: 'info', effect: 'object-skipped',
       reason: 'a host-network pod shares its node\'s addresses: it is neither isolated nor selected as a peer (use ipBlock for node addresses)',
-      when: (pod) => (pod.spec as any)?.hostNetwork === true,
+      when: (pod: PodObject) => pod.spec?.hostNetwork === true,
     },
     {
       level: 'object', kind: 'NetworkPolicy', code: CODES.NON_PORT_PROTOCOLS, severity: 'info', effect: 'applied-approximately',

@@ -3,7 +3,7 @@
  * Service they concern: the plugin keeps its own index of EndpointSlices by Service and of
  * translation keys by Service, and hands the reconciler exactly the keys that changed.
  */
-import { coreServices, defineManifest, definePlugin, objectRef, type ClusterEvent, type ClusterObject } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, nodeInternalIPs, objectRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject } from '@vppnet/core';
 import { servicesConfig, type ServicesConfig } from './config';
 import { translationDescriptor } from './descriptor';
 import { CNAT_FEATURE_PREFIX, cnatFeatureDescriptor, cnatFeatureKeys } from './cnat-feature';
@@ -29,12 +29,12 @@ export const manifest = defineManifest<ServicesConfig>({
     {
       level: 'object', kind: 'Service', code: 'SVC_AFFINITY_TIMEOUT_APPROX', severity: 'warning', effect: 'applied-approximately',
       reason: 'ClientIP affinity holds while the backend set is stable (source-address flow hash); sessionAffinityConfig timeoutSeconds is not enforced',
-      when: (s) => (s.spec as any)?.sessionAffinity === 'ClientIP',
+      when: (s: ServiceObject) => s.spec?.sessionAffinity === 'ClientIP',
     },
     {
       level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGES_UPLINK_ONLY', severity: 'info', effect: 'applied-approximately',
       reason: 'loadBalancerSourceRanges are enforced by an input ACL on the uplink (uplinkInterface); traffic reaching the LoadBalancer IPs through another interface is not filtered',
-      when: (s) => ((s.spec as any)?.loadBalancerSourceRanges ?? []).length > 0 && ((s.status as any)?.loadBalancer?.ingress ?? []).length > 0,
+      when: (s: ServiceObject) => (s.spec?.loadBalancerSourceRanges ?? []).length > 0 && (s.status?.loadBalancer?.ingress ?? []).length > 0,
     },
     {
       level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGE_INVALID', severity: 'error', effect: 'field-ignored',
@@ -43,7 +43,7 @@ export const manifest = defineManifest<ServicesConfig>({
     {
       level: 'object', kind: 'Service', code: 'SVC_HEALTH_CHECK_NODE_PORT', severity: 'warning', effect: 'field-ignored',
       reason: 'healthCheckNodePort is not served (healthCheckBindAddress is empty, or the port could not be bound); external load balancers cannot see which nodes have local endpoints',
-      when: (s, config) => config.healthCheckBindAddress === '' && (s.spec as any)?.externalTrafficPolicy === 'Local' && !!(s.spec as any)?.healthCheckNodePort,
+      when: (s: ServiceObject, config) => config.healthCheckBindAddress === '' && s.spec?.externalTrafficPolicy === 'Local' && !!s.spec?.healthCheckNodePort,
     },
     // Found while computing (reported through the unsupported reporter):
     {
@@ -83,8 +83,9 @@ export default definePlugin<ServicesConfig>({
         const syncCnatFeature = () => void desired.replace(CNAT_FEATURE_PREFIX, cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name));
         syncCnatFeature();
         const unwatchWorkloads = workloads.watch(syncCnatFeature);
-        const services = new Map<string, ClusterObject>();
-        const slicesBySvc = new Map<string, Map<string, ClusterObject>>();
+        // The view hands plugins only objects that passed the core's checks of their kind.
+        const services = new Map<string, ServiceObject>();
+        const slicesBySvc = new Map<string, Map<string, EndpointSliceObject>>();
         const keysBySvc = new Map<string, Set<string>>();
         const ownerOfKey = new Map<string, string>();
         let self: NodeContext = { name: node.name, labels: {}, addresses: [] };
@@ -105,10 +106,10 @@ export default definePlugin<ServicesConfig>({
           healthSync = healthSync.then(() => health.sync(targets));
         };
 
-        const svcOfSlice = (s: ClusterObject) => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
-        const nodeContext = (n: ClusterObject | undefined): NodeContext => ({
+        const svcOfSlice = (s: EndpointSliceObject) => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
+        const nodeContext = (n: NodeObject | undefined): NodeContext => ({
           name: node.name, labels: n?.metadata.labels ?? {},
-          addresses: (((n?.status as any)?.addresses ?? []) as Array<{ type: string; address: string }>).filter((a) => a.type === 'InternalIP').map((a) => a.address),
+          addresses: nodeInternalIPs(n),
         });
 
         /** Recomputes the translations of the given Services in one transaction. */
@@ -167,7 +168,7 @@ export default definePlugin<ServicesConfig>({
             syncHealth();
           });
 
-        const indexSlice = (s: ClusterObject, present: boolean) => {
+        const indexSlice = (s: EndpointSliceObject, present: boolean) => {
           const svc = svcOfSlice(s);
           let m = slicesBySvc.get(svc);
           if (!m) slicesBySvc.set(svc, (m = new Map()));
@@ -176,7 +177,7 @@ export default definePlugin<ServicesConfig>({
           return svc;
         };
 
-        const onEvent = (e: ClusterEvent) => {
+        const onEvent = (e: KindEvent<'Node' | 'Service' | 'EndpointSlice'>) => {
           if (e.kind === 'Node') {
             if (e.type === 'resync') self = nodeContext(e.objects.find((n) => n.metadata.name === node.name));
             else if (e.object.metadata.name === node.name) self = nodeContext(e.type === 'delete' ? undefined : e.object);

@@ -1,15 +1,15 @@
-import { evaluateObjectRules, type ClusterObject, type ObjectRule } from '@vppnet/core';
+import { evaluateObjectRules, type EndpointSliceObject, type ObjectRule, type ServiceObject } from '@vppnet/core';
 import { servicesConfig } from './config';
 import { manifest } from './plugin';
 import { serviceTranslations, type NodeContext } from './translations';
 
 const config = servicesConfig.parse({});
 const nodeA: NodeContext = { name: 'a', labels: { 'topology.kubernetes.io/zone': 'z1' }, addresses: ['10.0.0.11', 'fd00:10::11'] };
-const svc = (spec: Record<string, unknown>, meta: Record<string, unknown> = {}): ClusterObject => ({
+const svc = (spec: Record<string, unknown>, meta: Record<string, unknown> = {}): ServiceObject => ({
   kind: 'Service', apiVersion: 'v1', metadata: { name: 'web', namespace: 'shop', ...meta },
   spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...spec },
 });
-const slice = (addressType: 'IPv4' | 'IPv6', eps: Array<{ ip: string; node: string; zones?: string[] }>, port = 8080): ClusterObject => ({
+const slice = (addressType: 'IPv4' | 'IPv6', eps: Array<{ ip: string; node: string; zones?: string[] }>, port = 8080): EndpointSliceObject => ({
   kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { name: `web-${addressType}`, namespace: 'shop', labels: { 'kubernetes.io/service-name': 'web' } },
   addressType, ports: [{ name: 'http', port, protocol: 'TCP' }],
   endpoints: eps.map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: true }, ...(e.zones ? { hints: { forZones: e.zones.map((name) => ({ name })) } } : {}) })),

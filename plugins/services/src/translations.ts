@@ -14,7 +14,7 @@
  *   client lands in the same Maglev bucket while the backend set is stable.
  */
 import ipaddr from 'ipaddr.js';
-import type { ClusterObject } from '@vppnet/core';
+import type { EndpointSliceObject, ServiceObject } from '@vppnet/core';
 import { canonicalAddress, prefixContains } from 'vpp-binapi-ts';
 import type { ServicesConfig } from './config';
 import { categorizeEndpoints, type Endpoint, type ServicePortInfo } from './endpoints';
@@ -79,23 +79,22 @@ export function canonicalIp(ip: string): string | undefined {
 const family = (ip: string) => (ip.includes(':') ? 6 : 4);
 
 /** Endpoints of one Service port, from every slice of the Service (deduplicated by ip:port). */
-export function endpointsFor(slices: ClusterObject[], portName: string, fam: 4 | 6, nodeName: string): Endpoint[] {
+export function endpointsFor(slices: EndpointSliceObject[], portName: string, fam: 4 | 6, nodeName: string): Endpoint[] {
   const out = new Map<string, Endpoint>();
   for (const s of slices) {
-    const addressType = (s as any).addressType as string;
-    if ((fam === 4 && addressType !== 'IPv4') || (fam === 6 && addressType !== 'IPv6')) continue;
-    const port = ((s as any).ports ?? []).find((p: any) => (p.name ?? '') === portName);
-    if (!port || typeof port.port !== 'number') continue;
-    for (const e of (s as any).endpoints ?? []) {
+    if ((fam === 4 && s.addressType !== 'IPv4') || (fam === 6 && s.addressType !== 'IPv6')) continue;
+    const port = (s.ports ?? []).find((p) => (p.name ?? '') === portName)?.port;
+    if (typeof port !== 'number') continue;
+    for (const e of s.endpoints ?? []) {
       const c = e.conditions ?? {};
       const ready = c.ready !== false; // unset means ready (discovery/v1)
       const serving = c.serving ?? ready;
       for (const raw of e.addresses ?? []) {
         const ip = canonicalIp(raw);
         if (!ip) continue;
-        out.set(`${ip}|${port.port}`, {
-          ip, port: port.port, nodeName: e.nodeName ?? '', ready, serving, terminating: c.terminating === true,
-          isLocal: e.nodeName === nodeName, zoneHints: e.hints?.forZones ? e.hints.forZones.map((z: any) => z.name) : null,
+        out.set(`${ip}|${port}`, {
+          ip, port, nodeName: e.nodeName ?? '', ready, serving, terminating: c.terminating === true,
+          isLocal: e.nodeName === nodeName, zoneHints: e.hints?.forZones ? e.hints.forZones.map((z) => z.name) : null,
         });
       }
     }
@@ -115,8 +114,8 @@ function compareIp(a: string, b: string): number {
   return 0;
 }
 
-export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[], node: NodeContext, config: ServicesConfig): ServiceResult {
-  const spec = (svc.spec ?? {}) as any;
+export function serviceTranslations(svc: ServiceObject, slices: EndpointSliceObject[], node: NodeContext, config: ServicesConfig): ServiceResult {
+  const spec = svc.spec ?? {};
   const name = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
   const findings: Array<[string, string]> = [];
   const translations: TranslationValue[] = [];
@@ -127,9 +126,9 @@ export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[],
   const lbType = algo === 'ecmp' ? LB_DEFAULT : LB_MAGLEV;
   const flowHashConfig = spec.sessionAffinity === 'ClientIP' ? FLOW_HASH_SRC_IP : 0;
 
-  const clusterIPs: string[] = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip: string) => ip && ip !== 'None');
+  const clusterIPs: string[] = (spec.clusterIPs ?? (spec.clusterIP ? [spec.clusterIP] : [])).filter((ip) => ip && ip !== 'None');
   const externalIPs: string[] = spec.externalIPs ?? [];
-  const lbIPs: string[] = ((svc.status as any)?.loadBalancer?.ingress ?? []).map((i: any) => i.ip).filter(Boolean);
+  const lbIPs = (svc.status?.loadBalancer?.ingress ?? []).map((i) => i.ip).filter((ip): ip is string => !!ip);
   const ranges: string[] = spec.loadBalancerSourceRanges ?? [];
   for (const r of ranges) if (!normalise(r)) findings.push(['SVC_LB_SOURCE_RANGE_INVALID', r]);
   const sourceRanges = lbIPs.length > 0 && ranges.length > 0
@@ -159,7 +158,7 @@ export function serviceTranslations(svc: ClusterObject, slices: ClusterObject[],
     }
     const info: ServicePortInfo = { internalPolicyLocal, externalPolicyLocal, nodePort: sp.nodePort ?? 0, externalIPs, loadBalancerVIPs: lbIPs };
     // a single-stack Service gets NodePorts only on node addresses of its family
-    const families = new Set<number>((spec.ipFamilies as string[] | undefined)?.map((f) => (f === 'IPv6' ? 6 : 4)) ?? clusterIPs.map(family));
+    const families = new Set<number>(spec.ipFamilies?.map((f) => (f === 'IPv6' ? 6 : 4)) ?? clusterIPs.map(family));
     for (const fam of [4, 6] as const) {
       if (families.size > 0 && !families.has(fam)) continue;
       const vipsOfFamily = (l: string[]) => l.map(canonicalIp).filter((ip): ip is string => !!ip && family(ip) === fam);

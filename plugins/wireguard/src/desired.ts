@@ -4,7 +4,7 @@
  * as endpoint, its pod CIDRs as allowed IPs) and a route per pod CIDR through the interface.
  * A node without a key is reached unencrypted (the bgp plugin's route), and said so.
  */
-import type { ClusterObject } from '@vppnet/core';
+import { nodeInternalIPs, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
 import { PUBLIC_KEY_ANNOTATION, type WireguardConfig } from './config';
 
@@ -33,12 +33,11 @@ export const INTERFACE_KEY = 'wireguard/interface';
 export const peerKey = (publicKey: string) => `wireguard/peer/${publicKey}`;
 export const routeKey = (prefix: string) => `wireguard/route/${prefix}`;
 
-const addresses = (n: ClusterObject) =>
-  (((n.status as any)?.addresses ?? []) as Array<{ type: string; address: string }>).filter((a) => a.type === 'InternalIP').map((a) => a.address);
+const addresses = (n: NodeObject) => nodeInternalIPs(n);
 
-const podCidrs = (n: ClusterObject): string[] => {
+const podCidrs = (n: NodeObject): string[] => {
   const out: string[] = [];
-  for (const c of ((n.spec as any)?.podCIDRs as string[] | undefined) ?? []) {
+  for (const c of n.spec?.podCIDRs ?? []) {
     try {
       out.push(canonicalPrefix(c));
     } catch {
@@ -54,7 +53,7 @@ export interface Desired {
   plain: Array<{ node: string; reason: string }>;
 }
 
-export function desiredWireguard(nodeName: string, nodes: ClusterObject[], privateKey: string, config: WireguardConfig): Desired {
+export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateKey: string, config: WireguardConfig): Desired {
   const values = new Map<string, unknown>();
   const plain: Desired['plain'] = [];
   const self = nodes.find((n) => n.metadata.name === nodeName);

@@ -19,7 +19,7 @@
  *  - with Service VIPs in egress rules (DSR), an egress rule with a destination selector also
  *    matches VIP:port of Service ports with an endpoint the rule matches (NP_CALICO_EGRESS_SERVICE_VIP).
  */
-import type { ClusterObject } from '@vppnet/core';
+import type { ClusterObject, PodObject } from '@vppnet/core';
 import { CODES } from '../codes';
 import type { PolicyConfig } from '../config';
 import { cidrContains, METADATA_NAME_LABEL, type PodInfo, type ServicePort } from '../netpol';
@@ -34,7 +34,7 @@ export interface CalicoInput {
   objects: ClusterObject[];
   /** Every pod taking part in policy (../netpol.ts podInfo), and the Pod objects (service accounts). */
   pods: PodInfo[];
-  podObjects: ClusterObject[];
+  podObjects: PodObject[];
   namespaces: ClusterObject[];
   /** The pods of this node. */
   local: PodInfo[];
@@ -78,7 +78,7 @@ export function compileCalico(input: CalicoInput): CalicoResult {
   const findings: CalicoObjectFindings[] = [];
 
   // Labels as Calico sees them on a workload endpoint and a namespace.
-  const serviceAccount = new Map(input.podObjects.map((o) => [`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, (o.spec as any)?.serviceAccountName ?? 'default']));
+  const serviceAccount = new Map(input.podObjects.map((o) => [`${o.metadata.namespace ?? 'default'}/${o.metadata.name}`, o.spec?.serviceAccountName ?? 'default']));
   const podLabels = new Map<PodInfo, Labels>(
     input.pods.map((p) => [
       p,

@@ -1,0 +1,156 @@
+/**
+ * Typed shapes of the cluster objects plugins read, as zod schemas of exactly the fields they
+ * use (everything else passes through untouched). The core checks every object of these kinds
+ * before a plugin sees it: one with a field of the wrong type becomes an object finding
+ * (CLUSTER_OBJECT_INVALID, naming the field) and stays out of the plugin's view, so a plugin
+ * reads `svc.spec.ports` typed instead of `(svc.spec as any)` and never meets a malformed value.
+ * Field names and types follow the Kubernetes and Calico APIs; the checks do not transform.
+ */
+import { z } from 'zod';
+
+const str = z.string();
+const int = z.number().int();
+const strings = z.array(str);
+const labels = z.record(z.string(), z.string());
+
+const objectMeta = z.looseObject({
+  name: z.string().min(1),
+  namespace: str.optional(),
+  uid: str.optional(),
+  resourceVersion: str.optional(),
+  generation: z.number().optional(),
+  labels: labels.optional(),
+  annotations: labels.optional(),
+});
+
+const object = <S extends z.core.$ZodLooseShape>(shape: S) =>
+  z.looseObject({ apiVersion: str.optional(), kind: str, metadata: objectMeta, ...shape });
+
+export const nodeSchema = object({
+  spec: z.looseObject({ podCIDR: str.optional(), podCIDRs: strings.nullish() }).optional(),
+  status: z.looseObject({ addresses: z.array(z.looseObject({ type: str, address: str })).nullish() }).optional(),
+});
+
+export const servicePortSchema = z.looseObject({
+  name: str.optional(),
+  port: int,
+  targetPort: z.union([int, str]).optional(),
+  nodePort: int.optional(),
+  protocol: str.optional(),
+  appProtocol: str.optional(),
+});
+
+export const serviceSchema = object({
+  spec: z
+    .looseObject({
+      type: str.optional(),
+      clusterIP: str.optional(),
+      clusterIPs: strings.nullish(),
+      ports: z.array(servicePortSchema).nullish(),
+      selector: labels.nullish(),
+      externalIPs: strings.nullish(),
+      loadBalancerIP: str.optional(),
+      loadBalancerSourceRanges: strings.nullish(),
+      sessionAffinity: str.optional(),
+      sessionAffinityConfig: z.looseObject({ clientIP: z.looseObject({ timeoutSeconds: int.optional() }).optional() }).nullish(),
+      externalTrafficPolicy: str.optional(),
+      internalTrafficPolicy: str.optional(),
+      healthCheckNodePort: int.optional(),
+      ipFamilies: strings.nullish(),
+      ipFamilyPolicy: str.optional(),
+      trafficDistribution: str.optional(),
+    })
+    .optional(),
+  status: z.looseObject({ loadBalancer: z.looseObject({ ingress: z.array(z.looseObject({ ip: str.optional(), hostname: str.optional() })).nullish() }).optional() }).optional(),
+});
+
+export const endpointSchema = z.looseObject({
+  addresses: strings,
+  conditions: z.looseObject({ ready: z.boolean().nullish(), serving: z.boolean().nullish(), terminating: z.boolean().nullish() }).optional(),
+  nodeName: str.nullish(),
+  zone: str.nullish(),
+  hostname: str.nullish(),
+  hints: z.looseObject({ forZones: z.array(z.looseObject({ name: str })).nullish(), forNodes: z.array(z.looseObject({ name: str })).nullish() }).nullish(),
+  targetRef: z.looseObject({ kind: str.optional(), name: str.optional(), namespace: str.optional() }).nullish(),
+});
+
+export const endpointSliceSchema = object({
+  addressType: str,
+  endpoints: z.array(endpointSchema).nullish(),
+  ports: z.array(z.looseObject({ name: str.nullish(), port: int.nullish(), protocol: str.nullish(), appProtocol: str.nullish() })).nullish(),
+});
+
+const containerSchema = z.looseObject({
+  name: str.optional(),
+  ports: z.array(z.looseObject({ name: str.optional(), containerPort: int, protocol: str.optional() })).nullish(),
+});
+
+export const podSchema = object({
+  spec: z
+    .looseObject({
+      nodeName: str.optional(),
+      hostNetwork: z.boolean().optional(),
+      serviceAccountName: str.optional(),
+      containers: z.array(containerSchema).nullish(),
+      initContainers: z.array(containerSchema).nullish(),
+    })
+    .optional(),
+  status: z.looseObject({ phase: str.optional(), podIP: str.optional(), podIPs: z.array(z.looseObject({ ip: str })).nullish() }).optional(),
+});
+
+export const namespaceSchema = object({});
+
+export const ipPoolSchema = object({
+  spec: z.looseObject({ cidr: str, ipipMode: str.optional(), vxlanMode: str.optional(), natOutgoing: z.boolean().optional(), disabled: z.boolean().optional() }),
+});
+
+export const blockAffinitySchema = object({
+  spec: z.looseObject({ node: str, cidr: str, state: str.optional(), deleted: z.union([z.boolean(), str]).optional() }),
+});
+
+/** The kinds the core checks, and their schemas. */
+export const KIND_SCHEMAS = {
+  Node: nodeSchema,
+  Service: serviceSchema,
+  EndpointSlice: endpointSliceSchema,
+  Pod: podSchema,
+  Namespace: namespaceSchema,
+  IPPool: ipPoolSchema,
+  BlockAffinity: blockAffinitySchema,
+} as const;
+
+export type KnownKind = keyof typeof KIND_SCHEMAS;
+export type NodeObject = z.infer<typeof nodeSchema>;
+export type ServiceObject = z.infer<typeof serviceSchema>;
+export type ServicePort = z.infer<typeof servicePortSchema>;
+export type EndpointSliceObject = z.infer<typeof endpointSliceSchema>;
+export type Endpoint = z.infer<typeof endpointSchema>;
+export type PodObject = z.infer<typeof podSchema>;
+export type NamespaceObject = z.infer<typeof namespaceSchema>;
+export type IPPoolObject = z.infer<typeof ipPoolSchema>;
+export type BlockAffinityObject = z.infer<typeof blockAffinitySchema>;
+export type KindObject<K extends KnownKind> = z.infer<(typeof KIND_SCHEMAS)[K]>;
+
+/** Problems of an object of a checked kind, each naming its field (empty when fine or unchecked). */
+export function objectProblems(kind: string, object: unknown): string[] {
+  const schema = (KIND_SCHEMAS as Record<string, z.ZodType>)[kind];
+  if (!schema) return [];
+  const r = schema.safeParse(object);
+  return r.success ? [] : r.error.issues.map((i) => `${i.path.length ? i.path.join('.') : '(object)'}: ${i.message}`);
+}
+
+/** Narrows an object to a checked kind (objects reach plugins only after the check). */
+export function isKind<K extends KnownKind>(o: { kind: string }, kind: K): o is KindObject<K> {
+  return o.kind === kind;
+}
+
+/** A Node's InternalIP addresses, in the order the Node lists them. */
+export function nodeInternalIPs(node: NodeObject | undefined): string[] {
+  return (node?.status?.addresses ?? []).filter((a) => a.type === 'InternalIP').map((a) => a.address);
+}
+
+/** A Node's pod CIDRs (`spec.podCIDRs`, else `spec.podCIDR`). */
+export function nodePodCIDRs(node: NodeObject | undefined): string[] {
+  const spec = node?.spec;
+  return spec?.podCIDRs?.length ? spec.podCIDRs : spec?.podCIDR ? [spec.podCIDR] : [];
+}
