@@ -16,6 +16,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject, EndpointSliceObject, PodObject, ServiceObject } from '@vppnet/core';
+import { isRecord, record } from './raw';
 import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
 import { canonicalSelector, selectorProblems, type LabelSelector, type Labels } from './selector';
 
@@ -67,7 +68,7 @@ export interface NormalPolicy {
 
 /** Problems in spec.podSelector: such a policy cannot say which pods it isolates (NP_INVALID_POD_SELECTOR). */
 export function podSelectorProblems(np: ClusterObject): string[] {
-  const spec = (np.spec ?? {}) as any;
+  const spec = record(np.spec);
   if (spec.podSelector === undefined || spec.podSelector === null) return ['spec.podSelector is required'];
   return selectorProblems(spec.podSelector, 'spec.podSelector');
 }
@@ -96,23 +97,25 @@ export function canonicalIp(ip: unknown): string | undefined {
 /** Whether `ip` lies in `cidr` (binapi's prefixContains, kept under the name this plugin uses). */
 export const cidrContains = prefixContains;
 
-function normalizePeer(raw: any, namespace: string, at: string, invalid: string[]): Peer | undefined {
-  if (!raw || typeof raw !== 'object') {
+function normalizePeer(input: unknown, namespace: string, at: string, invalid: string[]): Peer | undefined {
+  if (!isRecord(input)) {
     invalid.push(`${at}: not a peer`);
     return undefined;
   }
+  const raw = input;
   if (raw.ipBlock !== undefined && raw.ipBlock !== null) {
     if (raw.podSelector != null || raw.namespaceSelector != null) {
       invalid.push(`${at}: ipBlock cannot be combined with selectors`);
       return undefined;
     }
-    const cidr = canonicalCidr(raw.ipBlock.cidr);
+    const block = record(raw.ipBlock);
+    const cidr = canonicalCidr(block.cidr);
     if (!cidr) {
-      invalid.push(`${at}.ipBlock.cidr: ${JSON.stringify(raw.ipBlock.cidr)} is not a CIDR`);
+      invalid.push(`${at}.ipBlock.cidr: ${JSON.stringify(block.cidr)} is not a CIDR`);
       return undefined;
     }
     const except: string[] = [];
-    for (const [i, e] of ((raw.ipBlock.except ?? []) as unknown[]).entries()) {
+    for (const [i, e] of (Array.isArray(block.except) ? (block.except as unknown[]) : []).entries()) {
       const c = canonicalCidr(e);
       if (!c) {
         invalid.push(`${at}.ipBlock.except[${i}]: ${JSON.stringify(e)} is not a CIDR`);
@@ -133,19 +136,20 @@ function normalizePeer(raw: any, namespace: string, at: string, invalid: string[
     invalid.push(...problems);
     return undefined;
   }
-  const pods: LabelSelector = hasPods ? raw.podSelector : {};
+  const pods = (hasPods ? raw.podSelector : {}) as LabelSelector; // checked by selectorProblems
   const namespaces = hasNs ? { selector: raw.namespaceSelector as LabelSelector } : { name: namespace };
   const nsText = 'name' in namespaces ? `ns=${namespaces.name}` : `nssel=${canonicalSelector(namespaces.selector)}`;
   return { kind: 'pods', namespaces, pods, canonical: `${nsText}; pods=${canonicalSelector(pods)}` };
 }
 
-function normalizePort(raw: any, at: string, invalid: string[]): PortSpec | undefined {
-  if (!raw || typeof raw !== 'object') {
+function normalizePort(input: unknown, at: string, invalid: string[]): PortSpec | undefined {
+  if (!isRecord(input)) {
     invalid.push(`${at}: not a port`);
     return undefined;
   }
+  const raw = input;
   const protoName = raw.protocol ?? 'TCP';
-  const proto = PROTO[protoName];
+  const proto = typeof protoName === 'string' ? PROTO[protoName] : undefined;
   if (proto === undefined) {
     invalid.push(`${at}.protocol: ${JSON.stringify(protoName)} is not TCP, UDP or SCTP`);
     return undefined;
@@ -156,13 +160,13 @@ function normalizePort(raw: any, at: string, invalid: string[]): PortSpec | unde
   const num = typeof p === 'number' ? p : typeof p === 'string' && /^\d+$/.test(p) ? Number(p) : undefined;
   if (num !== undefined) {
     if (!Number.isInteger(num) || num < 1 || num > 65535) {
-      invalid.push(`${at}.port: ${p} is not a port number`);
+      invalid.push(`${at}.port: ${String(p)} is not a port number`);
       return undefined;
     }
     if (raw.endPort === undefined || raw.endPort === null) return { proto, port: num };
     const end = Number(raw.endPort);
     if (!Number.isInteger(end) || end < num || end > 65535) {
-      invalid.push(`${at}.endPort: ${raw.endPort} must be a port number >= port ${num}`);
+      invalid.push(`${at}.endPort: ${String(raw.endPort)} must be a port number >= port ${num}`);
       return undefined;
     }
     return { proto, port: num, endPort: end };
@@ -178,9 +182,10 @@ function normalizePort(raw: any, at: string, invalid: string[]): PortSpec | unde
   return undefined;
 }
 
-function normalizeRule(raw: any, dir: Direction, namespace: string, at: string, invalid: string[]): NormalRule {
-  const rawPeers = raw?.[dir === 'ingress' ? 'from' : 'to'];
-  const rawPorts = raw?.ports;
+function normalizeRule(input: unknown, dir: Direction, namespace: string, at: string, invalid: string[]): NormalRule {
+  const raw = record(input);
+  const rawPeers = raw[dir === 'ingress' ? 'from' : 'to'];
+  const rawPorts = raw.ports;
   const peerList: unknown[] = Array.isArray(rawPeers) ? rawPeers : [];
   const portList: unknown[] = Array.isArray(rawPorts) ? rawPorts : [];
   const field = dir === 'ingress' ? 'from' : 'to';
@@ -194,12 +199,12 @@ function normalizeRule(raw: any, dir: Direction, namespace: string, at: string, 
 
 /** The policy in plain form. Assumes a valid podSelector (see podSelectorProblems). */
 export function normalizePolicy(np: ClusterObject): NormalPolicy {
-  const spec = (np.spec ?? {}) as any;
+  const spec = record(np.spec);
   const namespace = np.metadata.namespace ?? 'default';
   const invalid: string[] = [];
   const rawIngress: unknown[] = Array.isArray(spec.ingress) ? spec.ingress : [];
   const rawEgress: unknown[] = Array.isArray(spec.egress) ? spec.egress : [];
-  const types: string[] = Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0 ? spec.policyTypes : ['Ingress', ...(rawEgress.length > 0 ? ['Egress'] : [])];
+  const types: unknown[] = Array.isArray(spec.policyTypes) && spec.policyTypes.length > 0 ? spec.policyTypes : ['Ingress', ...(rawEgress.length > 0 ? ['Egress'] : [])];
   return {
     namespace,
     name: np.metadata.name,

@@ -25,6 +25,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject } from '@vppnet/core';
+import { isRecord, record } from '../raw';
 import { CODES } from '../codes';
 import { parseSelector, SelectorError, type Selector } from './selector';
 
@@ -147,13 +148,14 @@ interface RuleProblems {
   invalid: string[];
 }
 
-function readEntity(raw: any, at: string, policy: { namespace?: string }, proto: number | undefined, p: RuleProblems): CalicoEntity {
+function readEntity(input: unknown, at: string, policy: { namespace?: string }, proto: number | undefined, p: RuleProblems): CalicoEntity {
   const e: CalicoEntity = { nets: [], notNets: [], ports: [], notPorts: [] };
-  if (raw === undefined || raw === null) return e;
-  if (typeof raw !== 'object') {
+  if (input === undefined || input === null) return e;
+  if (!isRecord(input)) {
     p.invalid.push(`${at}: not an object`);
     return e;
   }
+  const raw = input;
   for (const f of UNSUPPORTED_ENTITY_FIELDS) if (present(raw[f])) p.unsupported.push(`${at}.${f}`);
   const before = p.invalid.length;
   const selector = selectorOf(raw.selector, `${at}.selector`, p.invalid);
@@ -217,13 +219,14 @@ function readProtocol(raw: unknown, at: string, p: RuleProblems): number | undef
  * One rule, or undefined when it is left out (Log; an Allow or Pass rule with an unsupported or
  * invalid part). A Deny rule with such a part is kept without it.
  */
-function readRule(raw: any, dir: 'ingress' | 'egress', index: number, policy: { namespace?: string }, findings: CalicoFinding[]): CalicoRule | undefined {
+function readRule(input: unknown, dir: 'ingress' | 'egress', index: number, policy: { namespace?: string }, findings: CalicoFinding[]): CalicoRule | undefined {
   const at = `spec.${dir}[${index}]`;
   const p: RuleProblems = { unsupported: [], invalid: [] };
-  if (!raw || typeof raw !== 'object') {
+  if (!isRecord(input)) {
     findings.push({ code: CODES.CALICO_INVALID_RULE, detail: `${at}: not a rule (left out)` });
     return undefined;
   }
+  const raw = input;
   const actionText = typeof raw.action === 'string' ? raw.action.toLowerCase() : raw.action;
   if (actionText === 'log') {
     findings.push({ code: CODES.CALICO_LOG_RULE, detail: `${at}: Log rule left out` });
@@ -250,7 +253,7 @@ function readRule(raw: any, dir: 'ingress' | 'egress', index: number, policy: { 
 export function readCalicoPolicy(o: ClusterObject): ReadResult {
   const findings: CalicoFinding[] = [];
   const kind = o.kind === CALICO_GNP_KIND ? CALICO_GNP_KIND : CALICO_NP_KIND;
-  const spec = (o.spec ?? {}) as any;
+  const spec = record(o.spec);
   const namespace = kind === CALICO_NP_KIND ? (o.metadata.namespace ?? 'default') : undefined;
   const ref = namespace !== undefined ? `${namespace}/${o.metadata.name}` : o.metadata.name;
 
