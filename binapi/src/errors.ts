@@ -60,11 +60,20 @@ export function vppErrors(apiDir?: string): VppErrorInfo[] {
 }
 
 /** A reply carried a non-zero `retval`. */
+/**
+ * Errors that say "not there yet" rather than "never": an interface index that does not exist
+ * (yet) is what a request meets while another component is still creating that interface, e.g.
+ * after a VPP restart, when every plugin re-creates its objects at once.
+ */
+const RETRIABLE_ERRORS = new Set(['VNET_API_ERROR_INVALID_SW_IF_INDEX']);
+
 export class VppApiError extends Error {
   override name = 'VppApiError';
   /** Symbolic error name, e.g. `VNET_API_ERROR_NO_SUCH_ENTRY`. */
   readonly errorName: string;
   readonly text: string;
+  /** Worth trying again later (the reconciler retries such errors with backoff). */
+  readonly retriable: boolean;
 
   constructor(
     /** The request (or reply) message name. */
@@ -76,6 +85,7 @@ export class VppApiError extends Error {
     super(`${messageName} failed: ${info.name} (${retval}): ${info.text}`);
     this.errorName = info.name;
     this.text = info.text;
+    this.retriable = RETRIABLE_ERRORS.has(info.name);
   }
 }
 

@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import { WorkloadRegistry, type ClusterObject } from '@vppnet/core';
 import { rootUser, startTestAgent, systemTool, tempDirs, testGates, type TestAgent } from '@vppnet/core/testing';
 import { SimCluster, SimConnection } from '@vppnet/vpp-sim';
+import services from '@vppnet/plugin-services';
 import cni from './plugin';
 import { linkIdentity } from './links';
 
@@ -40,15 +41,15 @@ function netns(name: string): string {
   return `/var/run/netns/${ns}`;
 }
 
-async function startAgent(h: Partial<Harness> & { podCIDRs?: string[] } = {}): Promise<Harness> {
+async function startAgent(h: Partial<Harness> & { podCIDRs?: string[]; withServices?: boolean } = {}): Promise<Harness> {
   const stateDir = h.stateDir ?? path.join(tmp.make('vppnet-cni-'), 'state');
   const socket = h.socket ?? path.join(path.dirname(stateDir), 'cni.sock');
   const sim = h.sim ?? SimCluster.fromObjects([nodeObject(h.podCIDRs ?? ['10.244.0.0/24', 'fd00:244::/112'])] as never);
   const conn = h.conn ?? new SimConnection(sim.node('node-a').vpp);
   const workloads = new WorkloadRegistry();
   const agent = await startTestAgent({
-    plugins: [cni], vpp: conn, nodeName: 'node-a', workloads, objects: [nodeObject(h.podCIDRs ?? ['10.244.0.0/24', 'fd00:244::/112'])],
-    pluginsConfig: { cni: { socket, stateDir, interfaceType: 'af_packet' } },
+    plugins: h.withServices ? [cni, services] : [cni], vpp: conn, nodeName: 'node-a', workloads, objects: [nodeObject(h.podCIDRs ?? ['10.244.0.0/24', 'fd00:244::/112'])],
+    pluginsConfig: { cni: { socket, stateDir, interfaceType: 'af_packet' }, ...(h.withServices ? { services: { healthCheckBindAddress: '' } } : {}) },
   });
   expect(agent.report.plugins.find((p) => p.id === 'cni')?.state).toBe('ok');
   return { sim, conn, agent, workloads, socket, stateDir };
@@ -236,6 +237,33 @@ gate.describe('vppnet-cni with the agent on the simulated VPP', () => {
     expect(h.workloads.get('shop/v-1')?.swIfIndex).toBe(itf.swIfIndex);
     // the veth and the pod's side were left alone
     expect(JSON.parse(inPod(ns, 'address', 'show', 'dev', 'eth0').stdout)[0].address).toBe(id.podMac);
+  });
+});
+
+gate.describe('vppnet-cni with the services plugin', () => {
+  it('after a VPP restart, cnat is enabled again on the re-created pod interface (same index, created in the same sync)', async () => {
+    const h = await startAgent({ withServices: true });
+    try {
+      const ns = netns('cnat');
+      expect((await add(h, `${RUN}-s1`, ns, 's-1')).status).toBe(0);
+      await h.agent.settled();
+      const id = linkIdentity(`${RUN}-s1`, 'eth0');
+      const before = h.sim.node('node-a').vpp.interfaces.byName(`host-${id.hostIf}`)!;
+      expect(h.sim.node('node-a').vpp.cnat.enabledOn.has(before.swIfIndex)).toBe(true);
+      const fresh = h.sim.restartNode('node-a');
+      h.conn.restartWith(fresh);
+      const deadline = Date.now() + 5000;
+      let itf = fresh.interfaces.byName(`host-${id.hostIf}`);
+      while (Date.now() < deadline && !(itf && fresh.cnat.enabledOn.has(itf.swIfIndex))) {
+        await new Promise((r) => setTimeout(r, 20));
+        await h.agent.settled();
+        itf = fresh.interfaces.byName(`host-${id.hostIf}`);
+      }
+      expect(itf?.swIfIndex).toBe(before.swIfIndex);
+      expect(fresh.cnat.enabledOn.has(itf!.swIfIndex)).toBe(true);
+    } finally {
+      await h.agent.stop();
+    }
   });
 });
 
