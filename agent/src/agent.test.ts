@@ -58,6 +58,8 @@ describe('vppnet run --sim on the example cluster', () => {
       // the bgp plugin routes between nodes: a pod reaches a pod on another node, v4 and v6
       const tracer = new Tracer(running.sim!);
       expect(tracer.trace({ from: { pod: 'shop/client' }, dst: '10.244.0.10', dport: 8080 })).toMatchObject({ outcome: 'delivered', at: 'shop/web-1' });
+      // every plugin declared each VPP message it sent
+      for (const a of running.agents) expect(a.runtime.undeclaredVppCalls()).toEqual([]);
       const text = summarize(running.agents);
       expect(text).toMatch(/node node-a: in sync/);
       expect(text).toMatch(/route table 100 203\.0\.113\.0\/24 via 10\.0\.0\.1 \[api\]/);

@@ -26,6 +26,7 @@ realVpp.describe(`agent against a real VPP (${socket ? socket : 'skipped: set VP
     const client = new VppClient({ socketPath: socket!, reconnect: false });
     try {
       expect(running.agents[0].runtime.report().ok).toBe(true);
+      expect(running.agents[0].runtime.undeclaredVppCalls()).toEqual([]);
       await client.connect();
       const translations = await client.dump<any>('cnat_translation_dump', {});
       const vips = translations.map((t) => `${fromAddress(t.translation.vip.addr)}:${t.translation.vip.port}`);

@@ -143,3 +143,28 @@ describe('AgentRuntime', () => {
     await rt.stop();
   });
 });
+
+describe('VPP messages plugins call', () => {
+  it('notes (once, by plugin) a message a plugin calls without declaring it, and still sends it', async () => {
+    const vpp = new MemoryVpp().onRequest('sw_interface_set_flags', () => ({})).onRequest('sw_interface_tag_add_del', () => ({}));
+    const p = definePlugin({
+      manifest: { id: 'sloppy', apiVersion: 1, description: 'declares one message, calls two', requires: { vpp: { messages: ['sw_interface_set_flags'] } } },
+      register(env) {
+        env.registerInit({
+          deps: { vpp: coreServices.vpp },
+          init: async ({ vpp: api }) => {
+            await api.request('sw_interface_set_flags', { sw_if_index: 1, flags: 1 });
+            await api.request('sw_interface_tag_add_del', { is_add: true, sw_if_index: 1, tag: 'x' });
+            await api.request('sw_interface_tag_add_del', { is_add: true, sw_if_index: 2, tag: 'y' });
+          },
+        });
+      },
+    });
+    const rt = new AgentRuntime({ plugins: [p], nodeName: 'n1', vpp, cluster: new MemoryClusterSource(), logger: pino({ level: 'silent' }) });
+    await rt.start();
+    expect(rt.undeclaredVppCalls()).toEqual([{ plugin: 'sloppy', message: 'sw_interface_tag_add_del' }]);
+    expect(vpp.calls.map((c) => c.message)).toEqual(['sw_interface_set_flags', 'sw_interface_tag_add_del', 'sw_interface_tag_add_del']);
+    expect(await rt.metrics.getSingleMetricAsString('vppnet_vpp_undeclared_messages')).toContain('vppnet_vpp_undeclared_messages{plugin="sloppy",message="sw_interface_tag_add_del"} 1');
+    await rt.stop();
+  });
+});

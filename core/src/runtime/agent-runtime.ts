@@ -11,14 +11,14 @@ import 'reflect-metadata';
 import { container as globalContainer, type DependencyContainer } from 'tsyringe';
 import { EventEmitter } from 'eventemitter3';
 import pino, { type Logger } from 'pino';
-import { Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import { countingVpp, reconcilerMetrics } from './metrics';
 import type { Descriptor } from '../api/descriptor';
 import { vppRequirementsOf, type ObjectRule } from '../api/manifest';
 import type { InitHook, PluginDefinition, StopFn } from '../api/plugin';
 import type { ServiceRef } from '../api/service-ref';
-import { typedVpp, type VppConnection } from '../api/vpp';
-import { coreServices, type AgentEvents, type DesiredState, type LifecycleService, type NodeStatusWriter, type UnsupportedReporter } from '../api/core-services';
+import { typedVpp, type VppApi, type VppConnection, type VppMessage } from '../api/vpp';
+import { coreServices, type AgentEvents, type VppService, type DesiredState, type LifecycleService, type NodeStatusWriter, type UnsupportedReporter } from '../api/core-services';
 import { objectRef, type ClusterSource } from '../cluster/types';
 import { checkComposition, CORE_CODES, isFatal, type AgentPluginsConfig, type Composition, type Violation } from './compose';
 import { ObjectStatusRegistry } from './object-status';
@@ -90,6 +90,11 @@ export class AgentRuntime {
   private readonly vpp: VppConnection;
   /** descriptor name -> plugin id, for metrics and status. */
   private readonly pluginOfDescriptor = new Map<string, string>();
+  /** descriptor name -> its plugin's view of VPP (which watches for undeclared messages). */
+  private readonly vppOfDescriptor = new Map<string, VppApi>();
+  /** Calls of messages a plugin did not declare: plugin -> messages. */
+  private readonly undeclared = new Map<string, Set<string>>();
+  private readonly undeclaredCounter: Counter<'plugin' | 'message'>;
   private readonly root: DependencyContainer;
   private readonly stops: Array<{ plugin: string; fn: StopFn }> = [];
   private readonly reports = new Map<string, PluginReport>();
@@ -109,8 +114,12 @@ export class AgentRuntime {
     this.metrics = options.metrics ?? new Registry();
     this.vpp = countingVpp(options.vpp, this.metrics);
     this.objectStatus = new ObjectStatusRegistry(this.logger.child({ component: 'object-status' }), this.metrics);
+    this.undeclaredCounter = new Counter({
+      name: 'vppnet_vpp_undeclared_messages', help: 'VPP messages a plugin called without declaring them (once per plugin and message)',
+      labelNames: ['plugin', 'message'], registers: [this.metrics],
+    });
     this.reconciler = new Reconciler({
-      context: () => ({ vpp: typedVpp(this.vpp) }),
+      context: (d) => ({ vpp: this.vppOfDescriptor.get(d.name) ?? typedVpp(this.vpp) }),
       log: this.logger.child({ component: 'reconciler' }),
       retry: options.retry,
       window: options.window,
@@ -168,14 +177,18 @@ export class AgentRuntime {
       this.logger.error({ plugin: c.plugin.manifest.id, code: CORE_CODES.VPP_MESSAGE_UNAVAILABLE, missing }, reason);
       return false;
     });
-    for (const c of usable)
+    for (const c of usable) {
+      const pluginVpp = this.declaredOnly(c.plugin, comp.config.get(c.plugin.manifest.id), c.descriptors);
+      c.container.register(coreServices.vpp.id, { useValue: pluginVpp });
       for (const d of c.descriptors) {
+        this.vppOfDescriptor.set(d.name, pluginVpp);
         const lacking = d.messages ? vpp.unavailable(d.messages) : [];
         if (lacking.length > 0)
           this.logger.warn({ plugin: c.plugin.manifest.id, descriptor: d.name, missing: lacking }, `VPP lacks ${lacking.join(', ')}: ${d.name} objects cannot be applied`);
         this.reconciler.registerDescriptor(lacking.length > 0 ? unavailableDescriptor(d, lacking) : d);
         this.pluginOfDescriptor.set(d.name, c.plugin.manifest.id);
       }
+    }
 
     // init hooks, in dependency order; a failure rolls back the ones before it
     const started: Constructed[] = [];
@@ -225,6 +238,40 @@ export class AgentRuntime {
     this.reconciler.close();
     await this.options.cluster.stop();
     await this.options.vpp.close();
+  }
+
+  /**
+   * Messages plugins sent without declaring them (in their manifest's VPP requirements or a
+   * descriptor's optional messages): each is a start-up check that would not have caught a VPP
+   * lacking it. Tests require this to stay empty.
+   */
+  undeclaredVppCalls(): Array<{ plugin: string; message: string }> {
+    return [...this.undeclared].flatMap(([plugin, messages]) => [...messages].sort().map((message) => ({ plugin, message })));
+  }
+
+  /** The plugin's view of VPP: the same connection, noting each message the plugin did not declare. */
+  private declaredOnly(plugin: PluginDefinition, config: unknown, descriptors: Descriptor[]): VppService {
+    const id = plugin.manifest.id;
+    const declared = new Set<string>([...(vppRequirementsOf(plugin.manifest, config).messages ?? []), ...descriptors.flatMap((d) => d.messages ?? [])]);
+    const note = (message: string) => {
+      if (declared.has(message)) return;
+      const seen = this.undeclared.get(id) ?? new Set<string>();
+      if (seen.has(message)) return;
+      seen.add(message);
+      this.undeclared.set(id, seen);
+      this.undeclaredCounter.inc({ plugin: id, message });
+      this.logger.error({ plugin: id, message, code: CORE_CODES.VPP_MESSAGE_UNDECLARED },
+        `plugin "${id}" calls ${message} without declaring it: the start-up check cannot tell whether this VPP has it`);
+    };
+    const vpp = this.vpp;
+    return typedVpp({
+      get events() {
+        return vpp.events;
+      },
+      unavailable: (messages: string[]) => vpp.unavailable(messages),
+      request: <R>(message: string, body?: VppMessage) => (note(message), vpp.request<R>(message, body)),
+      dump: <D>(message: string, body?: VppMessage) => (note(message), vpp.dump<D>(message, body)),
+    }) as VppService;
   }
 
   report(): StartupReport {

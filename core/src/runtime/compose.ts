@@ -42,6 +42,8 @@ export const CORE_CODES = {
   DEPENDENCY_CYCLE: 'DEPENDENCY_CYCLE',
   RULE_EVALUATION_FAILED: 'RULE_EVALUATION_FAILED',
   VPP_MESSAGE_UNAVAILABLE: 'VPP_MESSAGE_UNAVAILABLE',
+  /** A plugin called a VPP message it did not declare (a bug in the plugin: the start-up check missed it). */
+  VPP_MESSAGE_UNDECLARED: 'VPP_MESSAGE_UNDECLARED',
   PLUGIN_START_FAILED: 'PLUGIN_START_FAILED',
   /** An input object of a kind the core checks has a field of the wrong type: kept from plugins. */
   CLUSTER_OBJECT_INVALID: 'CLUSTER_OBJECT_INVALID',

@@ -45,8 +45,8 @@ export interface ReconcilerLogger {
 }
 
 export interface ReconcilerOptions {
-  /** The dataplane handle descriptors use; `metaOf` is added by the reconciler. */
-  context: () => Omit<DescriptorContext, 'metaOf'>;
+  /** The dataplane handle a descriptor uses (each may get its own); `metaOf` is added by the reconciler. */
+  context: (descriptor: Descriptor) => Omit<DescriptorContext, 'metaOf'>;
   log?: ReconcilerLogger;
   retry?: Partial<RetryPolicy>;
   /**
@@ -260,9 +260,15 @@ export class Reconciler {
     const summary = emptySummary(resync);
     if (this.closed) return summary;
     const started = performance.now();
-    const ctx: DescriptorContext = { ...this.options.context(), metaOf: <M>(key: string) => this.applied.get(key)?.meta as M | undefined };
+    const metaOf = <M>(key: string) => this.applied.get(key)?.meta as M | undefined;
+    const contexts = new Map<Descriptor, DescriptorContext>();
+    const ctxOf = (d: Descriptor): DescriptorContext => {
+      let c = contexts.get(d);
+      if (!c) contexts.set(d, (c = { ...this.options.context(d), metaOf }));
+      return c;
+    };
     if (resync) {
-      await this.readBack(ctx);
+      await this.readBack(ctxOf);
       this.failures.clear();
     }
     const now = Date.now();
@@ -278,7 +284,7 @@ export class Reconciler {
       const current = this.applied.get(key)!;
       const value = this.desired.get(key);
       try {
-        const meta = await d.update!(key, current.value, value, current.meta, ctx);
+        const meta = await d.update!(key, current.value, value, current.meta, ctxOf(d));
         this.setApplied(key, { value, meta });
         this.failures.delete(key);
         summary.updated++;
@@ -322,7 +328,7 @@ export class Reconciler {
         return;
       }
       try {
-        await d.delete(key, a.value, a.meta, ctx);
+        await d.delete(key, a.value, a.meta, ctxOf(d));
         this.unsetApplied(key);
         this.failures.delete(key);
         summary.deleted++;
@@ -363,8 +369,8 @@ export class Reconciler {
       try {
         const meta =
           current && d.update
-            ? await d.update(key, current.value, value, current.meta, ctx)
-            : await d.create(key, value, ctx);
+            ? await d.update(key, current.value, value, current.meta, ctxOf(d))
+            : await d.create(key, value, ctxOf(d));
         this.setApplied(key, { value, meta });
         this.failures.delete(key);
         summary[kind === 'create' ? 'created' : 'updated']++;
@@ -606,13 +612,13 @@ export class Reconciler {
     }
   }
 
-  private async readBack(ctx: DescriptorContext): Promise<void> {
+  private async readBack(ctxOf: (d: Descriptor) => DescriptorContext): Promise<void> {
     // Every descriptor reads at once (their dumps pipeline); results are taken in descriptor order.
     const read = await Promise.all(
       this.descriptors.map(async (d) => {
         if (!d.retrieve) return { d, items: undefined };
         try {
-          return { d, items: await d.retrieve(ctx) };
+          return { d, items: await d.retrieve(ctxOf(d)) };
         } catch (err) {
           this.log.warn({ descriptor: d.name, err }, 'cannot read dataplane state back; trusting memory');
           return { d, items: undefined };

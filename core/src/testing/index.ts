@@ -56,6 +56,32 @@ export interface TestAgent {
   stop(): Promise<void>;
 }
 
+/** Runtimes started by this test file and not stopped before the last check. */
+const started = new Set<AgentRuntime>();
+const stopped = new Set<AgentRuntime>();
+
+/**
+ * A plugin that calls a VPP message it did not declare fails the test that made it do so: the
+ * start-up check against the running VPP would not have caught a VPP lacking that message.
+ * Tests that build runtimes themselves can call this too.
+ */
+export function expectOnlyDeclaredVppCalls(runtimes: Iterable<AgentRuntime>): void {
+  const undeclared = [...runtimes].flatMap((r) => r.undeclaredVppCalls());
+  if (undeclared.length > 0)
+    throw new Error(`plugins called VPP messages they did not declare: ${[...new Set(undeclared.map((u) => `${u.plugin}: ${u.message}`))].join(', ')}`);
+}
+
+const reported = new Set<string>();
+if (typeof afterEach === 'function')
+  afterEach(() => {
+    // each undeclared message fails the test during which it was first seen
+    const fresh = [...started].flatMap((r) => r.undeclaredVppCalls()).filter((u) => !reported.has(`${u.plugin}: ${u.message}`));
+    for (const r of stopped) started.delete(r);
+    stopped.clear();
+    for (const u of fresh) reported.add(`${u.plugin}: ${u.message}`);
+    if (fresh.length > 0) throw new Error(`plugins called VPP messages they did not declare: ${[...new Set(fresh.map((u) => `${u.plugin}: ${u.message}`))].join(', ')}`);
+  });
+
 export async function startTestAgent(options: TestAgentOptions): Promise<TestAgent> {
   const cluster = new MemoryClusterSource(options.objects ?? []);
   const runtime = new AgentRuntime({
@@ -70,6 +96,7 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
     workloads: options.workloads,
     window: options.window,
   });
+  started.add(runtime);
   const report = await runtime.start();
   return {
     runtime,
@@ -79,6 +106,9 @@ export async function startTestAgent(options: TestAgentOptions): Promise<TestAge
       await new Promise((r) => setImmediate(r));
       await runtime.reconciler.settled();
     },
-    stop: () => runtime.stop(),
+    stop: async () => {
+      await runtime.stop();
+      stopped.add(runtime);
+    },
   };
 }

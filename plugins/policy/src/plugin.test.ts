@@ -10,6 +10,7 @@
  * reference evaluator of the Kubernetes semantics written here, independent of the plugin's
  * compiler.
  */
+import { expectOnlyDeclaredVppCalls } from '@vppnet/core/testing';
 import { readFileSync } from 'node:fs';
 import { AgentRuntime, MemoryClusterSource, WorkloadRegistry, type ClusterObject, type PluginDefinition } from '@vppnet/core';
 import { SimCluster, SimConnection, Tracer, formatTrace, type TraceResult } from '@vppnet/vpp-sim';
@@ -182,6 +183,7 @@ async function startCluster(objects: ClusterObject[], opts: { dsr: boolean; poli
     },
     stop: async () => {
       for (const r of runtimes.values()) await r.stop();
+      expectOnlyDeclaredVppCalls(runtimes.values());
     },
   };
 }

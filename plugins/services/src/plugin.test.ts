@@ -317,3 +317,26 @@ describe('services plugin on a simulated three-node cluster', () => {
     }
   });
 });
+
+describe('services plugin requirements', () => {
+  /** A simulated VPP built without the acl plugin: its messages are not in the message table. */
+  class VppWithoutAcl extends SimConnection {
+    override unavailable(messages: string[]): string[] {
+      return [...new Set([...super.unavailable(messages), ...messages.filter((m) => m.startsWith('acl_'))])];
+    }
+  }
+
+  it('on a VPP without the acl plugin, says so at start-up with the code, before any Service is programmed', async () => {
+    const sim = SimCluster.fromObjects([...NODES, ...PODS] as never);
+    const conn = new VppWithoutAcl(sim.node('a').vpp);
+    const agent = await startTestAgent({ plugins: [services], vpp: conn, objects: [...NODES, ...PODS], nodeName: 'a', pluginsConfig: { services: { healthCheckBindAddress: '' } } });
+    try {
+      const report = agent.report.plugins.find((p) => p.id === 'services')!;
+      expect(report).toMatchObject({ state: 'disabled', code: 'VPP_MESSAGE_UNAVAILABLE' });
+      expect(report.reason).toMatch(/acl_add_replace/);
+      expect(sim.node('a').vpp.cnat.list()).toEqual([]);
+    } finally {
+      await agent.stop();
+    }
+  });
+});

@@ -20,8 +20,10 @@ export const manifest = defineManifest<ServicesConfig>({
   provides: ['service-load-balancing'],
   requires: {
     vpp: {
-      plugins: ['cnat'],
-      messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump', 'feature_cnat_enable_disable', 'feature_is_enabled', 'sw_interface_dump'],
+      // acl: loadBalancerSourceRanges are an input ACL on the uplink
+      plugins: ['cnat', 'acl'],
+      messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump', 'feature_cnat_enable_disable', 'feature_is_enabled', 'sw_interface_dump',
+        'acl_add_replace', 'acl_del', 'acl_dump', 'acl_interface_set_acl_list', 'acl_interface_list_dump'],
     },
   },
   config: servicesConfig,

@@ -19,7 +19,11 @@ export const manifest = defineManifest<WireguardConfig>({
   provides: ['node-encryption'],
   enabledByDefault: false,
   requires: {
-    vpp: { plugins: ['wireguard'], messages: ['wireguard_interface_create', 'wireguard_interface_dump', 'wireguard_peer_add', 'wireguard_peer_remove', 'wireguard_peers_dump', 'ip_route_add_del_v2', 'fib_source_add'] },
+    vpp: {
+      plugins: ['wireguard'],
+      messages: ['wireguard_interface_create', 'wireguard_interface_delete', 'wireguard_interface_dump', 'wireguard_peer_add', 'wireguard_peer_remove', 'wireguard_peers_dump',
+        'sw_interface_set_flags', 'ip_route_add_del_v2', 'ip_route_v2_dump', 'fib_source_add', 'fib_source_dump'],
+    },
   },
   config: wireguardConfig,
   unsupported: [

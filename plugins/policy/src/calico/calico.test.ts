@@ -2,6 +2,7 @@
  * Calico NetworkPolicy and GlobalNetworkPolicy on a simulated three-node cluster with the bgp,
  * services and policy plugins, as the agent composes them. Connectivity is asserted on traces.
  */
+import { expectOnlyDeclaredVppCalls } from '@vppnet/core/testing';
 import { AgentRuntime, MemoryClusterSource, WorkloadRegistry, type ClusterObject } from '@vppnet/core';
 import { SimCluster, SimConnection, Tracer, formatTrace, type TraceResult } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
@@ -103,6 +104,7 @@ async function start(extra: ClusterObject[], dsr = true): Promise<Run> {
     },
     stop: async () => {
       for (const r of runtimes.values()) await r.stop();
+      expectOnlyDeclaredVppCalls(runtimes.values());
     },
   };
 }
