@@ -15,4 +15,7 @@ module.exports = {
   moduleFileExtensions: ['ts', 'js', 'json'],
   cacheDirectory: path.join(__dirname, 'node_modules', '.cache', 'jest'),
   globalSetup: path.join(__dirname, 'scripts', 'jest-global-setup.js'),
+  // A bound for a loaded 2-core machine (turbo runs packages side by side), not a speed
+  // requirement: no test asserts a time.
+  testTimeout: 30_000,
 };
