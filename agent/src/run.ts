@@ -136,7 +136,7 @@ function reportAsEvents(runtime: AgentRuntime, source: KubernetesClusterSource, 
     const type = finding.severity === 'info' || finding.severity === 'warning' ? 'Normal' : 'Warning';
     source
       .recordEvent(object, finding.code, `${finding.plugin}: ${finding.message} (${finding.effect})`, type)
-      .catch((err) => logger.warn({ code: finding.code, object: finding.object, err: String(err) }, 'could not record the Kubernetes Event'));
+      .catch((err) => logger.warn({ code: finding.code, object: finding.object, err }, 'could not record the Kubernetes Event'));
   });
 }
 

@@ -168,3 +168,50 @@ describe('VPP messages plugins call', () => {
     await rt.stop();
   });
 });
+
+describe('a plugin bug on one input', () => {
+  it('stays with that input: a throwing event handler or descriptor loses that object only, and the agent runs on', async () => {
+    const store = new Map<string, number>();
+    const vpp = new MemoryVpp()
+      .onRequest('sw_interface_tag_add_del', (b) => (b.is_add ? store.set(String(b.tag), Number(b.sw_if_index)) : store.delete(String(b.tag)), {}))
+      .onDump('sw_interface_dump', () => []);
+    const seen: string[] = [];
+    const p = definePlugin({
+      manifest: { id: 'fragile', apiVersion: 1, description: 'throws on objects named boom', requires: { vpp: { messages: ['sw_interface_tag_add_del', 'sw_interface_dump'] } } },
+      register(env) {
+        env.registerDescriptor({
+          name: 'thing', keyPrefix: 'thing/',
+          validate: (_k, v: number) => {
+            if (v < 0) throw new Error('negative');
+            return [];
+          },
+          create: async (k, v, { vpp: api }) => void (await api.request('sw_interface_tag_add_del', { is_add: true, sw_if_index: v, tag: k })),
+          delete: async () => undefined,
+        });
+        env.registerInit({
+          deps: { cluster: coreServices.cluster, desired: coreServices.desiredState },
+          init: ({ cluster, desired }) =>
+            cluster.watch(['Thing'], (e) => {
+              if (e.type === 'resync') return;
+              if (e.object.metadata.name === 'boom') throw new Error('handler bug');
+              seen.push(e.object.metadata.name);
+              void desired.set(`thing/${e.object.metadata.name}`, Number((e.object as { spec?: { v?: number } }).spec?.v));
+            }),
+        });
+      },
+    });
+    const cluster = new MemoryClusterSource();
+    const rt = new AgentRuntime({ plugins: [p], nodeName: 'n1', vpp, cluster, logger: pino({ level: 'silent' }) });
+    await rt.start();
+    const thing = (name: string, v: number): ClusterObject => ({ kind: 'Thing', metadata: { name }, spec: { v } });
+    cluster.apply(thing('boom', 1));
+    cluster.apply(thing('bad', -1));
+    cluster.apply(thing('good', 2));
+    await new Promise((r) => setImmediate(r));
+    await rt.reconciler.settled();
+    expect(seen).toEqual(['bad', 'good']);
+    expect(rt.reconciler.status('thing/bad')).toEqual({ state: 'invalid', issues: [{ message: 'validate threw: negative' }] });
+    expect([...store]).toEqual([['thing/good', 2]]);
+    await rt.stop();
+  });
+});

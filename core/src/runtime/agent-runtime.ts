@@ -288,7 +288,9 @@ export class AgentRuntime {
     const container = this.root.createChildContainer();
     const log = this.logger.child({ plugin: id });
     const rules = (plugin.manifest.unsupported ?? []).filter((r): r is ObjectRule => r.level === 'object');
-    const view = new PluginClusterView(id, this.options.cluster, rules, config, this.objectStatus);
+    const view = new PluginClusterView(id, this.options.cluster, rules, config, this.objectStatus, (err, event) =>
+      log.error({ err, kind: event.kind, event: event.type, object: 'object' in event ? objectRef(event.object) : undefined }, 'plugin failed to handle a cluster event; other plugins and objects are unaffected'),
+    );
     const lifecycle: LifecycleService = { onStop: (fn) => this.stops.push({ plugin: id, fn }) };
     const reporter: UnsupportedReporter = {
       report: (object, code, detail) => {

@@ -30,7 +30,18 @@ export class PluginClusterView implements ClusterView {
     private readonly rules: ObjectRule[],
     private readonly config: unknown,
     private readonly registry: ObjectStatusRegistry,
+    /** A plugin's handler threw: the event is lost for that plugin only (logged by the runtime). */
+    private readonly onHandlerError: (err: unknown, event: ClusterEvent) => void = () => undefined,
   ) {}
+
+  /** Runs the plugin's handler; an exception stays with this plugin and this event. */
+  private deliver(handler: (event: ClusterEvent) => void, event: ClusterEvent): void {
+    try {
+      handler(event);
+    } catch (err) {
+      this.onHandlerError(err, event);
+    }
+  }
 
   /** True when the plugin may see this object; records or clears findings as a side effect. */
   private admit(object: ClusterObject): boolean {
@@ -76,12 +87,12 @@ export class PluginClusterView implements ClusterView {
           const objects = e.objects.filter((o) => this.admit(o));
           for (const k of [...visible.keys()]) if (k.startsWith(`${e.kind}/`)) visible.delete(k);
           for (const o of objects) visible.set(id(o), o);
-          handler({ ...e, objects });
+          this.deliver(handler, { ...e, objects });
           return;
         }
         case 'delete': {
           this.registry.clear(this.plugin, e.kind, objectRef(e.object));
-          if (visible.delete(id(e.object))) handler(e);
+          if (visible.delete(id(e.object))) this.deliver(handler, e);
           return;
         }
         case 'add':
@@ -90,12 +101,12 @@ export class PluginClusterView implements ClusterView {
           if (!this.admit(e.object)) {
             if (was) {
               visible.delete(id(e.object));
-              handler({ type: 'delete', kind: e.kind, object: was });
+              this.deliver(handler, { type: 'delete', kind: e.kind, object: was });
             }
             return;
           }
           visible.set(id(e.object), e.object);
-          handler(was ? { type: 'update', kind: e.kind, object: e.object, old: was } : { type: 'add', kind: e.kind, object: e.object });
+          this.deliver(handler, was ? { type: 'update', kind: e.kind, object: e.object, old: was } : { type: 'add', kind: e.kind, object: e.object });
           return;
         }
       }

@@ -249,7 +249,16 @@ export class Reconciler {
     if (this.scheduled && !resync) return this.scheduled;
     const run = this.queue.then(() => {
       if (this.scheduled === run) this.scheduled = null;
-      return this.run(resync);
+      // Callers often do not wait (`void desired.replace(...)`): a run never rejects. A failure
+      // of the reconciler itself is logged, counted as a failed run, and every desired key is
+      // looked at again in the next one.
+      return this.run(resync).catch((err: unknown) => {
+        this.log.error({ err }, 'reconciler run failed');
+        for (const key of this.desired.keys()) this.dirty.add(key);
+        const summary = { ...emptySummary(resync), failed: 1 };
+        this.events.emit('synced', summary);
+        return summary;
+      });
     });
     this.scheduled = run;
     this.queue = run.catch(() => undefined);
@@ -299,9 +308,9 @@ export class Reconciler {
           plan.deletions.splice(i, 1);
           this.dirty.add(dep);
           const a = this.applied.get(dep);
-          for (const next of a ? (this.descriptorFor(dep)?.dependencies?.(dep, a.value) ?? []) : []) keep(next);
+          for (const next of a ? (this.depsOf(this.descriptorFor(dep), dep, a.value)) : []) keep(next);
         };
-        for (const dep of d.dependencies?.(key, current.value) ?? []) keep(dep);
+        for (const dep of this.depsOf(d, key, current.value)) keep(dep);
       }
     });
 
@@ -310,7 +319,7 @@ export class Reconciler {
     const dependentsLeaving = new Map<string, string[]>();
     for (const key of plan.deletions) {
       const a = this.applied.get(key);
-      for (const dep of a ? (this.descriptorFor(key)?.dependencies?.(key, a.value) ?? []) : [])
+      for (const dep of a ? (this.depsOf(this.descriptorFor(key), key, a.value)) : [])
         if (deletions.has(dep) && dep !== key) (dependentsLeaving.get(dep) ?? dependentsLeaving.set(dep, []).get(dep)!).push(key);
     }
     await this.inOrder(plan.deletions, (key) => dependentsLeaving.get(key) ?? [], async (key) => {
@@ -344,11 +353,11 @@ export class Reconciler {
 
     // 2. Creations and updates: a key starts once the keys it depends on have been dealt with.
     const inPlan = new Set(plan.order);
-    const depsOf = (key: string) => this.descriptorFor(key)?.dependencies?.(key, this.desired.get(key)) ?? [];
+    const depsOf = (key: string) => this.depsOf(this.descriptorFor(key), key, this.desired.get(key));
     await this.inOrder(plan.order, (key) => depsOf(key).filter((dep) => inPlan.has(dep)), async (key) => {
       const value = this.desired.get(key);
       const d = this.descriptorFor(key)!;
-      const waiting = (d.dependencies?.(key, value) ?? []).filter((dep) => !this.isApplied(dep));
+      const waiting = (this.depsOf(d, key, value)).filter((dep) => !this.isApplied(dep));
       if (waiting.length > 0) {
         summary.pending++;
         this.setStatus(key, { state: 'pending', waitingFor: waiting });
@@ -442,7 +451,7 @@ export class Reconciler {
   private setApplied(key: string, entry: Applied): void {
     this.unsetApplied(key);
     this.applied.set(key, entry);
-    for (const dep of this.descriptorFor(key)?.dependencies?.(key, entry.value) ?? []) {
+    for (const dep of this.depsOf(this.descriptorFor(key), key, entry.value)) {
       let set = this.appliedDependents.get(dep);
       if (!set) this.appliedDependents.set(dep, (set = new Set()));
       set.add(key);
@@ -453,7 +462,7 @@ export class Reconciler {
     const old = this.applied.get(key);
     if (!old) return;
     this.applied.delete(key);
-    for (const dep of this.descriptorFor(key)?.dependencies?.(key, old.value) ?? []) {
+    for (const dep of this.depsOf(this.descriptorFor(key), key, old.value)) {
       const set = this.appliedDependents.get(dep);
       set?.delete(key);
       if (set?.size === 0) this.appliedDependents.delete(dep);
@@ -465,7 +474,22 @@ export class Reconciler {
   }
 
   private equal(d: Descriptor, desired: unknown, actual: unknown): boolean {
-    return d.equals ? d.equals(desired, actual) : isDeepStrictEqual(desired, actual);
+    try {
+      return d.equals ? d.equals(desired, actual) : isDeepStrictEqual(desired, actual);
+    } catch {
+      return false; // cannot tell: apply the desired value again
+    }
+  }
+
+  /** A value's dependencies; a descriptor that throws on a value gives it none (and is logged). */
+  private depsOf(d: Descriptor | undefined, key: string, value: unknown): string[] {
+    if (!d?.dependencies) return [];
+    try {
+      return d.dependencies(key, value);
+    } catch (err) {
+      this.log.error({ descriptor: d.name, key, err }, 'dependencies() threw; taking none');
+      return [];
+    }
   }
 
   /**
@@ -496,7 +520,13 @@ export class Reconciler {
         verdict.set(key, false);
         return false;
       }
-      const issues: Issue[] = d.validate?.(key, value) ?? [];
+      let issues: Issue[];
+      try {
+        issues = d.validate?.(key, value) ?? [];
+      } catch (err) {
+        // a descriptor bug on one value must not stop the others
+        issues = [{ message: `validate threw: ${err instanceof Error ? err.message : String(err)}` }];
+      }
       if (issues.length > 0) {
         const coded = issues.find((i) => i.code);
         blocked.set(key, coded ? { state: 'unsupported', code: coded.code!, message: coded.message } : { state: 'invalid', issues });
@@ -504,7 +534,7 @@ export class Reconciler {
         return false;
       }
       visiting.add(key);
-      const deps = d.dependencies?.(key, value) ?? [];
+      const deps = this.depsOf(d, key, value);
       const missing = deps.filter((dep) => !applicable(dep, [...path, key]));
       visiting.delete(key);
       if (blocked.get(key)?.state === 'invalid') {
@@ -532,7 +562,7 @@ export class Reconciler {
     }
     const depsOfApplied = (key: string): string[] => {
       const a = this.applied.get(key)!;
-      return this.descriptorFor(key)?.dependencies?.(key, a.value) ?? [];
+      return this.depsOf(this.descriptorFor(key), key, a.value);
     };
     // A key whose applied value needs a leaving key, but whose desired value does not, is
     // updated before that key goes (a route moved off a tunnel that is removed), when its
@@ -541,7 +571,7 @@ export class Reconciler {
     const canMoveEarly = (key: string): boolean => {
       const d = this.descriptorFor(key);
       if (!verdict.get(key) || !d?.update) return false;
-      return (d.dependencies?.(key, this.desired.get(key)) ?? []).every((dep) => !leaving.has(dep) && !early.has(dep) && this.isApplied(dep));
+      return (this.depsOf(d, key, this.desired.get(key))).every((dep) => !leaving.has(dep) && !early.has(dep) && this.isApplied(dep));
     };
     for (let grew = true; grew; ) {
       grew = false;
@@ -599,7 +629,7 @@ export class Reconciler {
   /** Adds or removes `key` as a dependent of each key its desired value depends on. */
   private indexDependencies(key: string, add: boolean): void {
     if (!this.desired.has(key)) return;
-    const deps = this.descriptorFor(key)?.dependencies?.(key, this.desired.get(key)) ?? [];
+    const deps = this.depsOf(this.descriptorFor(key), key, this.desired.get(key));
     for (const dep of deps) {
       let set = this.dependents.get(dep);
       if (add) {

@@ -180,7 +180,7 @@ export default definePlugin<PolicyConfig>({
           // 2. break: once applied, what nobody wants any more (only the newest computation collects)
           made
             .then(() => (gen === generation ? desired.transaction((txn) => txn.replace(PREFIX, values)) : undefined))
-            .catch((err: unknown) => log.warn({ err: String(err) }, 'npol reconciliation failed'));
+            .catch((err: unknown) => log.warn({ err }, 'npol reconciliation failed'));
         };
         // Events often come in bursts (a relist, a pod and its slice): compute once per burst.
         const schedule = () => {
