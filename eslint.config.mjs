@@ -62,4 +62,12 @@ export default tseslint.config(
     files: ['plugins/**/*.test.ts', 'examples/**/*.test.ts', 'cni/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', testHelpersAllowed], '@typescript-eslint/no-explicit-any': 'off' },
   },
+  // A promise nobody awaits loses its error: every one is awaited, returned, or marked `void`
+  // on purpose (desired-state submissions, whose runs never reject). Type-aware, source only.
+  {
+    files: ['core/src/**/*.ts', 'plugins/*/src/**/*.ts', 'cni/src/**/*.ts', 'agent/src/**/*.ts', 'examples/*/src/**/*.ts'],
+    ignores: ['**/*.test.ts', '**/testdata/**'],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: { '@typescript-eslint/no-floating-promises': 'error', '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: false }] },
+  },
 );

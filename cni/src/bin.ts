@@ -62,5 +62,10 @@ export function main(): void {
     .then(({ stdout, exitCode }) => {
       process.stdout.write(stdout);
       process.exitCode = exitCode;
+    })
+    .catch((err: unknown) => {
+      // stdin could not be read: still an answer in the spec's form
+      process.stdout.write(`${JSON.stringify(new CniError(CNI_ERRORS.IO_FAILURE, `cannot read the network configuration: ${(err as Error).message}`).toJSON(LATEST_VERSION))}\n`);
+      process.exitCode = 1;
     });
 }
