@@ -9,7 +9,7 @@
  *   neighbour entry (the pod's MAC is known), added with a FIB source of the plugin's own.
  * Interfaces carry a tag `vppnet-cni/<host interface>`: what is tagged so is this plugin's.
  */
-import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
+import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { canonicalAddress, formatMac, fromAddress, fromPrefix, toAddress, type FibSourceHandle } from 'vpp-binapi-ts';
 import { configurePod, createVeth, deleteHostLink, hostLinkExists, type PodLink } from './netns';
 import type { InterfaceType } from './records';
@@ -75,7 +75,7 @@ export const gatewayDescriptor = defineDescriptor<GatewayValue, IfMeta>({
 /** Makes the interface a routed pod interface: tagged, unnumbered to the gateway, IPv6 on, up. */
 async function finishInterface(ctx: DescriptorContext, sw_if_index: number, hostIf: string, tagged: boolean): Promise<void> {
   const gateway = ctx.metaOf<IfMeta>(GATEWAY_KEY);
-  if (!gateway) throw Object.assign(new Error('the pod gateway loopback is not there yet'), { retriable: true });
+  if (!gateway) throw new RetriableError('the pod gateway loopback is not there yet');
   if (!tagged) await ctx.vpp.request('sw_interface_tag_add_del', { is_add: true, sw_if_index, tag: `${TAG_PREFIX}${hostIf}` });
   await ctx.vpp.request('sw_interface_set_unnumbered', { sw_if_index: gateway.swIfIndex, unnumbered_sw_if_index: sw_if_index, is_add: true });
   await ctx.vpp.request('sw_interface_ip6_enable_disable', { sw_if_index, enable: true });
@@ -140,7 +140,7 @@ export function podRouteDescriptor(source: FibSourceHandle) {
   const neighbor = (r: PodRouteValue, sw_if_index: number) => ({ sw_if_index, flags: NEIGHBOR_STATIC, mac_address: r.podMac, ip_address: r.ip });
   const itf = (r: PodRouteValue, ctx: DescriptorContext) => {
     const meta = ctx.metaOf<IfMeta>(interfaceKey(r.hostIf));
-    if (!meta) throw Object.assign(new Error(`pod interface ${r.hostIf} is not there yet`), { retriable: true });
+    if (!meta) throw new RetriableError(`pod interface ${r.hostIf} is not there yet`);
     return meta.swIfIndex;
   };
   return defineDescriptor<PodRouteValue, IfMeta>({

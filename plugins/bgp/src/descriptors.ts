@@ -3,7 +3,7 @@
  * the plugin's own FIB source (so every route of that source is ours and a resync can remove
  * stale ones without touching anybody else's).
  */
-import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue } from '@vppnet/core';
+import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from './routes';
 
@@ -24,7 +24,7 @@ export function routeDescriptor(source: FibSourceHandle) {
     if (r.drop) path = { sw_if_index: NO_INDEX, type: FIB_API_PATH_TYPE_DROP, proto, weight: 1, nh: { address: zeroNh(v6) } };
     else if (r.tunnel) {
       const meta = ctx.metaOf<{ swIfIndex: number }>(tunnelKey(r.tunnel));
-      if (!meta) throw Object.assign(new Error(`tunnel to ${r.tunnel} is not up yet`), { retriable: true });
+      if (!meta) throw new RetriableError(`tunnel to ${r.tunnel} is not up yet`);
       path = { sw_if_index: meta.swIfIndex, proto, weight: 1, nh: { address: zeroNh(v6) } };
     } else path = { sw_if_index: NO_INDEX, proto, weight: 1, nh: { address: toAddress(r.via).un } };
     return { table_id: 0, src: await source.get(ctx.vpp), prefix: toPrefix(r.prefix), paths: [path] };
@@ -128,7 +128,7 @@ export const uplinkDescriptor = (name: string) => {
   keyPrefix: UPLINK_PREFIX,
   create: async (_k, u, ctx) => {
     const itf = await findInterface(u.name, ctx);
-    if (!itf) throw Object.assign(new Error(`no interface named ${u.name} in VPP`), { retriable: true });
+    if (!itf) throw new RetriableError(`no interface named ${u.name} in VPP`);
     if (!(itf.flags & IF_STATUS_API_FLAG_ADMIN_UP)) await ctx.vpp.request('sw_interface_set_flags', { sw_if_index: itf.sw_if_index, flags: IF_STATUS_API_FLAG_ADMIN_UP });
     const have = new Set(await interfaceAddresses(itf.sw_if_index, ctx));
     for (const a of u.addresses)

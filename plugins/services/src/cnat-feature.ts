@@ -6,7 +6,7 @@
  * replies of backends come back in) and on the uplink (NodePorts, LoadBalancer IPs, and Service
  * traffic other nodes forward here).
  */
-import { defineDescriptor, type DescriptorContext, type WorkloadEndpoint } from '@vppnet/core';
+import { defineDescriptor, type DescriptorContext, type WorkloadEndpoint, RetriableError } from '@vppnet/core';
 
 const NO_INDEX = 0xffffffff;
 export const CNAT_FEATURE_PREFIX = 'services/cnat-feature/';
@@ -41,7 +41,7 @@ export function cnatFeatureDescriptor(uplink: string) {
       let swIfIndex = v.swIfIndex;
       if (swIfIndex === undefined) {
         swIfIndex = (await interfaces(ctx)).find((i) => i.interface_name === v.name)?.sw_if_index;
-        if (swIfIndex === undefined) throw Object.assign(new Error(`no interface named ${v.name} to enable cnat on`), { retriable: true });
+        if (swIfIndex === undefined) throw new RetriableError(`no interface named ${v.name} to enable cnat on`);
       }
       await ctx.vpp.request('feature_cnat_enable_disable', { sw_if_index: swIfIndex, enable_disable: true });
       return { swIfIndex };

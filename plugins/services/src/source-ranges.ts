@@ -5,7 +5,7 @@
  * traffic, and an ACL list denies what no rule matches). The plugin owns the uplink's input
  * ACL list and the ACL tagged below.
  */
-import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
+import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { canonicalPrefix, fromPrefix, toPrefix } from 'vpp-binapi-ts';
 
 export const ACL_TAG = 'vppnet-services-lb-source-ranges';
@@ -79,7 +79,7 @@ async function interfaceIndex(name: string, ctx: DescriptorContext): Promise<num
   const found = (await ctx.vpp.dump('sw_interface_dump', { sw_if_index: 0xffffffff, name_filter_valid: true, name_filter: name })).find(
     (i) => i.interface_name === name,
   );
-  if (!found) throw Object.assign(new Error(`no interface named ${name} for the LoadBalancer source-range ACL`), { retriable: true });
+  if (!found) throw new RetriableError(`no interface named ${name} for the LoadBalancer source-range ACL`);
   return found.sw_if_index;
 }
 

@@ -3,7 +3,7 @@
  * plugin's own whose priority beats the bgp plugin's, so encrypted routes win while they exist
  * and the plain ones take over again when they go).
  */
-import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
+import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
 import { INTERFACE_KEY, peerKey, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from './desired';
 
@@ -34,7 +34,7 @@ export const interfaceDescriptor = defineDescriptor<InterfaceValue, { swIfIndex:
 
 const itfIndex = (ctx: DescriptorContext) => {
   const meta = ctx.metaOf<{ swIfIndex: number }>(INTERFACE_KEY);
-  if (!meta) throw Object.assign(new Error('the wireguard interface is not up yet'), { retriable: true });
+  if (!meta) throw new RetriableError('the wireguard interface is not up yet');
   return meta.swIfIndex;
 };
 
