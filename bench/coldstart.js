@@ -20,36 +20,9 @@ const h = require('./lib/harness');
 const { spawnNode, tempSocket } = require('./lib/children');
 const path = require('node:path');
 
-const NODES = [['a', '10.0.0.11'], ['b', '10.0.0.12'], ['c', '10.0.0.13']];
+const { objects, slice, vip } = require('./lib/cluster');
 const REAL = process.env.VPPNET_REAL_VPP_SOCKET;
 const REAL_RESTART = process.env.VPPNET_REAL_VPP_RESTART;
-
-function objects(n) {
-  const out = NODES.map(([name, ip], i) => ({
-    kind: 'Node', apiVersion: 'v1', metadata: { name }, spec: { podCIDRs: [`10.244.${i}.0/24`] }, status: { addresses: [{ type: 'InternalIP', address: ip }] },
-  }));
-  for (let s = 0; s < n; s++) {
-    const name = `svc-${s}`;
-    out.push({
-      kind: 'Service', apiVersion: 'v1', metadata: { name, namespace: 'bench' },
-      spec: { type: 'ClusterIP', clusterIP: vip(s), ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
-    });
-    out.push({
-      kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { name: `${name}-1`, namespace: 'bench', labels: { 'kubernetes.io/service-name': name } },
-      addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-      endpoints: endpoints(s).map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: true, serving: true, terminating: false } })),
-    });
-  }
-  return out;
-}
-
-const vip = (s) => `10.96.${s >> 8}.${s & 255}`;
-function endpoints(s) {
-  return Array.from({ length: 10 }, (_, e) => {
-    const i = s * 10 + e;
-    return { ip: `10.${100 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}`, node: NODES[e % 3][0] };
-  });
-}
 
 /** A VPP to talk to: a fresh simulated one in a child process, or the real one (emptied). */
 async function freshVpp() {
@@ -92,7 +65,7 @@ async function raw(n, inFlight) {
   const requests = Array.from({ length: n }, (_, s) => ({
     translation: {
       vip: ep(vip(s), 80), ip_proto: 6, is_real_ip: 1, lb_type: 1, flow_hash_config: 0,
-      paths: endpoints(s).map((e) => ({ dst_ep: ep(e.ip, 8080), src_ep: ep('0.0.0.0', 0), flags: 0 })),
+      paths: slice(`svc-${s}`, 10, s).endpoints.map((e) => ({ dst_ep: ep(e.addresses[0], 8080), src_ep: ep('0.0.0.0', 0), flags: 0 })),
     },
   }));
   const t0 = h.performance.now();
