@@ -98,10 +98,16 @@ export function buildProgram(): Command {
       for (const p of comp.order) {
         const m = p.manifest;
         const descriptors: string[] = [];
-        p.register({ config: comp.config.get(m.id), registerDescriptor: (d) => void descriptors.push(`${d.name} (${d.keyPrefix}*)`), registerInit: () => undefined });
+        const offers: string[] = [];
+        p.register({
+          config: comp.config.get(m.id), registerDescriptor: (d) => void descriptors.push(`${d.name} (${d.keyPrefix}*)`), registerInit: () => undefined,
+          provideService: (ref) => void offers.push(ref.id),
+        });
         process.stdout.write(`${m.id}: ${m.description}\n`);
         if (m.provides?.length) process.stdout.write(`  provides: ${m.provides.join(', ')}\n`);
         if (m.requires?.plugins?.length) process.stdout.write(`  requires: ${m.requires.plugins.join(', ')}\n`);
+        if (m.requires?.optional?.length) process.stdout.write(`  uses when present: ${m.requires.optional.join(', ')}\n`);
+        if (offers.length) process.stdout.write(`  offers services: ${offers.join(', ')}\n`);
         const vppNeeds = vppRequirementsOf(m, comp.config.get(m.id));
         if (vppNeeds.messages?.length) process.stdout.write(`  VPP messages: ${vppNeeds.messages.join(', ')}\n`);
         for (const d of descriptors) process.stdout.write(`  descriptor ${d}\n`);

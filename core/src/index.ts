@@ -3,7 +3,8 @@
  * the agent composes are exported too, under their own names, but plugins must not use them
  * (the lint boundary allows plugins this entry point; the review keeps them to the plugin API).
  */
-export { createServiceRef, type ServiceRef, type ServiceScope, type ServiceRefs, type ResolvedServices } from './api/service-ref';
+export { serviceBackendsRef, type ServiceBackend, type ServiceBackends } from './api/contracts';
+export { createServiceRef, optionalService, type ServiceRef, type ServiceScope, type ServiceRefs, type ResolvedServices } from './api/service-ref';
 export {
   defineManifest, manifestProblems, vppRequirementsOf, PLUGIN_ID, RULE_CODE,
   type PluginManifest, type UnsupportedRule, type CompositionRule, type ObjectRule, type Severity, type Effect, type VppRequirements,

@@ -67,6 +67,8 @@ export interface PluginManifest<C = any> {
   requires?: {
     /** Plugin ids or capabilities that must be enabled; they also start first. */
     plugins?: string[];
+    /** Plugin ids or capabilities used when enabled: they then start first (and their services resolve). */
+    optional?: string[];
     /**
      * What the running VPP must offer. A function of the resolved config when that decides it
      * (no tunnels wanted: no tunnel messages required).

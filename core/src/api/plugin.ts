@@ -5,7 +5,7 @@
  */
 import type { Descriptor } from './descriptor';
 import type { PluginManifest } from './manifest';
-import type { ResolvedServices, ServiceRefs } from './service-ref';
+import type { ResolvedServices, ServiceRef, ServiceRefs } from './service-ref';
 
 /** An init hook may return a stop function; stops run in reverse start order. */
 export type StopFn = () => void | Promise<void>;
@@ -20,6 +20,13 @@ export interface PluginEnv<C = any> {
   readonly config: C;
   registerDescriptor(descriptor: Descriptor<any, any>): void;
   registerInit<D extends ServiceRefs>(hook: InitHook<D>): void;
+  /**
+   * Offers a service to other plugins' init hooks (Backstage's service factories, in small).
+   * The manifest lists the ref's id in `provides`; a plugin that asks for it lists the id in
+   * `requires.plugins` (or `requires.optional`), so composition starts the provider first and
+   * refuses a cycle.
+   */
+  provideService<T>(ref: ServiceRef<T>, value: T): void;
 }
 
 export interface PluginDefinition<C = any> {

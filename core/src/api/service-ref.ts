@@ -7,6 +7,8 @@ export type ServiceScope = 'root' | 'plugin';
 export interface ServiceRef<T, S extends ServiceScope = ServiceScope> {
   readonly id: string;
   readonly scope: S;
+  /** Resolves to undefined when nobody provides it (see `optionalService`). */
+  readonly optional?: boolean;
   /** Phantom field that carries T for the type checker; never set at run time. */
   readonly T?: T;
 }
@@ -21,3 +23,12 @@ export function createServiceRef<T, S extends ServiceScope = 'root'>(options: { 
 /** A record of refs, resolved to a record of instances. */
 export type ServiceRefs = Record<string, ServiceRef<unknown>>;
 export type ResolvedServices<D extends ServiceRefs> = { [K in keyof D]: D[K] extends ServiceRef<infer T> ? T : never };
+
+/**
+ * The same service, asked for only if some enabled plugin provides it: an init hook gets
+ * `undefined` otherwise. The asking plugin lists the ref's id in `requires.optional`, so that
+ * the provider, when enabled, starts first.
+ */
+export function optionalService<T, S extends ServiceScope>(ref: ServiceRef<T, S>): ServiceRef<T | undefined, S> {
+  return Object.freeze({ id: ref.id, scope: ref.scope, optional: true });
+}

@@ -1,6 +1,7 @@
 import pino from 'pino';
 import { Writable } from 'node:stream';
 import { definePlugin, type PluginDefinition } from '../api/plugin';
+import { createServiceRef, optionalService } from '../api/service-ref';
 import { coreServices } from '../api/core-services';
 import { MemoryClusterSource } from '../cluster/memory';
 import { MemoryVpp } from '../testing/memory-vpp';
@@ -213,5 +214,43 @@ describe('a plugin bug on one input', () => {
     expect(rt.reconciler.status('thing/bad')).toEqual({ state: 'invalid', issues: [{ message: 'validate threw: negative' }] });
     expect([...store]).toEqual([['thing/good', 2]]);
     await rt.stop();
+  });
+});
+
+describe('services plugins offer one another', () => {
+  const counterRef = createServiceRef<{ n: number }>({ id: 'counter' });
+  const provider = (listed = true) =>
+    definePlugin({
+      manifest: { id: 'provider', apiVersion: 1, description: 'offers a counter', provides: listed ? ['counter'] : [] },
+      register(env) {
+        env.provideService(counterRef, { n: 42 });
+      },
+    });
+  const consumer = (seen: unknown[], optional: boolean) =>
+    definePlugin({
+      manifest: { id: 'consumer', apiVersion: 1, description: 'reads the counter', requires: optional ? { optional: ['counter'] } : { plugins: ['counter'] } },
+      register(env) {
+        env.registerInit({ deps: { counter: optional ? optionalService(counterRef) : counterRef }, init: ({ counter }) => void seen.push(counter) });
+      },
+    });
+  const start = (plugins: PluginDefinition[]) =>
+    new AgentRuntime({ plugins, nodeName: 'n1', vpp: new MemoryVpp(), cluster: new MemoryClusterSource(), logger: pino({ level: 'silent' }) }).start();
+
+  it('a consumer gets what the provider offers, the provider starting first whatever the list order', async () => {
+    const seen: unknown[] = [];
+    const report = await start([consumer(seen, false), provider()]);
+    expect(report.plugins.map((p) => [p.id, p.state])).toEqual([['consumer', 'ok'], ['provider', 'ok']]);
+    expect(seen).toEqual([{ n: 42 }]);
+  });
+
+  it('an optional service is undefined when nobody offers it; a required one refuses start with the code', async () => {
+    const seen: unknown[] = [];
+    expect((await start([consumer(seen, true)])).ok).toBe(true);
+    expect(seen).toEqual([undefined]);
+    await expect(start([consumer([], false)])).rejects.toMatchObject({ report: { violations: [expect.objectContaining({ code: 'MISSING_REQUIREMENT' })] } });
+  });
+
+  it('a plugin may offer only services its manifest lists', async () => {
+    await expect(start([provider(false)])).rejects.toThrow(/failed to register/);
   });
 });

@@ -195,7 +195,9 @@ export class AgentRuntime {
     for (const c of usable) {
       try {
         for (const hook of c.inits) {
-          const services = Object.fromEntries(Object.entries(hook.deps).map(([name, ref]) => [name, c.container.resolve(ref.id)]));
+          const services = Object.fromEntries(
+            Object.entries(hook.deps).map(([name, ref]) => [name, ref.optional && !c.container.isRegistered(ref.id, true) ? undefined : c.container.resolve(ref.id)]),
+          );
           const stop = await hook.init(services as never);
           if (typeof stop === 'function') this.stops.push({ plugin: c.plugin.manifest.id, fn: stop });
         }
@@ -319,8 +321,14 @@ export class AgentRuntime {
       registerDescriptor: (d) => descriptors.push(d),
       registerInit: (hook) => {
         for (const [name, ref] of Object.entries(hook.deps))
-          if (!container.isRegistered(ref.id, true)) throw new Error(`init hook asks for unknown service "${ref.id}" (as "${name}")`);
+          if (!ref.optional && !container.isRegistered(ref.id, true))
+            throw new Error(`init hook asks for unknown service "${ref.id}" (as "${name}"): no enabled plugin provides it, or the manifest does not require it`);
         inits.push(hook as unknown as InitHook);
+      },
+      provideService: (ref, value) => {
+        if (!(plugin.manifest.provides ?? []).includes(ref.id)) throw new Error(`provides service "${ref.id}" without listing it in its manifest's provides`);
+        if (this.root.isRegistered(ref.id)) throw new Error(`service "${ref.id}" is provided twice`);
+        this.provide(this.root, ref, value);
       },
     });
     this.reports.set(id, { ...this.reports.get(id)!, descriptors: descriptors.map((d) => d.name) });

@@ -153,7 +153,8 @@ export function checkComposition(plugins: PluginDefinition[], pluginsConfig: Age
       return;
     }
     state.set(id, 'visiting');
-    for (const req of byId.get(id)!.manifest.requires?.plugins ?? []) {
+    const requires = byId.get(id)!.manifest.requires;
+    for (const req of [...(requires?.plugins ?? []), ...(requires?.optional ?? [])]) {
       const owner = caps.get(req);
       if (owner && owner !== id) visit(owner, [...path, id]);
     }

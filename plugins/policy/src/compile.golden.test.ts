@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseManifestText, type EndpointSliceObject, type NamespaceObject, type NodeObject, type PodObject, type ServiceObject, type WorkloadEndpoint } from '@vppnet/core';
+import { parseManifestText, type NamespaceObject, type NodeObject, type PodObject, type ServiceObject, type WorkloadEndpoint } from '@vppnet/core';
 import { compile } from './compile';
 import { policyConfig } from './config';
 
@@ -25,7 +25,9 @@ describe('golden: compiled NetworkPolicies', () => {
       .map((p, i) => ({ pod: `${p.metadata.namespace}/${p.metadata.name}`, namespace: p.metadata.namespace!, name: p.metadata.name, node: 'n1', swIfIndex: 10 + i, ips: (p.status?.podIPs ?? []).map((x) => x.ip) }));
     const r = compile({
       nodeName: 'n1', epoch: 1, config: policyConfig.parse({}), policies: objects.filter((o) => o.kind === 'NetworkPolicy'), pods,
-      namespaces: of<NamespaceObject>('Namespace'), services: of<ServiceObject>('Service'), endpointSlices: of<EndpointSliceObject>('EndpointSlice'),
+      namespaces: of<NamespaceObject>('Namespace'), services: of<ServiceObject>('Service'),
+      // what the services plugin programs for shop/db on n1 (its one ready endpoint)
+      serviceBackends: [{ service: 'shop/db', vip: '10.96.0.5', port: 5432, proto: 6, endpoints: [{ ip: '10.244.0.20', port: 5432 }] }],
       nodes: of<NodeObject>('Node'), workloads,
     });
     const actual = `${JSON.stringify({ values: Object.fromEntries([...r.values].sort(([a], [b]) => a.localeCompare(b))), findings: r.findings }, null, 2)}\n`;

@@ -1,4 +1,4 @@
-import type { ClusterObject, EndpointSliceObject, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
+import type { ClusterObject, ServiceBackend, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
 import { compile, HOST_POLICY_KEY, SERVICE_VIPS_KEY, HOST_RULE_KEY, interfaceKey, peerIpsetKey, policyKey, type CompileInput } from './compile';
 import { policyConfig } from './config';
 import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from './values';
@@ -27,7 +27,7 @@ const local = (pods: string[]): WorkloadEndpoint[] =>
 function run(policies: ClusterObject[], extra: Partial<CompileInput> = {}) {
   return compile({
     nodeName: 'n1', epoch: 0, config: policyConfig.parse({}), policies, pods: PODS, namespaces: [ns('x'), ns('y', { team: 'blue' })],
-    services: [], endpointSlices: [], nodes: [node('n1', '10.0.0.11')], workloads: local(['x/a', 'x/b']), ...extra,
+    services: [], serviceBackends: [], nodes: [node('n1', '10.0.0.11')], workloads: local(['x/a', 'x/b']), ...extra,
   });
 }
 
@@ -107,11 +107,15 @@ describe('compile', () => {
       { kind: 'Service', metadata: { namespace: 'x', name: 'db' }, spec: { clusterIPs: ['10.96.0.5'], externalIPs: ['192.0.2.5'], ports: [{ name: 'p', port: 5432, protocol: 'TCP' }] } },
       { kind: 'Service', metadata: { namespace: 'x', name: 'web' }, spec: { clusterIP: '10.96.0.6', ports: [{ port: 80 }] } },
     ];
-    const slices: EndpointSliceObject[] = [
-      { kind: 'EndpointSlice', metadata: { namespace: 'x', name: 'db-1', labels: { 'kubernetes.io/service-name': 'db' } }, addressType: 'IPv4', ports: [{ name: 'p', port: 7070 }], endpoints: [{ addresses: ['10.244.1.12'] }] },
-      { kind: 'EndpointSlice', metadata: { namespace: 'x', name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } }, addressType: 'IPv4', ports: [{ port: 8080 }], endpoints: [{ addresses: ['10.244.0.10'] }, { addresses: ['10.244.0.11'], conditions: { ready: true } }] },
+    // what the services plugin programs for them on this node
+    const db = [{ ip: '10.244.1.12', port: 7070 }];
+    const web = [{ ip: '10.244.0.10', port: 8080 }, { ip: '10.244.0.11', port: 8080 }];
+    const serviceBackends: ServiceBackend[] = [
+      { service: 'x/db', vip: '10.96.0.5', port: 5432, proto: 6, endpoints: db },
+      { service: 'x/db', vip: '192.0.2.5', port: 5432, proto: 6, endpoints: db },
+      { service: 'x/web', vip: '10.96.0.6', port: 80, proto: 6, endpoints: web },
     ];
-    const r = run([np('x', 'out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }, { ipBlock: { cidr: '10.244.0.10/32' } }] }] })], { services, endpointSlices: slices });
+    const r = run([np('x', 'out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { app: 'db' } } }, { ipBlock: { cidr: '10.244.0.10/32' } }] }] })], { services, serviceBackends });
     expect(get<IpsetValue>(r, 'policy/ipset/np/x/out/egress/0/svc').members).toEqual(['10.96.0.5 6 5432', '10.96.0.6 6 80', '192.0.2.5 6 5432']);
     expect(get<PolicyValue>(r, policyKey('x/out')).rx).toEqual(['policy/rule/x/out/egress/0/pods-all', 'policy/rule/x/out/egress/0/block1-all', 'policy/rule/x/out/egress/0/svc']);
     // an address rule never matches a VIP: with DSR, Service connections are judged by their endpoints
@@ -123,7 +127,7 @@ describe('compile', () => {
     expect(get<RuleValue>(r, 'policy/rule/x/out/egress/0/pods-all').entries).toEqual([{ side: 'dst', not: false, ipset: expect.any(String) }]);
     expect(r.findings).toEqual([{ policy: 'x/out', code: 'NP_EGRESS_SERVICE_VIP_APPROX', detail: expect.stringContaining('Service x/web 10.96.0.6:80/tcp: 1 of 2 endpoints allowed') }]);
     // without it, nothing about Services
-    const off = run([np('x', 'out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] })], { services, endpointSlices: slices, config: policyConfig.parse({ serviceVips: false }) });
+    const off = run([np('x', 'out', { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: {} }] }] })], { services, serviceBackends, config: policyConfig.parse({ serviceVips: false }) });
     expect([...off.values.keys()].filter((k) => k.includes('svc'))).toEqual([]);
   });
 

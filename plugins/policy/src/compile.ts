@@ -21,13 +21,15 @@
  *    policy with this node's addresses comes first in the tx list of ingress-isolated pods.
  *  - Services with DSR: on the client's node a connection to a remote backend leaves with the
  *    Service VIP as destination (cnat NO_NAT path), so egress rules also allow VIP:port of
- *    Service ports whose endpoints include a destination the rule allows. When only some of
- *    those endpoints are allowed this over-approximates (NP_EGRESS_SERVICE_VIP_APPROX).
+ *    Service ports whose endpoints include a destination the rule allows. The endpoints are
+ *    the ones the services plugin programs on this node (its service-backends service), so
+ *    topology hints and traffic policies count. When only some of them are allowed this
+ *    over-approximates (NP_EGRESS_SERVICE_VIP_APPROX).
  *  - Every pod of this node known to the CNI gets an interface configuration, isolated or not,
  *    so a restarted agent rewrites whatever an earlier one left on the interface.
  */
 import { createHash } from 'node:crypto';
-import type { ClusterObject, EndpointSliceObject, NamespaceObject, NodeObject, PodObject, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
+import type { ClusterObject, NamespaceObject, NodeObject, PodObject, ServiceBackend, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
 import type { PolicyConfig } from './config';
 import { CODES } from './codes';
 import {
@@ -50,7 +52,8 @@ export interface CompileInput {
   pods: PodObject[];
   namespaces: NamespaceObject[];
   services: ServiceObject[];
-  endpointSlices: EndpointSliceObject[];
+  /** What the services plugin load-balances on this node (empty without it: no VIP is translated then). */
+  serviceBackends: ServiceBackend[];
   nodes: NodeObject[];
   /** This node's pods and their interfaces (from the CNI). */
   workloads: WorkloadEndpoint[];
@@ -67,7 +70,7 @@ export interface Finding {
 
 export interface CompileResult {
   values: Map<string, NpolValue>;
-  /** Per NetworkPolicy, node-independent (every agent reports the same). */
+  /** Per NetworkPolicy; the Service VIP ones follow the backends services programs on this node. */
   findings: Finding[];
   /** Per Calico policy, node-independent. */
   calicoFindings: CalicoObjectFindings[];
@@ -320,7 +323,7 @@ function compileRule(
 export function compile(input: CompileInput): CompileResult {
   const { epoch, config } = input;
   const idx = new ClusterIndex(input.pods, input.namespaces);
-  const svcPorts = config.serviceVips ? servicePorts(input.services, input.endpointSlices, idx.podByIp) : [];
+  const svcPorts = config.serviceVips ? servicePorts(input.serviceBackends, idx.podByIp) : [];
   const vips = config.serviceVips ? [...new Set(input.services.flatMap(serviceVips))].sort() : [];
   const values = new Map<string, NpolValue>();
   const emit: Emit = { set: (k, v) => values.set(k, v) };

@@ -15,7 +15,7 @@
  * or port matches nothing, an invalid podSelector keeps the whole policy out (declared codes).
  */
 import ipaddr from 'ipaddr.js';
-import type { ClusterObject, EndpointSliceObject, PodObject, ServiceObject } from '@vppnet/core';
+import type { ClusterObject, PodObject, ServiceBackend, ServiceObject } from '@vppnet/core';
 import { isRecord, record } from './raw';
 import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
 import { canonicalSelector, selectorProblems, type LabelSelector, type Labels } from './selector';
@@ -298,50 +298,26 @@ export function serviceVips(svc: ServiceObject): string[] {
 }
 
 /**
- * Every (Service VIP family, port) with the endpoints the services plugin load-balances to:
- * ready endpoints, or serving ones when none is ready (kube-proxy's choice, approximately).
+ * Every (Service, family, port) with the backends the services plugin programs on this node
+ * (its `service-backends` service: kube-proxy's choice, topology hints and traffic policies
+ * included), grouped over the Service's VIPs of that family.
  */
-export function servicePorts(services: ServiceObject[], slices: EndpointSliceObject[], podByIp: Map<string, PodInfo>): ServicePort[] {
-  const slicesBySvc = new Map<string, EndpointSliceObject[]>();
-  for (const s of slices) {
-    const svc = s.metadata.labels?.[SERVICE_NAME_LABEL];
-    if (!svc) continue;
-    const ref = `${s.metadata.namespace ?? 'default'}/${svc}`;
-    slicesBySvc.set(ref, [...(slicesBySvc.get(ref) ?? []), s]);
-  }
-  const out: ServicePort[] = [];
-  for (const svc of services) {
-    const spec = svc.spec ?? {};
-    const ref = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
-    const vips = serviceVips(svc);
-    if (vips.length === 0) continue;
-    for (const sp of spec.ports ?? []) {
-      const proto = PROTO[sp.protocol ?? 'TCP'];
-      if (proto === undefined) continue;
-      for (const fam of ['IPv4', 'IPv6']) {
-        const famVips = vips.filter((v) => v.includes(':') === (fam === 'IPv6'));
-        if (famVips.length === 0) continue;
-        const all: Array<ServiceEndpoint & { ready: boolean; serving: boolean }> = [];
-        for (const s of slicesBySvc.get(ref) ?? []) {
-          if (s.addressType !== fam) continue;
-          const port = (s.ports ?? []).find((p) => (p.name ?? '') === (sp.name ?? ''));
-          if (typeof port?.port !== 'number' || (PROTO[port.protocol ?? 'TCP'] ?? proto) !== proto) continue;
-          for (const e of s.endpoints ?? []) {
-            const c = e.conditions ?? {};
-            const ready = c.ready !== false;
-            const serving = c.serving ?? ready;
-            for (const a of e.addresses) {
-              const ip = canonicalIp(a);
-              if (ip) all.push({ ip, port: port.port, pod: podByIp.get(ip), ready, serving });
-            }
-          }
-        }
-        const ready = all.filter((e) => e.ready);
-        const chosen = ready.length > 0 ? ready : all.filter((e) => e.serving);
-        if (chosen.length === 0) continue;
-        out.push({ service: ref, vips: famVips, port: sp.port, proto, endpoints: chosen.map(({ ip, port, pod }) => ({ ip, port, pod })) });
-      }
+export function servicePorts(backends: ServiceBackend[], podByIp: Map<string, PodInfo>): ServicePort[] {
+  const groups = new Map<string, ServicePort>();
+  for (const b of backends) {
+    const vip = canonicalIp(b.vip);
+    if (!vip) continue;
+    const id = `${b.service}|${vip.includes(':') ? 6 : 4}|${b.port}|${b.proto}|${b.endpoints.map((e) => `${e.ip}:${e.port}`).sort().join(',')}`;
+    let g = groups.get(id);
+    if (!g) {
+      const endpoints = b.endpoints.flatMap((e) => {
+        const ip = canonicalIp(e.ip);
+        return ip ? [{ ip, port: e.port, pod: podByIp.get(ip) }] : [];
+      });
+      if (endpoints.length === 0) continue;
+      groups.set(id, (g = { service: b.service, vips: [], port: b.port, proto: b.proto, endpoints }));
     }
+    if (!g.vips.includes(vip)) g.vips.push(vip);
   }
-  return out;
+  return [...groups.values()];
 }

@@ -151,7 +151,10 @@ async function startCluster(objects: ClusterObject[], opts: { dsr: boolean; poli
     const source = new MemoryClusterSource(objects);
     const runtime = new AgentRuntime({
       plugins: opts.plugins ?? [bgp, services, policy],
-      pluginsConfig: { services: { dsr: opts.dsr, healthCheckBindAddress: '' }, policy: opts.policyConfig ?? {} },
+      pluginsConfig: {
+        ...((opts.plugins ?? [services]).includes(services) ? { services: { dsr: opts.dsr, healthCheckBindAddress: '' } } : {}),
+        policy: opts.policyConfig ?? {},
+      },
       nodeName: name, vpp: conn, cluster: source, logger: silent, retry: { baseMs: 5, maxMs: 50 }, workloads,
     });
     const report = await runtime.start();
@@ -671,6 +674,59 @@ describe('policy plugin behaviour', () => {
       await run.apply(np('x', 'unknown-port', { podSelector: { matchLabels: { pod: 'b' } }, ingress: [{ ports: [{ port: 'serve-80-tcp' }] }] }));
       expect(codesOf(run).filter((c) => c.startsWith('x/unknown-port'))).toEqual([]);
       expect(connected(connect(run, 'y/a', 'x/b', 80, 'TCP'), 'x/b')).toBe(true);
+    } finally {
+      await run.stop();
+    }
+  });
+});
+
+describe('one answer to "which backends does this VIP lead to"', () => {
+  const obj = (o: Record<string, unknown>) => o as unknown as ClusterObject;
+  const node = (name: string, ip: string, cidr: string, zone: string) =>
+    obj({ kind: 'Node', apiVersion: 'v1', metadata: { name, labels: { 'topology.kubernetes.io/zone': zone } }, spec: { podCIDRs: [cidr] }, status: { addresses: [{ type: 'InternalIP', address: ip }] } });
+  const pod = (name: string, nodeName: string, ip: string, labels: Record<string, string>) =>
+    obj({ kind: 'Pod', apiVersion: 'v1', metadata: { name, namespace: 'app', labels }, spec: { nodeName }, status: { phase: 'Running', podIPs: [{ ip }] } });
+  const objects = (svcSpec: Record<string, unknown>, hints: boolean) => [
+    node('n1', '10.0.0.11', '10.244.0.0/24', 'z1'), node('n2', '10.0.0.12', '10.244.1.0/24', 'z2'),
+    obj({ kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'app' } }),
+    pod('client', 'n1', '10.244.0.5', { app: 'client' }),
+    pod('s1', 'n1', '10.244.0.10', { app: 'server', tier: 'a' }),
+    pod('s2', 'n2', '10.244.1.10', { app: 'server', tier: 'b' }),
+    obj({ kind: 'Service', apiVersion: 'v1', metadata: { name: 'web', namespace: 'app' }, spec: { clusterIP: '10.96.0.80', ports: [{ name: 'http', port: 80, protocol: 'TCP' }], ...svcSpec } }),
+    obj({
+      kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { name: 'web-1', namespace: 'app', labels: { 'kubernetes.io/service-name': 'web' } },
+      addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
+      endpoints: [
+        { addresses: ['10.244.0.10'], nodeName: 'n1', zone: 'z1', ...(hints ? { hints: { forZones: [{ name: 'z1' }] } } : {}) },
+        { addresses: ['10.244.1.10'], nodeName: 'n2', zone: 'z2', ...(hints ? { hints: { forZones: [{ name: 'z2' }] } } : {}) },
+      ],
+    }),
+    // the client may talk to tier a only: s1, the backend its own node uses
+    np('app', 'client-out', { podSelector: { matchLabels: { app: 'client' } }, policyTypes: ['Egress'], egress: [{ to: [{ podSelector: { matchLabels: { tier: 'a' } } }] }] }),
+  ];
+
+  it.each([
+    ['internalTrafficPolicy: Local', { internalTrafficPolicy: 'Local' }, false],
+    ['topology hints', {}, true],
+  ])('%s: policy opens the VIP for exactly the backends services programs on the client\'s node', async (_what, svcSpec, hints) => {
+    const run = await startCluster(objects(svcSpec, hints), { dsr: true });
+    try {
+      const r = run.tracer.trace({ from: { pod: 'app/client' }, dst: '10.96.0.80', dport: 80 });
+      expect(r).toMatchObject({ outcome: 'delivered', at: 'app/s1' });
+      // services on n1 picks only s1, so the VIP is fully allowed: no over-approximation to report
+      const codes = run.runtimes.get('n1')!.objectStatus.list().filter((f) => f.object === 'app/client-out').map((f) => f.code);
+      expect(codes).not.toContain('NP_EGRESS_SERVICE_VIP_APPROX');
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('without the services plugin no VIP is translated, so policy opens none', async () => {
+    const run = await startCluster(objects({}, false), { dsr: true, plugins: [bgp, policy] });
+    try {
+      const r = run.tracer.trace({ from: { pod: 'app/client' }, dst: '10.96.0.80', dport: 80 });
+      expect(r.outcome).not.toBe('delivered');
+      expect(run.runtimes.get('n1')!.objectStatus.list().map((f) => f.code)).not.toContain('NP_EGRESS_SERVICE_VIP_APPROX');
     } finally {
       await run.stop();
     }

@@ -12,7 +12,7 @@
  * interfaces reconfigured), and it keeps npol from ever evaluating a freed rule (which VPP
  * would match with its last action).
  */
-import { coreServices, defineManifest, definePlugin, objectRef, type ClusterObject, type PodObject } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, objectRef, optionalService, serviceBackendsRef, type ClusterObject, type PodObject } from '@vppnet/core';
 import type { VppMessageName } from 'vpp-binapi-ts';
 import { CALICO_REPORTED_CODES, CODES, REPORTED_CODES } from './codes';
 import { compile } from './compile';
@@ -29,14 +29,15 @@ export const NPOL_MESSAGES: VppMessageName[] = [
   'npol_configure_policies',
 ];
 
-const WATCHED = ['NetworkPolicy', 'Pod', 'Namespace', 'Service', 'EndpointSlice', 'Node', CALICO_NP_KIND, CALICO_GNP_KIND];
+const WATCHED = ['NetworkPolicy', 'Pod', 'Namespace', 'Service', 'Node', CALICO_NP_KIND, CALICO_GNP_KIND];
 
 export const manifest = defineManifest<PolicyConfig>({
   id: 'policy',
   apiVersion: 1,
   description: 'Kubernetes NetworkPolicy and Calico (Global)NetworkPolicy of the default tier compiled to VPP npol ipsets, rules and policies on the pods of this node',
   provides: ['network-policy'],
-  requires: { vpp: { plugins: ['npol'], messages: NPOL_MESSAGES } },
+  // Service backends come from the services plugin when it runs (without it no VIP is translated).
+  requires: { vpp: { plugins: ['npol'], messages: NPOL_MESSAGES }, optional: [serviceBackendsRef.id] },
   config: policyConfig,
   unsupported: [
     {
@@ -152,8 +153,10 @@ export default definePlugin<PolicyConfig>({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, workloads: coreServices.workloads,
         unsupported: coreServices.unsupported, log: coreServices.logger, vpp: coreServices.vpp,
+        // which backends each Service VIP leads to, as the services plugin programs them
+        backends: optionalService(serviceBackendsRef),
       },
-      init({ cluster, desired, node, workloads, unsupported, log, vpp }) {
+      init({ cluster, desired, node, workloads, unsupported, log, vpp, backends }) {
         const config = env.config;
         let latest = new Map<string, NpolValue>();
         let generation = 0;
@@ -166,7 +169,7 @@ export default definePlugin<PolicyConfig>({
           const result = compile({
             nodeName: node.name, epoch: session.epoch, config, policies, calicoPolicies,
             pods: cluster.list('Pod'), namespaces: cluster.list('Namespace'), services: cluster.list('Service'),
-            endpointSlices: cluster.list('EndpointSlice'), nodes: cluster.list('Node'), workloads: workloads.list(),
+            serviceBackends: backends?.list() ?? [], nodes: cluster.list('Node'), workloads: workloads.list(),
           });
           report(policies, result.findings);
           reportCalico(calicoPolicies, result.calicoFindings);
@@ -222,10 +225,12 @@ export default definePlugin<PolicyConfig>({
         vpp.events.on('connected', onConnected);
         const unwatch = cluster.watch(WATCHED, schedule);
         const unwatchWorkloads = workloads.watch(schedule);
-        log.debug('watching NetworkPolicies, Calico (Global)NetworkPolicies, Pods, Namespaces, Services, EndpointSlices, Nodes and this node\'s workloads');
+        const unwatchBackends = backends?.watch(schedule);
+        log.debug('watching NetworkPolicies, Calico (Global)NetworkPolicies, Pods, Namespaces, Services, Nodes, this node\'s workloads and Service backends');
         return () => {
           unwatch();
           unwatchWorkloads();
+          unwatchBackends?.();
           vpp.events.off('connected', onConnected);
         };
       },

@@ -3,13 +3,14 @@
  * Service they concern: the plugin keeps its own index of EndpointSlices by Service and of
  * translation keys by Service, and hands the reconciler exactly the keys that changed.
  */
-import { coreServices, defineManifest, definePlugin, nodeInternalIPs, objectRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, nodeInternalIPs, objectRef, serviceBackendsRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject } from '@vppnet/core';
 import { servicesConfig, type ServicesConfig } from './config';
 import { translationDescriptor } from './descriptor';
 import { CNAT_FEATURE_PREFIX, cnatFeatureDescriptor, cnatFeatureKeys } from './cnat-feature';
 import { HealthCheckServers, type HealthCheckTarget } from './healthcheck';
 import { ACL_KEY, aclDescriptor, bindingDescriptor, bindingKey, sourceRangesAcl } from './source-ranges';
-import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext } from './translations';
+import { BackendsRegistry } from './backends';
+import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext, type TranslationValue } from './translations';
 
 const REPORTED_CODES = ['SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT', 'SVC_LB_SOURCE_RANGE_INVALID'];
 
@@ -17,7 +18,7 @@ export const manifest = defineManifest<ServicesConfig>({
   id: 'services',
   apiVersion: 1,
   description: 'Kubernetes Services as VPP cnat translations (Maglev, DSR, NodePort, traffic policies, affinity)',
-  provides: ['service-load-balancing'],
+  provides: ['service-load-balancing', serviceBackendsRef.id],
   requires: {
     vpp: {
       // acl: loadBalancerSourceRanges are an input ACL on the uplink
@@ -70,6 +71,8 @@ export const manifest = defineManifest<ServicesConfig>({
 export default definePlugin<ServicesConfig>({
   manifest,
   register(env) {
+    const backends = new BackendsRegistry();
+    env.provideService(serviceBackendsRef, backends);
     env.registerDescriptor(translationDescriptor);
     env.registerDescriptor(aclDescriptor);
     env.registerDescriptor(bindingDescriptor);
@@ -121,6 +124,7 @@ export default definePlugin<ServicesConfig>({
               const svc = services.get(ref);
               const old = keysBySvc.get(ref) ?? new Set<string>();
               const next = new Set<string>();
+              const programmed: TranslationValue[] = [];
               if (svc) {
                 const { translations, findings, healthCheck, sourceRanges } = serviceTranslations(svc, [...(slicesBySvc.get(ref)?.values() ?? [])], self, config);
                 if (sourceRanges) rangesBySvc.set(ref, sourceRanges);
@@ -139,6 +143,7 @@ export default definePlugin<ServicesConfig>({
                   ownerOfKey.set(key, ref);
                   next.add(key);
                   txn.set(key, t);
+                  programmed.push(t);
                 }
                 for (const [code, detail] of findings) {
                   found.add(code);
@@ -157,7 +162,9 @@ export default definePlugin<ServicesConfig>({
               }
               if (next.size > 0) keysBySvc.set(ref, next);
               else keysBySvc.delete(ref);
+              backends.set(ref, programmed);
             }
+            backends.changed();
             // one ACL for every Service's source ranges, in a stable order
             const acl = sourceRangesAcl([...rangesBySvc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r));
             if (acl) {

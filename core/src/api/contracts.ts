@@ -1,0 +1,26 @@
+/**
+ * Services plugins offer one another, with their refs here so that neither side imports the
+ * other (a plugin imports only the public API of core and binapi).
+ */
+import { createServiceRef } from './service-ref';
+
+/** One VIP, port and protocol the services plugin load-balances on this node, with its backends. */
+export interface ServiceBackend {
+  /** `namespace/name` of the Service. */
+  service: string;
+  vip: string;
+  port: number;
+  /** IP protocol number (6, 17, 132). */
+  proto: number;
+  /** The backends this node's translation picks from (kube-proxy's choice for this node). */
+  endpoints: Array<{ ip: string; port: number }>;
+}
+
+/** What the services plugin programs, for plugins that must agree with it (policy). */
+export interface ServiceBackends {
+  list(): ServiceBackend[];
+  /** Called after every change; returns the unsubscribe. */
+  watch(handler: () => void): () => void;
+}
+
+export const serviceBackendsRef = createServiceRef<ServiceBackends>({ id: 'service-backends' });
