@@ -1,9 +1,9 @@
 /**
  * The package carries its own copy of VPP's API definitions (api/): the codec, the generated
  * types and the simulated VPP all use it, so it must be complete and consistent on its own.
- * Whether it still equals the project's reference set (../shared/vpp-api beside the repository)
- * is checked by scripts/refresh-vectors.js at the repository root, not here: a clone has no
- * ../shared.
+ * Whether it still equals the project's reference set (the API definitions in the shared folder
+ * beside the repository) is checked by scripts/refresh-vectors.js at the repository root, not
+ * here: a clone has no such folder.
  */
 import fs from 'node:fs';
 import path from 'node:path';
