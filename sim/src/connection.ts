@@ -22,12 +22,18 @@ export class SimConnection {
   readonly calls: Array<{ message: string; body: Body }> = [];
   private readonly codec: Codec;
   private readonly replies = new Map<string, string>();
+  private readonly absent: (message: string) => boolean;
 
   constructor(
     private vpp: SimVpp,
-    options: { codec?: Codec } = {},
+    /**
+     * `without`: messages of VPP plugins this VPP was built without (e.g. every `ipip_`
+     * message): missing from its message table, and calling one fails as VPP's client would.
+     */
+    options: { codec?: Codec; without?: (message: string) => boolean } = {},
   ) {
     this.codec = options.codec ?? createCodec();
+    this.absent = options.without ?? (() => false);
     for (const [request, svc] of this.codec.schema.services()) if (svc.reply) this.replies.set(request, svc.reply);
   }
 
@@ -53,10 +59,15 @@ export class SimConnection {
 
   unavailable(messages: string[]): string[] {
     const implemented = new Set(this.vpp.implemented());
-    return messages.filter((m) => !this.codec.hasMessage(m) || !implemented.has(m));
+    return messages.filter((m) => !this.codec.hasMessage(m) || !implemented.has(m) || this.absent(m));
+  }
+
+  private refuseAbsent(message: string): void {
+    if (this.absent(message)) throw new Error(`${message} is not in this VPP's message table`);
   }
 
   async request<Rep = Body>(message: string, body: Body = {}): Promise<Rep> {
+    this.refuseAbsent(message);
     this.calls.push({ message, body });
     const req = this.roundTrip(message, body);
     const replyName = this.replies.get(message) ?? `${message}_reply`;
@@ -74,6 +85,7 @@ export class SimConnection {
   }
 
   async dump<Det = Body>(message: string, body: Body = {}): Promise<Det[]> {
+    this.refuseAbsent(message);
     this.calls.push({ message, body });
     const req = this.roundTrip(message, body);
     const detailsName = this.replies.get(message) ?? message.replace(/_dump$/, '_details');

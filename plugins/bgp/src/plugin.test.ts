@@ -29,27 +29,13 @@ interface Running {
   stop(): Promise<void>;
 }
 
-/** A simulated VPP built without the ipip plugin: its messages are not in the message table. */
-class VppWithoutIpip extends SimConnection {
-  override unavailable(messages: string[]): string[] {
-    return [...new Set([...super.unavailable(messages), ...messages.filter((m) => m.startsWith('ipip_'))])];
-  }
-  override async request<Rep>(message: string, body?: Record<string, unknown>): Promise<Rep> {
-    if (message.startsWith('ipip_')) throw new Error(`unknown message ${message}`);
-    return super.request<Rep>(message, body);
-  }
-  override async dump<Det>(message: string, body?: Record<string, unknown>): Promise<Det[]> {
-    if (message.startsWith('ipip_')) throw new Error(`unknown message ${message}`);
-    return super.dump<Det>(message, body);
-  }
-}
-
-async function cluster(config: Record<string, unknown>, objects: ClusterObject[] = [...NODES, ...PODS], Conn: typeof SimConnection = SimConnection): Promise<Running> {
+/** `withoutIpip`: each node's VPP is built without the ipip plugin. */
+async function cluster(config: Record<string, unknown>, objects: ClusterObject[] = [...NODES, ...PODS], withoutIpip = false): Promise<Running> {
   const sim = SimCluster.fromObjects(objects as never);
   const agents = new Map<string, TestAgent>();
   const conns = new Map<string, SimConnection>();
   for (const name of sim.nodes.keys()) {
-    const conn = new Conn(sim.node(name).vpp);
+    const conn = new SimConnection(sim.node(name).vpp, withoutIpip ? { without: (m) => m.startsWith('ipip_') } : {});
     conns.set(name, conn);
     agents.set(name, await startTestAgent({ plugins: [bgp], vpp: conn, objects, nodeName: name, pluginsConfig: { bgp: config } }));
   }
@@ -202,7 +188,7 @@ describe('bgp plugin, part 1: routes between nodes', () => {
 
   describe('on a VPP built without the ipip plugin', () => {
     it('a flat cluster needs no ipip: the plugin starts and every pair of pods is routed', async () => {
-      const run = await cluster({ encapsulation: 'none' }, [...NODES, ...PODS], VppWithoutIpip);
+      const run = await cluster({ encapsulation: 'none' }, [...NODES, ...PODS], true);
       try {
         for (const a of run.agents.values()) expect(a.report.plugins.find((p) => p.id === 'bgp')?.state).toBe('ok');
         for (const r of allPairs(run.sim, 4)) expect(r.outcome).toBe(`delivered to ${r.to}`);
@@ -212,7 +198,7 @@ describe('bgp plugin, part 1: routes between nodes', () => {
     });
 
     it('a config that asks for ipip disables the plugin, naming the missing messages', async () => {
-      const run = await cluster({ encapsulation: 'ipip' }, [...NODES, ...PODS], VppWithoutIpip);
+      const run = await cluster({ encapsulation: 'ipip' }, [...NODES, ...PODS], true);
       try {
         const report = run.agents.get('a')!.report.plugins.find((p) => p.id === 'bgp')!;
         expect(report.state).toBe('disabled');
@@ -227,7 +213,7 @@ describe('bgp plugin, part 1: routes between nodes', () => {
         ...NODES, ...PODS,
         { kind: 'IPPool', apiVersion: 'crd.projectcalico.org/v1', metadata: { name: 'v4' }, spec: { cidr: '10.244.2.0/24', ipipMode: 'Always' } },
       ];
-      const run = await cluster({}, objects, VppWithoutIpip);
+      const run = await cluster({}, objects, true);
       try {
         const a = run.agents.get('a')!;
         const tunnel = Object.entries(a.runtime.reconciler.statuses('bgp/tunnel/'));

@@ -52,10 +52,6 @@ export const tunnelKey = (dst: string) => `${TUNNEL_PREFIX}${dst}`;
 
 const family = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
 
-export function nodeAddresses(node: NodeObject): string[] {
-  return nodeInternalIPs(node);
-}
-
 /** Canonical `a.b.c.d/len`, or undefined for text that is not a prefix. */
 export function normalisePrefix(text: string): string | undefined {
   try {
@@ -77,7 +73,7 @@ export function staticRoutes(nodes: NodeObject[], blockAffinities: BlockAffinity
   for (const n of nodes) {
     const name = n.metadata.name;
     const cidrs = blocks.get(name) ?? nodePodCIDRs(n);
-    const addrs = nodeAddresses(n);
+    const addrs = nodeInternalIPs(n);
     for (const c of cidrs) {
       const prefix = normalisePrefix(c);
       if (!prefix) continue;
@@ -132,7 +128,7 @@ export function desiredRouting(input: DesiredInput): Map<string, unknown> {
   const { nodeName, config } = input;
   const out = new Map<string, unknown>();
   const self = input.nodes.find((n) => n.metadata.name === nodeName);
-  const myAddrs = self ? nodeAddresses(self) : [];
+  const myAddrs = self ? nodeInternalIPs(self) : [];
   const uplinkLen = (ip: string) => (family(ip) === 6 ? config.uplink.prefixLength6 : config.uplink.prefixLength4);
   if (self) {
     const uplink: UplinkValue = { name: config.uplink.interface, addresses: myAddrs.map((a) => `${a}/${uplinkLen(a)}`).sort() };
