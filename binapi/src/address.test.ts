@@ -3,6 +3,7 @@ import {
   canonicalAddress,
   canonicalPrefix,
   prefixContains,
+  linkLocalFromMac,
   formatIp4,
   formatIp6,
   formatMac,
@@ -123,5 +124,12 @@ describe('prefixContains', () => {
     expect(prefixContains('fd00::/64', 'fd00::5')).toBe(true);
     expect(prefixContains('10.0.0.0/8', 'fd00::5')).toBe(false);
     expect(prefixContains('nonsense', '10.0.0.1')).toBe(false);
+  });
+});
+
+describe('linkLocalFromMac', () => {
+  it('derives the modified EUI-64 link-local address (universal/local bit flipped, ff:fe inserted)', () => {
+    expect(linkLocalFromMac('52:54:00:12:34:56')).toBe('fe80::5054:ff:fe12:3456');
+    expect(linkLocalFromMac('02:fe:9f:3d:84:37')).toBe('fe80::fe:9fff:fe3d:8437');
   });
 });

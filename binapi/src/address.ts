@@ -257,3 +257,10 @@ export function prefixContains(cidr: string, ip: string): boolean {
     return false;
   }
 }
+
+/** The IPv6 link-local address VPP (and Linux) derive from an interface MAC (modified EUI-64). */
+export function linkLocalFromMac(macText: string): string {
+  const b = parseMac(macText);
+  const groups = [((b[0] ^ 0x02) << 8) | b[1], (b[2] << 8) | 0xff, (0xfe << 8) | b[3], (b[4] << 8) | b[5]];
+  return `fe80::${groups.map((g) => g.toString(16)).join(':')}`;
+}

@@ -22,10 +22,3 @@ export function linkIdentity(containerId: string, ifName: string): LinkIdentity 
   // simulated VPP's own 02:fe:... interface addresses.
   return { hostIf: `vpp${h.toString('hex').slice(0, 11)}`, podMac: mac(0x0a, h.subarray(8)), vppMac: mac(0x0e, h.subarray(16)) };
 }
-
-/** The IPv6 link-local address VPP derives from an interface MAC (modified EUI-64). */
-export function linkLocalFromMac(macText: string): string {
-  const b = macText.split(':').map((x) => parseInt(x, 16));
-  const groups = [(b[0] ^ 0x02) << 8 | b[1], b[2] << 8 | 0xff, 0xfe << 8 | b[3], b[4] << 8 | b[5]];
-  return `fe80::${groups.map((g) => g.toString(16)).join(':')}`;
-}

@@ -5,11 +5,11 @@
  * Commands run one at a time: the runtime may call in parallel, the records and IPAM may not.
  */
 import { nodePodCIDRs, type DesiredState, type KeyStatus, type NodeObject, type WorkloadEndpoint } from '@vppnet/core';
-import { canonicalAddress } from 'vpp-binapi-ts';
+import { canonicalAddress, linkLocalFromMac } from 'vpp-binapi-ts';
 import type { CniConfig } from './config';
 import { GATEWAY_KEY, interfaceKey, routeKey, type GatewayValue, type PodInterfaceValue, type PodRouteValue } from './descriptors';
 import { HostLocalIpam, type Owner } from './ipam';
-import { linkIdentity, linkLocalFromMac } from './links';
+import { linkIdentity } from './links';
 import { deleteHostLink, inspectPod, listHostLinks, requireNetns } from './netns';
 import type { CniRequest } from './protocol';
 import { PodRecords, type PodRecord } from './records';
