@@ -13,6 +13,7 @@ import { Fib, type SimPath } from './fib';
 import { familyOf, maxLen, type Family } from './ip';
 import { InterfaceTable, type SimInterface } from './interfaces';
 import { TunnelState } from './tunnels';
+import { PuntState } from './punt';
 import { NpolState, npolMessageModule } from '../npol';
 import { AclState } from './acl';
 import { NeighborTable } from './neighbors';
@@ -37,6 +38,7 @@ export class SimVpp {
   readonly tunnels = new TunnelState();
   readonly acl = new AclState();
   readonly neighbors = new NeighborTable();
+  readonly punt = new PuntState();
   readonly npol = new NpolState({ isValidSwIfIndex: (i: number) => this.interfaces.find(i) !== undefined });
   readonly requests = new Map<string, RequestHandler>();
   readonly dumps = new Map<string, DumpHandler>();
@@ -49,6 +51,7 @@ export class SimVpp {
     this.install(this.acl.module((sw) => this.interfaces.find(sw) !== undefined));
     this.install(podInterfaceModule(this));
     this.install(this.neighbors.module((sw) => sw !== INVALID_INDEX && this.interfaces.find(sw) !== undefined));
+    this.install(this.punt.module(this.interfaces));
   }
 
   install(module: MessageModule): void {
@@ -103,6 +106,7 @@ export class SimVpp {
     this.npol.interfaceDeleted(swIfIndex);
     this.acl.lists.delete(swIfIndex);
     this.neighbors.interfaceDeleted(swIfIndex);
+    this.punt.forgetInterface(swIfIndex);
     for (const i of this.interfaces.list()) if (i.unnumberedOf === swIfIndex) delete i.unnumberedOf;
     for (const t of this.fib.listTables())
       for (const [key, r] of [...t.routes]) {
