@@ -15,6 +15,7 @@ import { pluginsConfigFor } from './plugin-config';
 import { startAgents } from './run';
 import { startStatusServer } from './status';
 import { summarize } from './summary';
+import { giveBack } from '@vppnet/plugin-uplink';
 
 const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -174,6 +175,19 @@ export function buildProgram(): Command {
         process.stdout.write(opts.json ? `${JSON.stringify({ delivered: r.outcome === 'delivered', at: r.at, backend: r.backend ?? null, reason: r.reason ?? null, source: r.packet.src }, null, 2)}\n` : `${probeLine(r)}\n`);
         if (r.outcome !== 'delivered') process.exitCode = 1;
       });
+    });
+
+  const node = program.command('node').description('node bring-up');
+  node
+    .command('restore')
+    .description('give the uplink back to the host from the record the uplink plugin keeps (after a crash, or with releaseOnStop: false)')
+    .option('--state-file <path>', 'the uplink plugin\'s record', '/var/lib/vppnet/uplink.json')
+    .option('--netns <name>', 'the network namespace the uplink is in')
+    .action(async (opts) => {
+      const restored = await giveBack(opts.stateFile, opts.netns);
+      process.stdout.write(restored
+        ? `gave ${restored.uplink.name} back: ${restored.uplink.addresses.join(', ')}, ${restored.uplink.routes.length} route(s)\n`
+        : `nothing to give back (${opts.stateFile} does not exist)\n`);
     });
 
   program.command('version').description('print the version').action(() => void process.stdout.write(`vppnet ${pkg.version}\n`));

@@ -26,5 +26,11 @@ export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean
   if (config.sim && cni.interfaceType === undefined) cni.interfaceType = 'af_packet';
   if (cni.tunnelOverhead === undefined) cni.tunnelOverhead = tunnelOverhead(plugins);
   plugins.cni = cni;
+  // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet).
+  const uplink = plugins.uplink;
+  if (uplink?.enabled === true && uplink.interface && plugins.services?.uplinkInterface === undefined) {
+    const first = Array.isArray(uplink.interface) ? uplink.interface[0] : uplink.interface;
+    plugins.services = { ...(plugins.services ?? {}), uplinkInterface: `host-${String(first)}` };
+  }
   return plugins;
 }

@@ -8,10 +8,11 @@ import cni from '@vppnet/cni';
 import bgp from '@vppnet/plugin-bgp';
 import policy from '@vppnet/plugin-policy';
 import services from '@vppnet/plugin-services';
+import uplink from '@vppnet/plugin-uplink';
 import wireguard from '@vppnet/plugin-wireguard';
 
 /** Built-in plugins, in no particular order: start order comes from their manifests. */
-export const builtinPlugins: PluginDefinition[] = [cni, bgp, services, policy, wireguard];
+export const builtinPlugins: PluginDefinition[] = [uplink, cni, bgp, services, policy, wireguard];
 
 export class PluginLoadError extends Error {}
 
