@@ -7,6 +7,7 @@ import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { describeUnknownKey, unknownKeys } from '@vppnet/core';
+import { vppRunConfig } from './vpp/startup-conf';
 
 export const agentConfigSchema = z
   .object({
@@ -18,6 +19,8 @@ export const agentConfigSchema = z
     manifests: z.string().optional(),
     /** Dataplane: a real VPP's API socket, or the in-process simulated cluster. */
     vppSocket: z.string().optional(),
+    /** Start and supervise VPP with this configuration (its API socket then is the dataplane). */
+    runVpp: vppRunConfig.optional(),
     sim: z.boolean().default(false),
     /** With sim: also serve the simulated VPP of `node` on this unix socket. */
     apiSocket: z.string().optional(),
@@ -42,6 +45,7 @@ export const agentConfigSchema = z
   .superRefine((c, ctx) => {
     const sources = [c.kubeconfig && 'kubeconfig', c.inCluster && 'inCluster', c.manifests && 'manifests'].filter(Boolean);
     if (sources.length > 1) ctx.addIssue({ code: 'custom', message: `choose one cluster source, got ${sources.join(' and ')}` });
+    if (c.runVpp && (c.sim || c.vppSocket)) ctx.addIssue({ code: 'custom', path: ['runVpp'], message: 'runVpp starts the dataplane itself: not with sim or vppSocket' });
     if (c.sim && c.vppSocket) ctx.addIssue({ code: 'custom', message: 'choose one dataplane: sim or vppSocket' });
     if (c.apiSocket && !c.sim) ctx.addIssue({ code: 'custom', path: ['apiSocket'], message: 'apiSocket exposes the simulated VPP; it needs sim' });
     if (c.sim && !c.manifests) ctx.addIssue({ code: 'custom', path: ['sim'], message: 'the simulated cluster is built from manifests: set manifests' });

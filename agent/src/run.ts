@@ -11,6 +11,7 @@ import { ConfigError, type AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
 import { pluginsConfigFor } from './plugin-config';
 import { KubernetesClusterSource } from './k8s';
+import { VppRunner } from './vpp/runner';
 
 export interface NodeAgent {
   node: string;
@@ -109,8 +110,16 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
     }
 
     if (!config.node) throw new Error('set the node name (--node or VPPNET_NODE)');
-    if (!config.vppSocket) throw new Error('choose a dataplane: --vpp-socket PATH for a real VPP, or --sim');
-    const vpp = connectRealVpp(config.vppSocket);
+    let vppSocket = config.vppSocket;
+    if (config.runVpp) {
+      const runner = new VppRunner({ config: config.runVpp, logger: logger.child({ component: 'vpp' }) });
+      progress(`starting VPP (${config.runVpp.binary}, ${runner.paths.startupConf})`);
+      await runner.start();
+      cleanups.push(() => runner.stop());
+      vppSocket = runner.paths.apiSocket;
+    }
+    if (!vppSocket) throw new Error('choose a dataplane: --vpp-socket PATH for a real VPP, runVpp to start one, or --sim');
+    const vpp = connectRealVpp(vppSocket);
     const cluster = await clusterSource(config);
     const node = config.node;
     const nodeStatus: NodeStatusWriter | undefined =
