@@ -15,6 +15,13 @@ export const servicesConfig = z.object({
   healthCheckBindAddress: z.string().default('0.0.0.0'),
   /** The interface traffic from outside arrives on; loadBalancerSourceRanges are enforced there. */
   uplinkInterface: z.string().default('eth0'),
+  /**
+   * Source NAT of pod traffic leaving the cluster to the node's address: `ippools` for pods in
+   * an IPPool with natOutgoing (Calico's rule), `always` for every pod, `never`.
+   */
+  egressSnat: z.enum(['ippools', 'always', 'never']).default('ippools'),
+  /** Destinations never source-NATed besides pools, pod CIDRs and nodes (the Service CIDRs, for one). */
+  noSnatCidrs: z.array(z.string()).default([]),
 });
 
 export type ServicesConfig = z.infer<typeof servicesConfig>;

@@ -10,6 +10,8 @@ import { CNAT_FEATURE_PREFIX, cnatFeatureDescriptor, cnatFeatureKeys } from './c
 import { HealthCheckServers, type HealthCheckTarget } from './healthcheck';
 import { ACL_KEY, aclDescriptor, bindingDescriptor, bindingKey, sourceRangesAcl } from './source-ranges';
 import { BackendsRegistry } from './backends';
+import { EGRESS_PREFIX, desiredEgress } from './egress';
+import { snatAddressesDescriptor, snatExcludeDescriptor, snatIncludeDescriptor, snatPolicyDescriptor } from './egress-descriptors';
 import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext, type TranslationValue } from './translations';
 
 const REPORTED_CODES = ['SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT', 'SVC_LB_SOURCE_RANGE_INVALID'];
@@ -24,7 +26,9 @@ export const manifest = defineManifest<ServicesConfig>({
       // acl: loadBalancerSourceRanges are an input ACL on the uplink
       plugins: ['cnat', 'acl'],
       messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump', 'feature_cnat_enable_disable', 'feature_is_enabled', 'sw_interface_dump',
-        'acl_add_replace', 'acl_del', 'acl_dump', 'acl_interface_set_acl_list', 'acl_interface_list_dump'],
+        'acl_add_replace', 'acl_del', 'acl_dump', 'acl_interface_set_acl_list', 'acl_interface_list_dump',
+        // egress SNAT
+        'cnat_set_snat_addresses', 'cnat_get_snat_addresses', 'cnat_set_snat_policy', 'cnat_snat_policy_add_del_exclude_pfx', 'cnat_snat_policy_add_del_if'],
     },
   },
   config: servicesConfig,
@@ -77,6 +81,7 @@ export default definePlugin<ServicesConfig>({
     env.registerDescriptor(aclDescriptor);
     env.registerDescriptor(bindingDescriptor);
     env.registerDescriptor(cnatFeatureDescriptor(env.config.uplinkInterface));
+    for (const d of [snatAddressesDescriptor, snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger,
@@ -87,7 +92,16 @@ export default definePlugin<ServicesConfig>({
         // cnat runs where Service traffic enters: the uplink and every local pod's interface.
         const syncCnatFeature = () => void desired.replace(CNAT_FEATURE_PREFIX, cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name));
         syncCnatFeature();
-        const unwatchWorkloads = workloads.watch(syncCnatFeature);
+        // Egress SNAT follows the pods, the pools and the nodes.
+        const syncEgress = () =>
+          void desired.replace(EGRESS_PREFIX, desiredEgress({
+            node: node.name, mode: config.egressSnat, nodes: cluster.list('Node'), pools: cluster.list('IPPool'), workloads: workloads.list(), excludeCidrs: config.noSnatCidrs,
+          }));
+        const unwatchEgress = cluster.watch(['Node', 'IPPool'], syncEgress);
+        const unwatchWorkloads = workloads.watch(() => {
+          syncCnatFeature();
+          syncEgress();
+        });
         // The view hands plugins only objects that passed the core's checks of their kind.
         const services = new Map<string, ServiceObject>();
         const slicesBySvc = new Map<string, Map<string, EndpointSliceObject>>();
@@ -226,6 +240,7 @@ export default definePlugin<ServicesConfig>({
         return async () => {
           unwatch();
           unwatchWorkloads();
+          unwatchEgress();
           await healthSync;
           await health?.close();
         };

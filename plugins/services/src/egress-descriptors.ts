@@ -1,0 +1,92 @@
+/**
+ * Applies egress SNAT (egress.ts) with cnat's snat messages. VPP can read back the snat
+ * addresses only; the policy, the excluded prefixes and the include tables have no dump, so
+ * those are applied again at every resync (each message sets, adding twice changes nothing).
+ */
+import { defineDescriptor, RetriableError, type DescriptorContext } from '@vppnet/core';
+import { fromAddress } from 'vpp-binapi-ts';
+import { SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from './egress';
+
+const NO_INDEX = 0xffffffff;
+// cnat_snat_policy_table: CNAT_POLICY_INCLUDE_V4 = 0, CNAT_POLICY_INCLUDE_V6 = 1
+const includeTable = (family: 4 | 6) => (family === 6 ? 1 : 0);
+
+/**
+ * For the parts VPP cannot dump: a VPP without snat addresses is a fresh one (nothing of ours
+ * is there, all is applied again); otherwise what was applied is trusted (the reconciler keeps
+ * its memory when a read fails).
+ */
+async function unlessFresh(ctx: DescriptorContext): Promise<never[]> {
+  const r = await ctx.vpp.request('cnat_get_snat_addresses', {});
+  const fresh = [...r.snat_ip4, ...r.snat_ip6].every((b) => b === 0);
+  if (fresh) return [];
+  throw new Error('cnat has no dump of its snat policy: what was applied is kept');
+}
+
+const setAddresses = (v: SnatAddresses) => ({ snat_ip4: v.ip4 || '0.0.0.0', snat_ip6: v.ip6 || '::', sw_if_index: NO_INDEX });
+
+export const snatAddressesDescriptor = defineDescriptor<SnatAddresses, undefined>({
+  name: 'services-snat-addresses',
+  keyPrefix: SNAT_ADDRESSES_KEY,
+  create: async (_k, v, ctx) => {
+    await ctx.vpp.request('cnat_set_snat_addresses', setAddresses(v));
+    return undefined;
+  },
+  update: async (_k, _p, v, _m, ctx) => {
+    await ctx.vpp.request('cnat_set_snat_addresses', setAddresses(v));
+    return undefined;
+  },
+  delete: async (_k, _v, _m, ctx) => {
+    await ctx.vpp.request('cnat_set_snat_addresses', setAddresses({ ip4: '', ip6: '' }));
+  },
+  equals: (a, b) => a.ip4 === b.ip4 && a.ip6 === b.ip6,
+  retrieve: async (ctx) => {
+    const r = await ctx.vpp.request('cnat_get_snat_addresses', {});
+    const ip4 = fromAddress({ af: 0, un: { ip4: r.snat_ip4 } } as never);
+    const ip6 = fromAddress({ af: 1, un: { ip6: r.snat_ip6 } } as never);
+    const value = { ip4: ip4 === '0.0.0.0' ? '' : ip4, ip6: ip6 === '::' ? '' : ip6 };
+    return value.ip4 || value.ip6 ? [{ key: SNAT_ADDRESSES_KEY, value, meta: undefined }] : [];
+  },
+});
+
+export const snatPolicyDescriptor = defineDescriptor<SnatPolicy, undefined>({
+  name: 'services-snat-policy',
+  keyPrefix: SNAT_POLICY_KEY,
+  create: async (_k, v, ctx) => {
+    await ctx.vpp.request('cnat_set_snat_policy', { policy: v.policy });
+    return undefined;
+  },
+  // IF_PFX with no interface included NATs nothing; NONE would NAT everything, so the policy stays.
+  delete: async () => undefined,
+  retrieve: unlessFresh,
+});
+
+export const snatExcludeDescriptor = defineDescriptor<SnatExclude, undefined>({
+  name: 'services-snat-exclude',
+  keyPrefix: 'services/snat/exclude/',
+  dependencies: () => [SNAT_POLICY_KEY, SNAT_ADDRESSES_KEY],
+  create: async (_k, v, ctx) => {
+    await ctx.vpp.request('cnat_snat_policy_add_del_exclude_pfx', { is_add: 1, prefix: v.prefix });
+    return undefined;
+  },
+  delete: async (_k, v, _m, ctx) => {
+    await ctx.vpp.request('cnat_snat_policy_add_del_exclude_pfx', { is_add: 0, prefix: v.prefix });
+  },
+  retrieve: unlessFresh,
+});
+
+export const snatIncludeDescriptor = defineDescriptor<SnatInclude, undefined>({
+  name: 'services-snat-include',
+  keyPrefix: 'services/snat/include/',
+  dependencies: () => [SNAT_POLICY_KEY, SNAT_ADDRESSES_KEY],
+  create: async (_k, v, ctx) => {
+    await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: v.swIfIndex, is_add: 1, table: includeTable(v.family) });
+    return undefined;
+  },
+  delete: async (_k, v, _m, ctx) => {
+    // A pod interface that is gone left the table with it; VPP answers an unknown index with an error.
+    await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: v.swIfIndex, is_add: 0, table: includeTable(v.family) }).catch(() => undefined);
+  },
+  isRetriable: (err) => err instanceof RetriableError,
+  retrieve: unlessFresh,
+});

@@ -1,0 +1,68 @@
+/**
+ * Egress SNAT: which pods are source-NATed to the node's address, which destinations never are,
+ * and how the simulated VPP's cnat snat policy ends up configured by the services plugin.
+ */
+import { startTestAgent } from '@vppnet/core/testing';
+import { WorkloadRegistry, type ClusterObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
+import { SimConnection, SimVpp } from '@vppnet/vpp-sim';
+import { desiredEgress, excludeKey, includeKey } from './egress';
+import services from './plugin';
+
+const node = (name: string, ips: string[], podCIDRs: string[]) => ({
+  apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDRs },
+  status: { addresses: ips.map((address) => ({ type: 'InternalIP', address })) },
+}) as NodeObject;
+const pool = (name: string, cidr: string, natOutgoing: boolean, disabled = false) =>
+  ({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name }, spec: { cidr, natOutgoing, disabled } }) as IPPoolObject;
+const pod = (name: string, swIfIndex: number, ips: string[], onNode = 'a') => ({ pod: `default/${name}`, namespace: 'default', name, node: onNode, swIfIndex, ips });
+
+const NODES = [node('a', ['192.0.2.10', '2001:db8::10'], ['10.244.0.0/24', 'fd00:10:244::/64']), node('b', ['192.0.2.11'], ['10.244.1.0/24'])];
+const POOLS = [pool('nat', '10.244.0.0/16', true), pool('nonat', '10.250.0.0/16', false), pool('v6', 'fd00:10:244::/48', true), pool('off', '10.251.0.0/16', true, true)];
+
+describe('desiredEgress', () => {
+  const keys = (entries: Array<[string, unknown]>) => entries.map(([k]) => k);
+
+  it('NATs the pods of natOutgoing pools, per family, to the node address; never toward pools, pod CIDRs or nodes', () => {
+    const out = desiredEgress({
+      node: 'a', mode: 'ippools', nodes: NODES, pools: POOLS, excludeCidrs: ['10.96.0.0/12'],
+      workloads: [pod('in-nat', 3, ['10.244.0.5', 'fd00:10:244::5']), pod('in-nonat', 4, ['10.250.0.9']), pod('disabled-pool', 5, ['10.251.0.2']), pod('elsewhere', 6, ['10.244.1.5'], 'b')],
+    });
+    expect(Object.fromEntries(out)['services/snat/addresses']).toEqual({ ip4: '192.0.2.10', ip6: '2001:db8::10' });
+    expect(keys(out).filter((k) => k.includes('/include/'))).toEqual([includeKey(3, 4), includeKey(3, 6)]);
+    expect(keys(out).filter((k) => k.includes('/exclude/')).sort()).toEqual([
+      '10.244.0.0/16', '10.244.0.0/24', '10.244.1.0/24', '10.250.0.0/16', '10.251.0.0/16', '10.96.0.0/12', '192.0.2.10/32', '192.0.2.11/32',
+      '2001:db8::10/128', 'fd00:10:244::/48', 'fd00:10:244::/64',
+    ].map(excludeKey).sort());
+  });
+
+  it('always: every local pod; never: nothing at all', () => {
+    const workloads = [pod('p', 7, ['10.250.0.9'])];
+    expect(keys(desiredEgress({ node: 'a', mode: 'always', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [] }))).toContain(includeKey(7, 4));
+    expect(desiredEgress({ node: 'a', mode: 'never', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [] })).toEqual([]);
+  });
+
+  it('a pool with a broken CIDR is skipped, the others still apply', () => {
+    const out = desiredEgress({ node: 'a', mode: 'ippools', nodes: NODES, pools: [pool('bad', '10.0.0.0/99', true), ...POOLS], workloads: [pod('p', 3, ['10.244.0.5'])], excludeCidrs: [] });
+    expect(keys(out)).toContain(includeKey(3, 4));
+    expect(keys(out).some((k) => k.includes('10.0.0.0'))).toBe(false);
+  });
+});
+
+describe('services plugin: egress SNAT in the simulated VPP', () => {
+  it('programs the snat address, policy, exclusions and pod interfaces, and follows pods coming and going', async () => {
+    const vpp = new SimVpp('a');
+    const workloads = new WorkloadRegistry();
+    const objects = [...NODES, ...POOLS] as ClusterObject[];
+    const agent = await startTestAgent({ plugins: [services], vpp: new SimConnection(vpp), objects, nodeName: 'a', workloads, pluginsConfig: { services: { healthCheckBindAddress: '' } } });
+    const { sw_if_index } = vpp.request('create_loopback', {}) as { sw_if_index: number };
+    workloads.publish('test', [pod('web', sw_if_index, ['10.244.0.5'])]);
+    await agent.settled();
+    expect(vpp.cnat.snat).toMatchObject({ ip4: '192.0.2.10', ip6: '2001:db8::10', policy: 1 });
+    expect([...vpp.cnat.snat.interfaces[0]]).toEqual([sw_if_index]);
+    expect(vpp.cnat.snat.excluded.map((c) => c.text)).toEqual(expect.arrayContaining(['10.244.0.0/16', '192.0.2.11/32', '10.244.1.0/24']));
+    workloads.publish('test', []);
+    await agent.settled();
+    expect([...vpp.cnat.snat.interfaces[0]]).toEqual([]);
+    await agent.stop();
+  });
+});
