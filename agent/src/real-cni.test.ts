@@ -10,61 +10,27 @@
  *  - DEL takes both pods out of VPP and removes their veths.
  * Needs root, iproute2, util-linux's nsenter and iputils-ping besides the VPP.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { VppClient } from 'vpp-binapi-ts';
 import { optIn, systemTool } from '@vppnet/core/testing';
+import { PONG_SERVER, repo, runCni, sh, tcpFrom, until, type CniPod } from './test-support/real-net';
 
 const realVpp = optIn('VPPNET_REAL_VPP_SOCKET', 'real VPP not configured: set VPPNET_REAL_VPP_SOCKET');
 const tools = [systemTool('ip', { why: 'makes the pods\' network namespaces' }), systemTool('nsenter', { debianPackage: 'util-linux' }), systemTool('ping', { debianPackage: 'iputils-ping' })];
 const gate = !realVpp.available ? realVpp : (tools.find((t) => !t.available) ?? realVpp);
 
-const repo = path.resolve(__dirname, '../..');
-const bin = (name: string) => path.join(repo, 'node_modules/.bin', name);
 const RUN = `vppnet-e2e-${process.pid}`;
 const VIP = '10.96.200.10';
+const cni = (command: string, pod: CniPod, socket: string) => runCni(command, pod, socket, { containerPrefix: RUN, namespace: 'e2e' });
 
-interface Pod {
-  ns: string;
-  name: string;
+interface Pod extends CniPod {
   ip4: string;
   ip6: string;
   /** The host end of its veth, as the ADD result names it. */
   hostIf: string;
-}
-
-function sh(cmd: string, args: string[], input?: string) {
-  return spawnSync(cmd, args, { encoding: 'utf8', input, timeout: 30_000 });
-}
-
-/** Runs the CNI binary as a runtime would: environment plus the network config on stdin. */
-function runCni(command: string, pod: { ns: string; name: string }, cniSocket: string) {
-  return spawnSync(bin('vppnet-cni'), [], {
-    encoding: 'utf8',
-    timeout: 60_000,
-    input: JSON.stringify({ cniVersion: '1.1.0', name: 'vppnet', type: 'vppnet-cni', agentSocket: cniSocket }),
-    env: {
-      ...process.env, CNI_COMMAND: command, CNI_CONTAINERID: `${RUN}-${pod.name}`, CNI_NETNS: `/var/run/netns/${pod.ns}`, CNI_IFNAME: 'eth0',
-      CNI_ARGS: `K8S_POD_NAMESPACE=e2e;K8S_POD_NAME=${pod.name}`, CNI_PATH: path.dirname(bin('vppnet-cni')),
-    },
-  });
-}
-
-/** One TCP round trip from a pod, in a child node process inside the pod's namespace. */
-function tcpFrom(ns: string, host: string, port: number): boolean {
-  const script = `const s=require('net').connect({host:'${host}',port:${port},timeout:1500},()=>s.write('ping'));s.on('data',d=>{process.exit(String(d)==='pong'?0:3)});s.on('timeout',()=>process.exit(4));s.on('error',()=>process.exit(5));`;
-  return sh('ip', ['netns', 'exec', ns, process.execPath, '-e', script]).status === 0;
-}
-
-async function until(what: string, fn: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    if (fn()) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out waiting until ${what}`);
 }
 
 gate.describe('CNI against a real VPP: real packets between pods, through a Service, stopped by a NetworkPolicy', () => {
@@ -120,7 +86,7 @@ plugins:
   afterAll(async () => {
     server?.kill();
     for (const p of pods) {
-      runCni('DEL', p, cniSocket);
+      cni('DEL', p, cniSocket);
       sh('ip', ['netns', 'del', p.ns]);
     }
     agent?.kill('SIGTERM');
@@ -130,7 +96,7 @@ plugins:
 
   it('ADD connects both pods: addresses from the node\'s pod CIDRs, an af_packet interface each', () => {
     for (const p of pods) {
-      const r = runCni('ADD', p, cniSocket);
+      const r = cni('ADD', p, cniSocket);
       expect(`${r.status} ${r.stdout}`).toMatch(/^0 /);
       const result = JSON.parse(r.stdout);
       p.ip4 = result.ips.find((i: { address: string }) => !i.address.includes(':')).address.split('/')[0];
@@ -138,7 +104,7 @@ plugins:
       p.hostIf = result.interfaces[0].name;
       expect(p.ip4).toMatch(/^10\.250\.1\.\d+$/);
       expect(p.ip6).toMatch(/^fd10:250::1:/);
-      expect(runCni('CHECK', p, cniSocket).status).toBe(0);
+      expect(cni('CHECK', p, cniSocket).status).toBe(0);
     }
   }, 60_000);
 
@@ -152,8 +118,7 @@ plugins:
 
   it('a ClusterIP Service with pod 2 as its endpoint carries a TCP connection from pod 1', async () => {
     const [client, srv] = pods;
-    const script = "require('net').createServer(s=>s.on('data',d=>s.end(String(d)==='ping'?'pong':'?'))).listen(8080,'::')";
-    server = spawn('ip', ['netns', 'exec', srv.ns, process.execPath, '-e', script], { stdio: 'ignore' });
+    server = spawn('ip', ['netns', 'exec', srv.ns, process.execPath, '-e', PONG_SERVER(8080)], { stdio: 'ignore' });
     await until('the server listens', () => tcpFrom(client.ns, srv.ip4, 8080));
     write('service.yaml', `apiVersion: v1
 kind: Pod
@@ -216,7 +181,7 @@ spec:
   }, 60_000);
 
   it('DEL takes both pods out of VPP and removes their veths', async () => {
-    for (const p of pods) expect(runCni('DEL', p, cniSocket).status).toBe(0);
+    for (const p of pods) expect(cni('DEL', p, cniSocket).status).toBe(0);
     const vpp = new VppClient({ socketPath: realVpp.value!, reconnect: false });
     await vpp.connect();
     try {

@@ -66,7 +66,9 @@ export class VppRunner {
     await this.supervisor.start();
   }
 
-  stop(): Promise<void> {
-    return this.supervisor.stop();
+  /** Stops VPP; its sockets go too (VPP leaves them behind, and they would look alive to the next start). */
+  async stop(): Promise<void> {
+    await this.supervisor.stop();
+    for (const s of [this.paths.apiSocket, this.paths.cliSocket, this.paths.statsSocket]) rmSync(s, { force: true });
   }
 }

@@ -5,6 +5,7 @@
  */
 import { defineDescriptor, RetriableError, type DescriptorContext } from '@vppnet/core';
 import { fromAddress } from 'vpp-binapi-ts';
+import { namedFeatureKey } from './cnat-feature';
 import { SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from './egress';
 
 const NO_INDEX = 0xffffffff;
@@ -17,41 +18,70 @@ const includeTable = (family: 4 | 6) => (family === 6 ? 1 : 0);
  * its memory when a read fails).
  */
 async function unlessFresh(ctx: DescriptorContext): Promise<never[]> {
-  const r = await ctx.vpp.request('cnat_get_snat_addresses', {});
-  const fresh = [...r.snat_ip4, ...r.snat_ip6].every((b) => b === 0);
-  if (fresh) return [];
+  if (!(await snatAddresses(ctx))) return [];
   throw new Error('cnat has no dump of its snat policy: what was applied is kept');
 }
 
-const setAddresses = (v: SnatAddresses) => ({ snat_ip4: v.ip4 || '0.0.0.0', snat_ip6: v.ip6 || '::', sw_if_index: NO_INDEX });
+/**
+ * The snat addresses VPP has, or undefined when it has none: a VPP where they were never set
+ * answers the getter with FEATURE_DISABLED (a real VPP does; a simulated one may give zeros).
+ */
+async function snatAddresses(ctx: DescriptorContext): Promise<SnatAddresses | undefined> {
+  let r;
+  try {
+    r = await ctx.vpp.request('cnat_get_snat_addresses', {});
+  } catch (err) {
+    if ((err as { errorName?: string }).errorName === 'VNET_API_ERROR_FEATURE_DISABLED') return undefined;
+    throw err;
+  }
+  const ip4 = fromAddress({ af: 0, un: { ip4: r.snat_ip4 } } as never);
+  const ip6 = fromAddress({ af: 1, un: { ip6: r.snat_ip6 } } as never);
+  const value = { ip4: ip4 === '0.0.0.0' ? '' : ip4, ip6: ip6 === '::' ? '' : ip6 };
+  return value.ip4 || value.ip6 ? value : undefined;
+}
 
-export const snatAddressesDescriptor = defineDescriptor<SnatAddresses, undefined>({
+// cnat_snat_policy_flags: CNAT_SNAT_POLICY_F_NO_CLIENT. Without it cnat takes the node
+// address's /32 in the FIB for itself (an exclusive "client" for return traffic): VPP then no
+// longer answers ARP for the node's own address nor hands its traffic to the host. Return
+// traffic is translated back by the cnat feature on the uplink, which needs no client.
+const SNAT_F_NO_CLIENT = 2;
+const setAddresses = (v: SnatAddresses) => ({
+  fwd_fib_index: 0, ret_fib_index: 0, snat_ip4: v.ip4 || '0.0.0.0', snat_ip6: v.ip6 || '::', sw_if_index: NO_INDEX, flags: SNAT_F_NO_CLIENT,
+});
+
+/**
+ * The snat addresses after the uplink exists (its cnat feature key needs it): setting them makes
+ * cnat take over the node address's /32 in the FIB, and if that happens before the uplink's own
+ * address is there, VPP never learns that address as the source of its ARP requests on the
+ * uplink (they go out from the subnet's base address and the answers are dropped).
+ */
+export const snatAddressesDescriptor = (uplink: string) => defineDescriptor<SnatAddresses, undefined>({
   name: 'services-snat-addresses',
   keyPrefix: SNAT_ADDRESSES_KEY,
+  dependencies: () => [namedFeatureKey(uplink)],
   create: async (_k, v, ctx) => {
-    await ctx.vpp.request('cnat_set_snat_addresses', setAddresses(v));
+    await ctx.vpp.request('cnat_set_snat_addresses_v2', setAddresses(v));
     return undefined;
   },
   update: async (_k, _p, v, _m, ctx) => {
-    await ctx.vpp.request('cnat_set_snat_addresses', setAddresses(v));
+    await ctx.vpp.request('cnat_set_snat_addresses_v2', setAddresses(v));
     return undefined;
   },
   delete: async (_k, _v, _m, ctx) => {
-    await ctx.vpp.request('cnat_set_snat_addresses', setAddresses({ ip4: '', ip6: '' }));
+    await ctx.vpp.request('cnat_set_snat_addresses_v2', setAddresses({ ip4: '', ip6: '' }));
   },
   equals: (a, b) => a.ip4 === b.ip4 && a.ip6 === b.ip6,
   retrieve: async (ctx) => {
-    const r = await ctx.vpp.request('cnat_get_snat_addresses', {});
-    const ip4 = fromAddress({ af: 0, un: { ip4: r.snat_ip4 } } as never);
-    const ip6 = fromAddress({ af: 1, un: { ip6: r.snat_ip6 } } as never);
-    const value = { ip4: ip4 === '0.0.0.0' ? '' : ip4, ip6: ip6 === '::' ? '' : ip6 };
-    return value.ip4 || value.ip6 ? [{ key: SNAT_ADDRESSES_KEY, value, meta: undefined }] : [];
+    const value = await snatAddresses(ctx);
+    return value ? [{ key: SNAT_ADDRESSES_KEY, value, meta: undefined }] : [];
   },
 });
 
 export const snatPolicyDescriptor = defineDescriptor<SnatPolicy, undefined>({
   name: 'services-snat-policy',
   keyPrefix: SNAT_POLICY_KEY,
+  // VPP has no policy entry to set (FEATURE_DISABLED) until the snat addresses exist.
+  dependencies: () => [SNAT_ADDRESSES_KEY],
   create: async (_k, v, ctx) => {
     await ctx.vpp.request('cnat_set_snat_policy', { policy: v.policy });
     return undefined;
@@ -64,7 +94,7 @@ export const snatPolicyDescriptor = defineDescriptor<SnatPolicy, undefined>({
 export const snatExcludeDescriptor = defineDescriptor<SnatExclude, undefined>({
   name: 'services-snat-exclude',
   keyPrefix: 'services/snat/exclude/',
-  dependencies: () => [SNAT_POLICY_KEY, SNAT_ADDRESSES_KEY],
+  dependencies: () => [SNAT_POLICY_KEY],
   create: async (_k, v, ctx) => {
     await ctx.vpp.request('cnat_snat_policy_add_del_exclude_pfx', { is_add: 1, prefix: v.prefix });
     return undefined;
@@ -78,7 +108,7 @@ export const snatExcludeDescriptor = defineDescriptor<SnatExclude, undefined>({
 export const snatIncludeDescriptor = defineDescriptor<SnatInclude, undefined>({
   name: 'services-snat-include',
   keyPrefix: 'services/snat/include/',
-  dependencies: () => [SNAT_POLICY_KEY, SNAT_ADDRESSES_KEY],
+  dependencies: () => [SNAT_POLICY_KEY],
   create: async (_k, v, ctx) => {
     await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: v.swIfIndex, is_add: 1, table: includeTable(v.family) });
     return undefined;

@@ -51,9 +51,10 @@ describe('desiredEgress', () => {
 describe('services plugin: egress SNAT in the simulated VPP', () => {
   it('programs the snat address, policy, exclusions and pod interfaces, and follows pods coming and going', async () => {
     const vpp = new SimVpp('a');
+    vpp.request('af_packet_create_v3', { host_if_name: 'eth0', mode: 1, use_random_hw_addr: true });
     const workloads = new WorkloadRegistry();
     const objects = [...NODES, ...POOLS] as ClusterObject[];
-    const agent = await startTestAgent({ plugins: [services], vpp: new SimConnection(vpp), objects, nodeName: 'a', workloads, pluginsConfig: { services: { healthCheckBindAddress: '' } } });
+    const agent = await startTestAgent({ plugins: [services], vpp: new SimConnection(vpp), objects, nodeName: 'a', workloads, pluginsConfig: { services: { healthCheckBindAddress: '', uplinkInterface: 'host-eth0' } } });
     const { sw_if_index } = vpp.request('create_loopback', {}) as { sw_if_index: number };
     workloads.publish('test', [pod('web', sw_if_index, ['10.244.0.5'])]);
     await agent.settled();

@@ -28,7 +28,7 @@ export const manifest = defineManifest<ServicesConfig>({
       messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump', 'feature_cnat_enable_disable', 'feature_is_enabled', 'sw_interface_dump',
         'acl_add_replace', 'acl_del', 'acl_dump', 'acl_interface_set_acl_list', 'acl_interface_list_dump',
         // egress SNAT
-        'cnat_set_snat_addresses', 'cnat_get_snat_addresses', 'cnat_set_snat_policy', 'cnat_snat_policy_add_del_exclude_pfx', 'cnat_snat_policy_add_del_if'],
+        'cnat_set_snat_addresses_v2', 'cnat_get_snat_addresses', 'cnat_set_snat_policy', 'cnat_snat_policy_add_del_exclude_pfx', 'cnat_snat_policy_add_del_if'],
     },
   },
   config: servicesConfig,
@@ -81,7 +81,7 @@ export default definePlugin<ServicesConfig>({
     env.registerDescriptor(aclDescriptor);
     env.registerDescriptor(bindingDescriptor);
     env.registerDescriptor(cnatFeatureDescriptor(env.config.uplinkInterface));
-    for (const d of [snatAddressesDescriptor, snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
+    for (const d of [snatAddressesDescriptor(env.config.uplinkInterface), snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger,

@@ -240,6 +240,13 @@ export class SimVpp {
           this.cnat.setSnatAddresses(fromAddress({ af: 0, un: { ip4: b.snat_ip4 } }), fromAddress({ af: 1, un: { ip6: b.snat_ip6 } }), b.sw_if_index);
           return {};
         },
+        // v2 adds forwarding/return tables (only table 0 is simulated) and flags (NO_CLIENT: no FIB entry for the address, which the model has none of anyway)
+        cnat_set_snat_addresses_v2: (b) => {
+          if (b.fwd_fib_index !== 0 || b.ret_fib_index !== 0) fail('VNET_API_ERROR_NO_SUCH_FIB', 'only table 0 is simulated');
+          if (b.sw_if_index !== INVALID_INDEX) this.interfaces.get(b.sw_if_index);
+          this.cnat.setSnatAddresses(fromAddress({ af: 0, un: { ip4: b.snat_ip4 } }), fromAddress({ af: 1, un: { ip6: b.snat_ip6 } }), b.sw_if_index);
+          return {};
+        },
         cnat_get_snat_addresses: () => ({
           id: 0, snat_ip4: (toAddress(this.cnat.snat.ip4).un as { ip4: Uint8Array }).ip4,
           snat_ip6: (toAddress(this.cnat.snat.ip6).un as { ip6: Uint8Array }).ip6, sw_if_index: this.cnat.snat.swIfIndex,
