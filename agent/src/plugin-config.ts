@@ -1,21 +1,22 @@
 /**
  * The plugins' config as each node agent gets it: what the operator wrote, plus what only the
- * composition root knows: which agent serves the CNI socket, and how many bytes the other
- * plugins' tunnels take from a pod's MTU.
+ * composition root knows: which agent serves the CNI socket, and which encapsulations the other
+ * plugins' tunnels use (the pods' MTU leaves room for them).
  */
-import type { AgentPluginsConfig } from '@vppnet/core';
+import type { AgentPluginsConfig, Encapsulation } from '@vppnet/core';
 import type { AgentConfig } from './config';
 
 export const DEFAULT_CNI_SOCKET = '/var/run/vppnet/cni.sock';
 
-/** Encapsulation bytes on the way between nodes: ipip 20, wireguard 80 (IPv6 outer header). */
-export function tunnelOverhead(plugins: AgentPluginsConfig): number {
+/** The encapsulations traffic between nodes may take, from the other plugins' config. */
+export function encapsulations(plugins: AgentPluginsConfig): Encapsulation[] {
   const bgp = plugins.bgp ?? {};
   const ipipModes = new Set(['ipip', 'ipip-cross-subnet']);
   const ipip = bgp.enabled !== false && (ipipModes.has(String(bgp.encapsulation)) || (Array.isArray(bgp.pools) && bgp.pools.some((p) => ipipModes.has(String(p?.encapsulation)))));
   const wireguard = plugins.wireguard?.enabled === true;
-  return Math.max(ipip ? 20 : 0, wireguard ? 80 : 0);
+  return [...(ipip ? ['ipip' as const] : []), ...(wireguard ? ['wireguard' as const] : [])];
 }
+
 
 export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean }): AgentPluginsConfig {
   const plugins = structuredClone(config.plugins) as AgentPluginsConfig;
@@ -24,7 +25,7 @@ export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean
   else cni.socket = config.cniSocket ?? cni.socket ?? (config.sim ? '' : DEFAULT_CNI_SOCKET);
   // The simulated VPP's taps exist only in the model; a veth is real, so pods can use it.
   if (config.sim && cni.interfaceType === undefined) cni.interfaceType = 'af_packet';
-  if (cni.tunnelOverhead === undefined) cni.tunnelOverhead = tunnelOverhead(plugins);
+  if (cni.encapsulations === undefined) cni.encapsulations = encapsulations(plugins);
   plugins.cni = cni;
   // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet).
   const uplink = plugins.uplink;

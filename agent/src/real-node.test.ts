@@ -5,8 +5,8 @@
  * namespace with `runVpp` (it writes VPP's startup configuration and starts it) and the uplink
  * plugin; then, with real packets:
  *  - the node's host still reaches the network and is reached from it (through VPP: veth + punt);
- *  - a pod added through the CNI reaches an address in the network, its source NATed to the
- *    node address (its IPPool has natOutgoing);
+ *  - a pod added through the CNI gets the uplink's MTU and reaches an address in the network,
+ *    its source NATed to the node address (its IPPool has natOutgoing);
  *  - the agent stopping stops VPP and gives the uplink back: the host's original addresses and
  *    routes, and the network reached directly again.
  * Needs root, iproute2, util-linux's nsenter besides the VPP build.
@@ -51,6 +51,8 @@ gate.describe('a real node brought up by vppnet: VPP started, uplink taken, host
     for (const ns of [NODE, NET, POD.ns]) expect(sh('ip', ['netns', 'add', ns]).status).toBe(0);
     const setup = [
       ['-n', NODE, 'link', 'add', 'up0', 'type', 'veth', 'peer', 'name', 'net0', 'netns', NET],
+      // a network with a smaller MTU than usual: the pods must get it from the uplink
+      ['-n', NODE, 'link', 'set', 'up0', 'mtu', '1400'], ['-n', NET, 'link', 'set', 'net0', 'mtu', '1400'],
       ['-n', NET, 'addr', 'add', '192.0.2.1/24', 'dev', 'net0'], ['-n', NET, 'link', 'set', 'net0', 'up'], ['-n', NET, 'link', 'set', 'lo', 'up'],
       ['-n', NODE, 'addr', 'add', '192.0.2.10/24', 'dev', 'up0'], ['-n', NODE, 'link', 'set', 'up0', 'up'], ['-n', NODE, 'link', 'set', 'lo', 'up'],
       ['-n', NODE, 'route', 'add', 'default', 'via', '192.0.2.1'],
@@ -127,6 +129,7 @@ plugins:
     expect(`${add.status} ${add.stdout}${add.stderr}`).toMatch(/^0 /);
     const podIp = JSON.parse(add.stdout).ips[0].address.split('/')[0];
     expect(podIp).toMatch(/^10\.244\.7\.\d+$/);
+    expect(ipj('-n', POD.ns, 'link', 'show', 'eth0')[0].mtu).toBe(1400);
     await until('the pod reaches the network as 192.0.2.10', () => tcpAnswer(POD.ns, '192.0.2.1', 8080) === '192.0.2.10', 30_000).catch((err) => {
       throw new Error(`${(err as Error).message}: the server saw ${tcpAnswer(POD.ns, '192.0.2.1', 8080) ?? 'nothing'}`);
     });

@@ -41,7 +41,7 @@ function netns(name: string): string {
   return `/var/run/netns/${ns}`;
 }
 
-async function startAgent(h: Partial<Harness> & { podCIDRs?: string[]; withServices?: boolean } = {}): Promise<Harness> {
+async function startAgent(h: Partial<Harness> & { podCIDRs?: string[]; withServices?: boolean; encapsulations?: string[] } = {}): Promise<Harness> {
   const stateDir = h.stateDir ?? path.join(tmp.make('vppnet-cni-'), 'state');
   const socket = h.socket ?? path.join(path.dirname(stateDir), 'cni.sock');
   const sim = h.sim ?? SimCluster.fromObjects([nodeObject(h.podCIDRs ?? ['10.244.0.0/24', 'fd00:244::/112'])] as never);
@@ -49,7 +49,7 @@ async function startAgent(h: Partial<Harness> & { podCIDRs?: string[]; withServi
   const workloads = new WorkloadRegistry();
   const agent = await startTestAgent({
     plugins: h.withServices ? [cni, services] : [cni], vpp: conn, nodeName: 'node-a', workloads, objects: [nodeObject(h.podCIDRs ?? ['10.244.0.0/24', 'fd00:244::/112'])],
-    pluginsConfig: { cni: { socket, stateDir, interfaceType: 'af_packet' }, ...(h.withServices ? { services: { healthCheckBindAddress: '' } } : {}) },
+    pluginsConfig: { cni: { socket, stateDir, interfaceType: 'af_packet', ...(h.encapsulations ? { encapsulations: h.encapsulations } : {}) }, ...(h.withServices ? { services: { healthCheckBindAddress: '' } } : {}) },
   });
   expect(agent.report.plugins.find((p) => p.id === 'cni')?.state).toBe('ok');
   return { sim, conn, agent, workloads, socket, stateDir };
@@ -219,6 +219,22 @@ gate.describe('vppnet-cni with the agent on the simulated VPP', () => {
     expect(h.workloads.get('shop/r-1')).toBeDefined();
     expect((await runCni(h.socket, { command: 'DEL', containerId: `${RUN}-r1`, netns: ns })).status).toBe(0);
     expect(h.sim.node('node-a').vpp.interfaces.list().filter((i) => i.kind === 'af_packet')).toEqual([]);
+  });
+
+  it('a pod made room for the node\'s encapsulation: wireguard turned on shrinks both veth ends, in place', async () => {
+    const ns = netns('mtu');
+    const added = await add(h, `${RUN}-m1`, ns, 'm-1');
+    const mtuOf = (args: string[]) => JSON.parse(spawnSync('ip', ['-j', ...args], { encoding: 'utf8' }).stdout)[0].mtu;
+    const hostIf = added.out.interfaces[0].name;
+    expect([mtuOf(['link', 'show', hostIf]), mtuOf(['-n', path.basename(ns), 'link', 'show', 'eth0'])]).toEqual([1500, 1500]);
+    const index = h.workloads.get('shop/m-1')!.swIfIndex;
+    await h.agent.stop();
+    h = await startAgent({ sim: h.sim, socket: h.socket, stateDir: h.stateDir, encapsulations: ['wireguard'] });
+    await h.agent.settled();
+    expect([mtuOf(['link', 'show', hostIf]), mtuOf(['-n', path.basename(ns), 'link', 'show', 'eth0'])]).toEqual([1420, 1420]);
+    // the same interface, not a new one
+    expect(h.workloads.get('shop/m-1')!.swIfIndex).toBe(index);
+    expect((await runCni(h.socket, { command: 'DEL', containerId: `${RUN}-m1`, netns: ns })).status).toBe(0);
   });
 
   it('after a VPP restart the agent recreates the pod interface from its record, with a fresh index for the workload', async () => {

@@ -11,10 +11,13 @@ export const cniConfig = z.object({
    * where the host has vhost-net and af_packet elsewhere.
    */
   interfaceType: z.enum(['auto', 'tap', 'af_packet']).default('auto'),
-  /** MTU of the node's network; pods get this minus the tunnel overhead. */
+  /**
+   * MTU of the node's network when no plugin offers the uplink's (the uplink plugin does); pods
+   * get it minus the largest encapsulation's overhead (core's nodeMtus).
+   */
   mtu: z.number().int().min(1280).max(9216).default(1500),
-  /** Bytes of encapsulation on the way between nodes (ipip 20, wireguard 80); the agent fills it in from the other plugins' config when not set. */
-  tunnelOverhead: z.number().int().min(0).max(200).default(0),
+  /** Encapsulations between nodes; the agent fills them in from the other plugins' config when not set. */
+  encapsulations: z.array(z.enum(['ipip', 'wireguard'])).default([]),
   /** The pods' IPv4 gateway: an address VPP holds on a loopback, never a pod's. */
   gateway4: z.string().default('169.254.1.1'),
   /** Addresses of the pod CIDRs never handed out (e.g. a gateway some other component uses). */

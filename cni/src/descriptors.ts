@@ -11,7 +11,7 @@
  */
 import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { canonicalAddress, formatMac, fromAddress, fromPrefix, toAddress, type FibSourceHandle } from 'vpp-binapi-ts';
-import { configurePod, createVeth, deleteHostLink, hostLinkExists, type PodLink } from './netns';
+import { configurePod, createVeth, deleteHostLink, hostLinkExists, hostLinkMtus, setPodMtu, type PodLink } from './netns';
 import type { InterfaceType } from './records';
 
 const NO_INDEX = 0xffffffff;
@@ -82,51 +82,69 @@ async function finishInterface(ctx: DescriptorContext, sw_if_index: number, host
   await setUp(ctx, sw_if_index);
 }
 
+
+async function createPodInterface(v: PodInterfaceValue, ctx: DescriptorContext): Promise<IfMeta> {
+  if (v.type === 'af_packet') {
+    // The veth survives a VPP restart; only a missing one is made (and its pod side set up).
+    if (!(await hostLinkExists(v.hostIf))) {
+      await createVeth(v);
+      await configurePod(v);
+    }
+    const { sw_if_index } = await ctx.vpp.request('af_packet_create_v3', {
+      mode: AF_PACKET_MODE_ETHERNET, hw_addr: v.vppMac, use_random_hw_addr: false, host_if_name: v.hostIf,
+      rx_frame_size: 0, tx_frame_size: 0, rx_frames_per_block: 0, tx_frames_per_block: 0, flags: AF_PACKET_FLAG_CKSUM_GSO, num_rx_queues: 1, num_tx_queues: 1,
+    });
+    await finishInterface(ctx, sw_if_index, v.hostIf, false);
+    return { swIfIndex: sw_if_index };
+  }
+  // tap: VPP makes the pod's interface itself, inside the pod's namespace, then we address it.
+  const { sw_if_index } = await ctx.vpp.request('tap_create_v3', {
+    id: NO_INDEX, use_random_mac: false, mac_address: v.vppMac, num_rx_queues: 1, num_tx_queues: 1, tx_ring_sz: 256, rx_ring_sz: 256,
+    host_mtu_set: true, host_mtu_size: v.mtu, host_mac_addr_set: true, host_mac_addr: v.podMac,
+    host_namespace_set: true, host_namespace: v.netns, host_if_name_set: true, host_if_name: v.ifName, tag: `${TAG_PREFIX}${v.hostIf}`,
+  });
+  await finishInterface(ctx, sw_if_index, v.hostIf, true);
+  await configurePod(v);
+  return { swIfIndex: sw_if_index };
+}
+
+async function deletePodInterface(v: PodInterfaceValue, meta: IfMeta, ctx: DescriptorContext): Promise<void> {
+  if (v.type === 'af_packet') {
+    await ctx.vpp.request('af_packet_delete', { host_if_name: v.hostIf });
+    await deleteHostLink(v.hostIf);
+  } else await ctx.vpp.request('tap_delete_v2', { sw_if_index: meta.swIfIndex });
+}
+
+const sameInterface = (a: PodInterfaceValue, b: PodInterfaceValue) => a.type === b.type && a.hostIf === b.hostIf && a.vppMac === b.vppMac;
+
 export const podInterfaceDescriptor = defineDescriptor<PodInterfaceValue, IfMeta>({
   name: 'cni-pod-interface',
   keyPrefix: 'cni/interface/',
   dependencies: () => [GATEWAY_KEY],
-  create: async (_k, v, ctx) => {
-    if (v.type === 'af_packet') {
-      // The veth survives a VPP restart; only a missing one is made (and its pod side set up).
-      if (!(await hostLinkExists(v.hostIf))) {
-        await createVeth(v);
-        await configurePod(v);
-      }
-      const { sw_if_index } = await ctx.vpp.request('af_packet_create_v3', {
-        mode: AF_PACKET_MODE_ETHERNET, hw_addr: v.vppMac, use_random_hw_addr: false, host_if_name: v.hostIf,
-        rx_frame_size: 0, tx_frame_size: 0, rx_frames_per_block: 0, tx_frames_per_block: 0, flags: AF_PACKET_FLAG_CKSUM_GSO, num_rx_queues: 1, num_tx_queues: 1,
-      });
-      await finishInterface(ctx, sw_if_index, v.hostIf, false);
-      return { swIfIndex: sw_if_index };
+  create: (_k, v, ctx) => createPodInterface(v, ctx),
+  delete: (_k, v, meta, ctx) => deletePodInterface(v, meta, ctx),
+  // Only the MTU changed (the encapsulation between nodes did): both veth ends get the new one.
+  update: async (_k, prev, next, meta, ctx) => {
+    if (sameInterface(prev, next) && next.type === 'af_packet') {
+      await setPodMtu(next);
+      return meta;
     }
-    // tap: VPP makes the pod's interface itself, inside the pod's namespace, then we address it.
-    const { sw_if_index } = await ctx.vpp.request('tap_create_v3', {
-      id: NO_INDEX, use_random_mac: false, mac_address: v.vppMac, num_rx_queues: 1, num_tx_queues: 1, tx_ring_sz: 256, rx_ring_sz: 256,
-      host_mtu_set: true, host_mtu_size: v.mtu, host_mac_addr_set: true, host_mac_addr: v.podMac,
-      host_namespace_set: true, host_namespace: v.netns, host_if_name_set: true, host_if_name: v.ifName, tag: `${TAG_PREFIX}${v.hostIf}`,
-    });
-    await finishInterface(ctx, sw_if_index, v.hostIf, true);
-    await configurePod(v);
-    return { swIfIndex: sw_if_index };
+    await deletePodInterface(prev, meta, ctx);
+    return createPodInterface(next, ctx);
   },
-  delete: async (_k, v, meta, ctx) => {
-    if (v.type === 'af_packet') {
-      await ctx.vpp.request('af_packet_delete', { host_if_name: v.hostIf });
-      await deleteHostLink(v.hostIf);
-    } else await ctx.vpp.request('tap_delete_v2', { sw_if_index: meta.swIfIndex });
-  },
-  // What VPP shows of a pod interface: its kind, its host interface and its MAC.
-  equals: (a, b) => a.type === b.type && a.hostIf === b.hostIf && a.vppMac === b.vppMac,
-  retrieve: async (ctx) =>
-    (await ourInterfaces(ctx.vpp))
+  // What VPP shows of a pod interface (its kind, host interface and MAC), and the veth's MTU.
+  equals: (a, b) => sameInterface(a, b) && (a.mtu === undefined || b.mtu === undefined || a.mtu === b.mtu),
+  retrieve: async (ctx) => {
+    const mtus = await hostLinkMtus().catch(() => new Map<string, number>());
+    return (await ourInterfaces(ctx.vpp))
       .filter((i) => i.tag !== GATEWAY_TAG)
       .map((i) => {
         const hostIf = i.tag.slice(TAG_PREFIX.length);
         const type: InterfaceType = i.interface_name.startsWith('host-') ? 'af_packet' : 'tap';
-        const value = { type, hostIf, vppMac: formatMac(i.l2_address) } as PodInterfaceValue;
+        const value = { type, hostIf, vppMac: formatMac(i.l2_address), mtu: type === 'af_packet' ? mtus.get(hostIf) : undefined } as PodInterfaceValue;
         return { key: interfaceKey(hostIf), value, meta: { swIfIndex: i.sw_if_index } };
-      }),
+      });
+  },
 });
 
 export function podRouteDescriptor(source: FibSourceHandle) {

@@ -102,6 +102,23 @@ export async function configurePod(link: PodLink): Promise<void> {
   }
 }
 
+/** The MTU of every veth host end on this host, by name. */
+export async function hostLinkMtus(): Promise<Map<string, number>> {
+  const links = JSON.parse(await run('ip', ['-j', 'link', 'show', 'type', 'veth'])) as Array<{ ifname: string; mtu: number }>;
+  return new Map(links.map((l) => [l.ifname, l.mtu]));
+}
+
+/** Changes the MTU of both ends of a pod's veth (the encapsulation between nodes changed). */
+export async function setPodMtu(link: PodLink): Promise<void> {
+  requireNetns(link.netns);
+  try {
+    await run('ip', ['link', 'set', 'dev', link.hostIf, 'mtu', String(link.mtu)]);
+    await inPod(link.netns, ['link', 'set', 'dev', link.ifName, 'mtu', String(link.mtu)]);
+  } catch (err) {
+    throw netnsFailed(`set the MTU of ${link.hostIf} / ${link.ifName} to ${link.mtu}`, err);
+  }
+}
+
 /** Removes the veth pair (deleting the host end takes the pod end with it); absent is fine. */
 export async function deleteHostLink(hostIf: string): Promise<void> {
   if (!(await hostLinkExists(hostIf))) return;

@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, nodeMtus, nodeUplinkRef, optionalService } from '@vppnet/core';
 import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { cniConfig, resolvedInterfaceType, type CniConfig } from './config';
 import { gatewayDescriptor, podInterfaceDescriptor, podRouteDescriptor } from './descriptors';
@@ -32,6 +32,8 @@ export const manifest = defineManifest<CniConfig>({
   description: 'Pods get their VPP interface: serves vppnet-cni, pod addresses (IPAM), af_packet or tap interfaces, pod routes',
   provides: ['pod-interfaces'],
   requires: {
+    // the uplink plugin, when enabled, tells the node's MTU
+    optional: ['node-uplink'],
     vpp: (config) =>
       interfaceType(config) === 'tap'
         ? { plugins: ['tap'], messages: [...BASE_MESSAGES, ...TAP_MESSAGES] }
@@ -59,9 +61,9 @@ export default definePlugin<CniConfig>({
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, log: coreServices.logger,
-        publisher: coreServices.workloadPublisher, events: coreServices.events, vpp: coreServices.vpp,
+        publisher: coreServices.workloadPublisher, events: coreServices.events, vpp: coreServices.vpp, uplink: optionalService(nodeUplinkRef),
       },
-      async init({ cluster, desired, node, log, publisher, events, vpp }) {
+      async init({ cluster, desired, node, log, publisher, events, vpp, uplink }) {
         let connected = true; // init runs once VPP is connected
         const onUp = () => void (connected = true);
         const onDown = () => void (connected = false);
@@ -73,6 +75,7 @@ export default definePlugin<CniConfig>({
           records: new PodRecords(path.join(config.stateDir, 'pods')),
           ipam: new HostLocalIpam(path.join(config.stateDir, 'ipam')),
           node: () => cluster.list('Node').find((n) => n.metadata.name === node.name),
+          podMtu: () => nodeMtus(uplink?.mtu ?? config.mtu, config.encapsulations).pod,
           vppConnected: () => connected,
           publish: (endpoints) => publisher.publish('cni', endpoints),
         });

@@ -24,6 +24,8 @@ export interface CniServiceDeps {
   nodeName: string;
   /** This node's Node object, when the cluster has it. */
   node: () => NodeObject | undefined;
+  /** The MTU pods get (core's nodeMtus over the uplink's MTU and the encapsulations). */
+  podMtu: () => number;
   /** Whether the agent can reach VPP right now. */
   vppConnected: () => boolean;
   publish: (endpoints: WorkloadEndpoint[]) => void;
@@ -63,6 +65,14 @@ export class CniService {
 
   /** Puts every recorded pod into the desired state (at start; does not wait for VPP). */
   restore(): void {
+    // The pods' MTU follows the node's (uplink, encapsulations): a change since the pods were
+    // added reaches them now.
+    const mtu = this.deps.podMtu();
+    for (const r of this.deps.records.list())
+      if (r.mtu !== mtu) {
+        this.deps.log.info({ pod: `${r.namespace}/${r.name}`, from: r.mtu, to: mtu }, 'pod MTU changes with the node\'s');
+        this.deps.records.put({ ...r, mtu });
+      }
     void this.apply();
   }
 
@@ -160,7 +170,7 @@ export class CniService {
     const id = linkIdentity(containerId, ifName);
     const record: PodRecord = {
       containerId, ifName, netns, namespace: args.K8S_POD_NAMESPACE, name: args.K8S_POD_NAME, interfaceType: config.interfaceType,
-      ...id, mtu: config.mtu - config.tunnelOverhead, ips,
+      ...id, mtu: this.deps.podMtu(), ips,
     };
     records.put(record);
     try {

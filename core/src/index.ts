@@ -3,7 +3,8 @@
  * the agent composes are exported too, under their own names, but plugins must not use them
  * (the lint boundary allows plugins this entry point; the review keeps them to the plugin API).
  */
-export { serviceBackendsRef, type ServiceBackend, type ServiceBackends } from './api/contracts';
+export { serviceBackendsRef, nodeUplinkRef, type ServiceBackend, type ServiceBackends, type NodeUplink } from './api/contracts';
+export { nodeMtus, ENCAP_OVERHEAD, type NodeMtus, type Encapsulation } from './api/mtu';
 export { createServiceRef, optionalService, type ServiceRef, type ServiceScope, type ServiceRefs, type ResolvedServices } from './api/service-ref';
 export {
   defineManifest, manifestProblems, vppRequirementsOf, PLUGIN_ID, RULE_CODE,

@@ -24,3 +24,15 @@ export interface ServiceBackends {
 }
 
 export const serviceBackendsRef = createServiceRef<ServiceBackends>({ id: 'service-backends' });
+
+/** The node's uplink as VPP holds it, for plugins that size or attach things to it. */
+export interface NodeUplink {
+  /** VPP's name for it (`host-eth0`). */
+  vppInterface: string;
+  mtu: number;
+  /** The node's addresses on it, with prefix length. */
+  addresses: string[];
+}
+
+/** Offered by the plugin that brings the uplink up (the uplink plugin). */
+export const nodeUplinkRef = createServiceRef<NodeUplink>({ id: 'node-uplink-info' });

@@ -1,11 +1,11 @@
-import { defineManifest } from '@vppnet/core';
+import { defineManifest, nodeUplinkRef } from '@vppnet/core';
 import { firstUplink, uplinkConfig, type UplinkConfig } from './config';
 
 export const manifest = defineManifest<UplinkConfig>({
   id: 'uplink',
   apiVersion: 1,
   description: "Node bring-up: the node's uplink under VPP, the host reaching everything through VPP, given back at stop",
-  provides: ['node-uplink'],
+  provides: ['node-uplink', nodeUplinkRef.id],
   enabledByDefault: false,
   requires: {
     vpp: {

@@ -4,7 +4,7 @@
  * it back like everything else. At stop (unless configured to keep it) it removes its VPP
  * objects and gives the host its interface, addresses and routes back.
  */
-import { coreServices, definePlugin } from '@vppnet/core';
+import { coreServices, definePlugin, nodeUplinkRef, type NodeUplink } from '@vppnet/core';
 import { FibSourceHandle } from 'vpp-binapi-ts';
 import { firstUplink, type UplinkConfig } from './config';
 import { manifest } from './manifest';
@@ -21,6 +21,10 @@ export default definePlugin<UplinkConfig>({
   manifest,
   register(env) {
     const config = env.config;
+    // What other plugins learn of the uplink (the CNI sizes pods by its MTU), filled in at init,
+    // which runs before theirs.
+    const info: NodeUplink = { vppInterface: '', mtu: 0, addresses: [] };
+    env.provideService(nodeUplinkRef, info);
     env.registerDescriptor(uplinkInterfaceDescriptor);
     env.registerDescriptor(hostInterfaceDescriptor);
     env.registerDescriptor(routeDescriptor(new FibSourceHandle(config.fibSource.name, config.fibSource.priority)));
@@ -46,6 +50,7 @@ export default definePlugin<UplinkConfig>({
           throw err;
         }
         log.info({ uplink: name, addresses: state.uplink.addresses, routes: state.uplink.routes.length, hostInterface: state.hostSide.hostIf }, 'uplink taken over');
+        Object.assign(info, { vppInterface: `host-${state.uplink.name}`, mtu: state.uplink.mtu, addresses: [...state.uplink.addresses] });
         void desired.replace('uplink/', desiredUplink(state));
         // The first sync tells whether VPP took the uplink. Refused for good (no such host
         // interface, MTU refused), the host gets it back at once rather than staying cut off; a
