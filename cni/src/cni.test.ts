@@ -304,3 +304,20 @@ gate.describe('vppnet-cni address allocation through the agent', () => {
     }
   });
 });
+
+describe('cni plugin: declared limits', () => {
+  it('a Pod asking for a hostPort is reported with its code and the ports; the others are not', async () => {
+    const pod = (name: string, hostPort?: number) => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' },
+      spec: { nodeName: 'node-a', containers: [{ name: 'c', ports: [{ containerPort: 80, ...(hostPort ? { hostPort } : {}) }] }] },
+    });
+    const sim = SimCluster.fromObjects([nodeObject(['10.244.0.0/24'])] as never);
+    const agent = await startTestAgent({
+      plugins: [cni], vpp: new SimConnection(sim.node('node-a').vpp), nodeName: 'node-a',
+      objects: [nodeObject(['10.244.0.0/24']), pod('web', 8080), pod('plain')] as ClusterObject[],
+      pluginsConfig: { cni: { stateDir: path.join(tmp.make('vppnet-cni-'), 'state'), interfaceType: 'af_packet' } },
+    });
+    expect(agent.runtime.objectStatus.list().map((f) => `${f.object} ${f.code} ${f.message}`)).toEqual([expect.stringMatching(/^shop\/web CNI_HOSTPORT_UNSUPPORTED .*host ports 8080/)]);
+    await agent.stop();
+  });
+});

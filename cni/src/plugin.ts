@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { coreServices, defineManifest, definePlugin, nodeMtus, nodeUplinkRef, optionalService } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, nodeMtus, nodeUplinkRef, optionalService, type PodObject } from '@vppnet/core';
 import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { cniConfig, resolvedInterfaceType, type CniConfig } from './config';
 import { gatewayDescriptor, podInterfaceDescriptor, podRouteDescriptor } from './descriptors';
@@ -48,6 +48,13 @@ export const manifest = defineManifest<CniConfig>({
       // Only when the plugin serves pods: without a socket it makes no interface.
       when: ({ config }) => config.socket !== '' && config.interfaceType === 'tap' && !hasVhostNet(),
     },
+    {
+      level: 'object', kind: 'Pod', code: 'CNI_HOSTPORT_UNSUPPORTED', severity: 'warning', effect: 'field-ignored',
+      reason: 'hostPort is not implemented: the pod is connected, but nothing forwards the host port to it',
+      hint: 'reach the pod through a NodePort Service instead',
+      when: (pod: PodObject) => [...(pod.spec?.containers ?? []), ...(pod.spec?.initContainers ?? [])].some((c) => (c.ports ?? []).some((p) => p.hostPort !== undefined && p.hostPort > 0)),
+      detail: (pod: PodObject) => `host ports ${[...(pod.spec?.containers ?? [])].flatMap((c) => (c.ports ?? []).filter((p) => p.hostPort).map((p) => p.hostPort)).join(', ')}`,
+    },
   ],
 });
 
@@ -70,6 +77,7 @@ export default definePlugin<CniConfig>({
         vpp.events.on('connected', onUp);
         vpp.events.on('disconnected', onDown);
         cluster.watch(['Node'], () => undefined); // the Node's pod CIDRs are read on demand
+        cluster.watch(['Pod'], () => undefined); // only for the declared rules (hostPort)
         const service = new CniService({
           config: { ...config, interfaceType: interfaceType(config) }, desired, nodeName: node.name, log,
           records: new PodRecords(path.join(config.stateDir, 'pods')),

@@ -18,7 +18,7 @@ export {
   type DesiredState, type NodeInfo, type NodeStatusWriter, type LifecycleService, type UnsupportedReporter, type AgentEvents, type VppService,
 } from './api/core-services';
 export {
-  KIND_SCHEMAS, objectProblems, isKind, nodeInternalIPs, nodePodCIDRs,
+  KIND_SCHEMAS, objectProblems, isKind, nodeInternalIPs, nodePodCIDRs, podBlocksByNode,
   type KnownKind, type KindObject, type NodeObject, type ServiceObject, type ServicePort, type EndpointSliceObject, type Endpoint, type PodObject,
   type NamespaceObject, type IPPoolObject, type BlockAffinityObject,
 } from './cluster/kinds';

@@ -82,7 +82,7 @@ export const endpointSliceSchema = object({
 
 const containerSchema = z.looseObject({
   name: str.optional(),
-  ports: z.array(z.looseObject({ name: str.optional(), containerPort: int, protocol: str.optional() })).nullish(),
+  ports: z.array(z.looseObject({ name: str.optional(), containerPort: int, protocol: str.optional(), hostPort: int.optional() })).nullish(),
 });
 
 export const podSchema = object({
@@ -153,4 +153,18 @@ export function nodeInternalIPs(node: NodeObject | undefined): string[] {
 export function nodePodCIDRs(node: NodeObject | undefined): string[] {
   const spec = node?.spec;
   return spec?.podCIDRs?.length ? spec.podCIDRs : spec?.podCIDR ? [spec.podCIDR] : [];
+}
+
+/**
+ * Each node's pod address blocks as Calico IPAM assigns them: its confirmed, not deleted block
+ * affinities when it has any, else the Node's podCIDRs (Kubernetes' own IPAM).
+ */
+export function podBlocksByNode(nodes: NodeObject[], blockAffinities: BlockAffinityObject[]): Map<string, string[]> {
+  const blocks = new Map<string, string[]>();
+  for (const b of blockAffinities) {
+    const spec = b.spec;
+    if (!spec.node || !spec.cidr || (spec.state && spec.state !== 'confirmed') || String(spec.deleted) === 'true') continue;
+    blocks.set(spec.node, [...(blocks.get(spec.node) ?? []), spec.cidr]);
+  }
+  return new Map(nodes.map((n) => [n.metadata.name, blocks.get(n.metadata.name) ?? nodePodCIDRs(n)]));
 }

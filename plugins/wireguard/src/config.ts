@@ -12,4 +12,11 @@ export const wireguardConfig = z.object({
 
 export type WireguardConfig = z.infer<typeof wireguardConfig>;
 
+/** Where a node publishes its public key: Calico's annotation, so Calico tools and nodes read it... */
+export const CALICO_PUBLIC_KEY_ANNOTATION = 'projectcalico.org/WireguardPublicKey';
+/** ...and vppnet's own name for it, kept as an alias for nodes running an older vppnet. */
 export const PUBLIC_KEY_ANNOTATION = 'vppnet.io/wireguard-public-key';
+
+/** A node's published public key: Calico's annotation first, vppnet's alias otherwise. */
+export const publishedKey = (annotations: Record<string, string> | undefined): string | undefined =>
+  annotations?.[CALICO_PUBLIC_KEY_ANNOTATION] || annotations?.[PUBLIC_KEY_ANNOTATION] || undefined;

@@ -4,9 +4,9 @@
  * as endpoint, its pod CIDRs as allowed IPs) and a route per pod CIDR through the interface.
  * A node without a key is reached unencrypted (the bgp plugin's route), and said so.
  */
-import { nodeInternalIPs, type NodeObject } from '@vppnet/core';
+import { nodeInternalIPs, podBlocksByNode, type BlockAffinityObject, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
-import { PUBLIC_KEY_ANNOTATION, type WireguardConfig } from './config';
+import { publishedKey, type WireguardConfig } from './config';
 
 export interface InterfaceValue {
   port: number;
@@ -35,9 +35,9 @@ export const routeKey = (prefix: string) => `wireguard/route/${prefix}`;
 
 const addresses = (n: NodeObject) => nodeInternalIPs(n);
 
-const podCidrs = (n: NodeObject): string[] => {
+const canonical = (cidrs: string[]): string[] => {
   const out: string[] = [];
-  for (const c of n.spec?.podCIDRs ?? []) {
+  for (const c of cidrs) {
     try {
       out.push(canonicalPrefix(c));
     } catch {
@@ -53,7 +53,12 @@ export interface Desired {
   plain: Array<{ node: string; reason: string }>;
 }
 
-export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateKey: string, config: WireguardConfig): Desired {
+/**
+ * `blockAffinities`: Calico IPAM's blocks; a node that has some is allowed those addresses rather
+ * than its Node's podCIDRs (the same rule as the bgp plugin's routes).
+ */
+export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateKey: string, config: WireguardConfig, blockAffinities: BlockAffinityObject[] = []): Desired {
+  const blocks = podBlocksByNode(nodes, blockAffinities);
   const values = new Map<string, unknown>();
   const plain: Desired['plain'] = [];
   const self = nodes.find((n) => n.metadata.name === nodeName);
@@ -65,7 +70,7 @@ export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateK
   const family = src.includes(':');
   for (const n of nodes) {
     if (n.metadata.name === nodeName) continue;
-    const key = n.metadata.annotations?.[PUBLIC_KEY_ANNOTATION];
+    const key = publishedKey(n.metadata.annotations);
     const endpoint = addresses(n).find((a) => a.includes(':') === family);
     if (!key) {
       plain.push({ node: n.metadata.name, reason: 'it publishes no wireguard public key' });
@@ -75,7 +80,7 @@ export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateK
       plain.push({ node: n.metadata.name, reason: `it has no IPv${family ? 6 : 4} address for the tunnel` });
       continue;
     }
-    const allowedIps = podCidrs(n);
+    const allowedIps = canonical(blocks.get(n.metadata.name) ?? []);
     values.set(peerKey(key), { node: n.metadata.name, publicKey: key, endpoint, port: config.port, keepalive: config.persistentKeepalive, allowedIps } satisfies PeerValue);
     for (const prefix of allowedIps) values.set(routeKey(prefix), { prefix, peer: key } satisfies RouteValue);
   }

@@ -4,7 +4,7 @@ import { checkComposition, type ClusterObject } from '@vppnet/core';
 import { SimCluster, SimConnection, Tracer, x25519PublicKey } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import wireguard from './plugin';
-import { PUBLIC_KEY_ANNOTATION } from './config';
+import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION } from './config';
 import { generatePrivateKey, publicKeyOf } from './keys';
 
 // wireguard-tools: skipped (reason recorded) where `wg` is missing, a failure under VPPNET_REQUIRE_SYSTEM_TOOLS=1
@@ -72,8 +72,9 @@ describe('wireguard plugin on a simulated three-node cluster', () => {
       for (const [name, info] of run.sim.nodes) {
         const wg = [...info.vpp.tunnels.wg.values()][0];
         const reader = run.agents.get(name === 'c' ? 'a' : 'c')!; // another node's view of this Node
-        const published = reader.cluster.get('Node', undefined, name)!.metadata.annotations![PUBLIC_KEY_ANNOTATION];
-        expect(Buffer.from(wg.publicKey).toString('base64')).toBe(published);
+        const annotations = reader.cluster.get('Node', undefined, name)!.metadata.annotations!;
+        expect(Buffer.from(wg.publicKey).toString('base64')).toBe(annotations[CALICO_PUBLIC_KEY_ANNOTATION]);
+        expect(annotations[PUBLIC_KEY_ANNOTATION]).toBe(annotations[CALICO_PUBLIC_KEY_ANNOTATION]);
         expect(info.vpp.tunnels.peers.size).toBe(2);
       }
       const c = run.conns.get('a')!;

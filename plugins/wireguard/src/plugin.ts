@@ -6,7 +6,7 @@
  * node: until both ends have keys, traffic between two nodes stays on the plain routes.
  */
 import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
-import { PUBLIC_KEY_ANNOTATION, wireguardConfig, type WireguardConfig } from './config';
+import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION, wireguardConfig, type WireguardConfig } from './config';
 import { FibSourceHandle } from 'vpp-binapi-ts';
 import { interfaceDescriptor, peerDescriptor, routeDescriptor } from './descriptors';
 import { desiredWireguard } from './desired';
@@ -51,11 +51,11 @@ export default definePlugin<WireguardConfig>({
       async init({ cluster, desired, node, nodeStatus, unsupported, log }) {
         const privateKey = loadOrCreatePrivateKey(env.config.privateKeyFile);
         const publicKey = publicKeyOf(privateKey).toString('base64');
-        await nodeStatus.annotate({ [PUBLIC_KEY_ANNOTATION]: publicKey });
+        await nodeStatus.annotate({ [CALICO_PUBLIC_KEY_ANNOTATION]: publicKey, [PUBLIC_KEY_ANNOTATION]: publicKey });
         log.info({ publicKey }, 'wireguard public key published on this node');
         const recompute = () => {
           const nodes = cluster.list('Node');
-          const { values, plain } = desiredWireguard(node.name, nodes, privateKey.toString('base64'), env.config);
+          const { values, plain } = desiredWireguard(node.name, nodes, privateKey.toString('base64'), env.config, cluster.list('BlockAffinity'));
           for (const n of nodes) {
             const p = plain.find((x) => x.node === n.metadata.name);
             if (p) unsupported.report(n, 'WG_PEER_NOT_ENCRYPTED', p.reason);
@@ -63,11 +63,11 @@ export default definePlugin<WireguardConfig>({
           }
           void desired.replace('wireguard/', values);
         };
-        const unwatch = cluster.watch(['Node'], recompute);
+        const unwatch = cluster.watch(['Node', 'BlockAffinity'], recompute);
         return async () => {
           unwatch();
           // leaving: the other nodes stop using this node's key and fall back to plain routes
-          await nodeStatus.annotate({ [PUBLIC_KEY_ANNOTATION]: null }).catch(() => undefined);
+          await nodeStatus.annotate({ [CALICO_PUBLIC_KEY_ANNOTATION]: null, [PUBLIC_KEY_ANNOTATION]: null }).catch(() => undefined);
         };
       },
     });
