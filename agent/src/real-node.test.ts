@@ -7,6 +7,7 @@
  *  - the node's host still reaches the network and is reached from it (through VPP: veth + punt);
  *  - a pod added through the CNI gets the uplink's MTU and reaches an address in the network,
  *    its source NATed to the node address (its IPPool has natOutgoing);
+ *  - VPP killed, the agent's runner starts it again and the reconciler programs it anew;
  *  - the agent stopping stops VPP and gives the uplink back: the host's original addresses and
  *    routes, and the network reached directly again.
  * Needs root, iproute2, util-linux's nsenter besides the VPP build.
@@ -133,8 +134,16 @@ plugins:
     await until('the pod reaches the network as 192.0.2.10', () => tcpAnswer(POD.ns, '192.0.2.1', 8080) === '192.0.2.10', 30_000).catch((err) => {
       throw new Error(`${(err as Error).message}: the server saw ${tcpAnswer(POD.ns, '192.0.2.1', 8080) ?? 'nothing'}`);
     });
-    expect(runCni('DEL', POD, cniSocket, { containerPrefix: RUN, namespace: 'e2e' }).status).toBe(0);
   }, 60_000);
+
+  it('VPP killed: the agent starts it again and programs it from scratch (uplink, host path, pod, SNAT)', async () => {
+    const pid = sh('pgrep', ['-f', path.join(dir, 'vpp', 'startup.conf')]).stdout.trim().split('\n')[0];
+    expect(pid).toBeTruthy();
+    process.kill(Number(pid), 'SIGKILL');
+    await until('the host reaches the network again', () => tcpAnswer(NODE, '192.0.2.1', 8080) === '192.0.2.10', 60_000);
+    await until('the pod reaches the network again, NATed', () => tcpAnswer(POD.ns, '192.0.2.1', 8080) === '192.0.2.10', 30_000);
+    expect(runCni('DEL', POD, cniSocket, { containerPrefix: RUN, namespace: 'e2e' }).status).toBe(0);
+  }, 120_000);
 
   it('stopping the agent stops VPP and gives the uplink back as it was', async () => {
     agent!.kill('SIGTERM');
