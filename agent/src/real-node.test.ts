@@ -8,6 +8,7 @@
  *  - a pod added through the CNI gets the uplink's MTU and reaches an address in the network,
  *    its source NATed to the node address (its IPPool has natOutgoing);
  *  - VPP killed, the agent's runner starts it again and the reconciler programs it anew;
+ *  - the agent killed, VPP keeps the node connected and the next agent takes it over;
  *  - the agent stopping stops VPP and gives the uplink back: the host's original addresses and
  *    routes, and the network reached directly again.
  * Needs root, iproute2, util-linux's nsenter besides the VPP build.
@@ -44,6 +45,12 @@ gate.describe('a real node brought up by vppnet: VPP started, uplink taken, host
   let before: ReturnType<typeof hostView>;
   const servers: ChildProcess[] = [];
 
+  const startAgent = () => {
+    agentLog = '';
+    agent = spawn('ip', ['netns', 'exec', NODE, process.execPath, path.join(repo, 'agent/dist/cli.js'), 'run', '--config', path.join(dir, 'vppnet.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    agent.stdout!.on('data', (d) => void (agentLog += d));
+    agent.stderr!.on('data', (d) => void (agentLog += d));
+  };
   const serve = (ns: string, script: string) => servers.push(spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', script], { stdio: 'ignore' }));
 
   beforeAll(async () => {
@@ -93,9 +100,7 @@ plugins:
   bgp: { enabled: false }
   services: { healthCheckBindAddress: '' }
 `);
-    agent = spawn('ip', ['netns', 'exec', NODE, process.execPath, path.join(repo, 'agent/dist/cli.js'), 'run', '--config', path.join(dir, 'vppnet.yaml')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    agent.stdout!.on('data', (d) => void (agentLog += d));
-    agent.stderr!.on('data', (d) => void (agentLog += d));
+    startAgent();
     await until('the agent has synced', () => agentLog.includes('first full sync done'), 90_000).catch((err) => {
       throw new Error(`${(err as Error).message}\n${agentLog}`);
     });
@@ -143,6 +148,19 @@ plugins:
     await until('the host reaches the network again', () => tcpAnswer(NODE, '192.0.2.1', 8080) === '192.0.2.10', 60_000);
     await until('the pod reaches the network again, NATed', () => tcpAnswer(POD.ns, '192.0.2.1', 8080) === '192.0.2.10', 30_000);
     expect(runCni('DEL', POD, cniSocket, { containerPrefix: RUN, namespace: 'e2e' }).status).toBe(0);
+  }, 120_000);
+
+  it('the agent killed: VPP keeps the node connected, and the next agent takes VPP over instead of starting another', async () => {
+    const vppPid = sh('pgrep', ['-f', path.join(dir, 'vpp', 'startup.conf')]).stdout.trim().split('\n')[0];
+    agent!.kill('SIGKILL');
+    await new Promise((r) => agent!.once('exit', r));
+    expect(tcpAnswer(NODE, '192.0.2.1', 8080)).toBe('192.0.2.10');
+    startAgent();
+    await until('the new agent has synced', () => agentLog.includes('first full sync done'), 90_000);
+    expect(agentLog).toContain('VPP already running from a previous agent');
+    expect(sh('pgrep', ['-f', path.join(dir, 'vpp', 'startup.conf')]).stdout.trim().split('\n')).toEqual([vppPid]);
+    expect(tcpAnswer(NODE, '192.0.2.1', 8080)).toBe('192.0.2.10');
+    expect(tcpAnswer(NET, '192.0.2.10', 2222)).toBe('pong');
   }, 120_000);
 
   it('stopping the agent stops VPP and gives the uplink back as it was', async () => {

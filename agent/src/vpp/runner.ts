@@ -3,7 +3,7 @@
  * starts it, waits until its API socket accepts connections, restarts it with backoff if it
  * dies (the agent's VPP client reconnects and the runtime resyncs everything), and stops it.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -55,20 +55,66 @@ export class VppRunner {
     });
   }
 
+  /** A VPP left running by an agent that died (adopted at start rather than started twice). */
+  private adopted?: number;
+
   async start(): Promise<void> {
     mkdirSync(this.opts.config.runDir, { recursive: true, mode: 0o700 });
+    // The agent died and VPP did not: keep forwarding with it (the node stays connected) and
+    // take it over; a second VPP would fight the first for the uplink.
+    const pid = this.runningPid();
+    if (pid !== undefined && (await socketAccepts(this.paths.apiSocket))) {
+      this.adopted = pid;
+      this.opts.logger?.info({ pid }, 'VPP already running from a previous agent: attaching to it');
+      return;
+    }
     writeFileSync(this.paths.startupConf, renderStartupConf(this.opts.config), { mode: 0o600 });
     // A socket left by a VPP that died would look ready before the new one serves.
     for (const s of [this.paths.apiSocket, this.paths.cliSocket]) rmSync(s, { force: true });
     this.supervisor.on('exited', ({ expected }) => {
       if (!expected) for (const s of [this.paths.apiSocket, this.paths.cliSocket]) rmSync(s, { force: true });
     });
+    this.supervisor.on('ready', ({ pid: started }) => writeFileSync(this.pidFile, String(started), { mode: 0o600 }));
     await this.supervisor.start();
+  }
+
+  private get pidFile(): string {
+    return path.join(this.opts.config.runDir, 'vpp.pid');
+  }
+
+  /** The pid recorded by the runner that started VPP, if that process still lives. */
+  private runningPid(): number | undefined {
+    if (!existsSync(this.pidFile)) return undefined;
+    const pid = Number(readFileSync(this.pidFile, 'utf8'));
+    try {
+      process.kill(pid, 0);
+      return pid;
+    } catch {
+      return undefined;
+    }
   }
 
   /** Stops VPP; its sockets go too (VPP leaves them behind, and they would look alive to the next start). */
   async stop(): Promise<void> {
-    await this.supervisor.stop();
+    if (this.adopted !== undefined) await stopAdopted(this.adopted);
+    else await this.supervisor.stop();
+    rmSync(this.pidFile, { force: true });
     for (const s of [this.paths.apiSocket, this.paths.cliSocket, this.paths.statsSocket]) rmSync(s, { force: true });
   }
+}
+
+/** Stops a VPP this runner did not start (SIGTERM, then SIGKILL after 5 s). */
+async function stopAdopted(pid: number): Promise<void> {
+  const alive = () => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (!alive()) return;
+  process.kill(pid, 'SIGTERM');
+  for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));
+  if (alive()) process.kill(pid, 'SIGKILL');
 }
