@@ -64,6 +64,26 @@ describe('host-local IPAM', () => {
     expect(ipam.list().map((a) => `${a.containerId} ${a.ip}`)).toEqual(['c2 10.244.0.2']);
   });
 
+  it('hands out a requested address (CNI_ARGS IP=) in its family\'s range, the next free one in the other', () => {
+    const ipam = new HostLocalIpam(dir);
+    const got = ipam.allocate(pod(1), ['10.244.1.0/24', 'fd00:244::1:0/112'], [], ['10.244.1.30']);
+    expect(got.map((a) => a.ip)).toEqual(['10.244.1.30', 'fd00:244::1:1']);
+    // the same owner asking again gets the same; the address is not handed out to anyone else
+    expect(ipam.allocate(pod(1), ['10.244.1.0/24'], [], ['10.244.1.30'])[0].ip).toBe('10.244.1.30');
+    const taken = (() => {
+      try {
+        ipam.allocate(pod(2), ['10.244.1.0/24'], [], ['10.244.1.30']);
+      } catch (err) {
+        return err as CniError;
+      }
+    })();
+    expect(taken).toMatchObject({ code: CNI_ERRORS.ADDRESS_UNAVAILABLE, message: expect.stringMatching(/10\.244\.1\.30 is already taken/) });
+    expect(() => ipam.allocate(pod(3), ['10.244.1.0/24'], [], ['10.9.9.9'])).toThrow(/10\.9\.9\.9 is outside this node's pod CIDRs/);
+    expect(() => ipam.allocate(pod(3), ['10.244.1.0/24'], [], ['not-an-ip'])).toThrow(/not-an-ip is not an IP address/);
+    // nothing half-allocated for the refused owners
+    expect(ipam.list().map((a) => a.containerId).sort()).toEqual(['c1', 'c1']);
+  });
+
   it('refuses a pod CIDR that does not parse', () => {
     expect(() => new HostLocalIpam(dir).allocate(pod(1), ['10.0.0.0/33'])).toThrow(/does not parse/);
   });

@@ -42,6 +42,14 @@ function fromBig(n: bigint, v6: boolean): string {
 }
 
 /** The usable addresses of a pod CIDR: not the network address, not IPv4's broadcast. */
+/** True when `ip` (canonical text) is an address `range` can hand out. */
+function inRange(ip: string, range: Range): boolean {
+  const a = ipaddr.parse(ip);
+  if ((a.kind() === 'ipv6') !== range.v6) return false;
+  const n = toBig(a);
+  return n >= range.first && n <= range.last;
+}
+
 export function parseRange(cidr: string): Range {
   let net: [ipaddr.IPv4 | ipaddr.IPv6, number];
   try {
@@ -69,19 +77,34 @@ export class HostLocalIpam {
    * One address from each range for `owner`; an owner that already holds one in a range keeps
    * it (ADD twice gives the same answer). `reserved` addresses are never handed out.
    */
-  allocate(owner: Owner, ranges: string[], reserved: string[] = []): Allocation[] {
+  /**
+   * `requested`: addresses the runtime asks for (CNI_ARGS `IP=`, host-local's convention): each
+   * is taken in the range that holds it, or the ADD fails; ranges without one get the next free.
+   */
+  allocate(owner: Owner, ranges: string[], reserved: string[] = [], requested: string[] = []): Allocation[] {
     const held = this.of(owner);
     const out: Allocation[] = [];
     const made: Allocation[] = [];
+    const wanted = requested.map((r) => {
+      try {
+        return ipaddr.parse(r.split('/')[0]).toString();
+      } catch {
+        throw new CniError(CNI_ERRORS.ADDRESS_UNAVAILABLE, `requested address ${r} is not an IP address`);
+      }
+    });
+    const parsed = ranges.map(parseRange);
+    for (const w of wanted)
+      if (!parsed.some((r) => inRange(w, r)))
+        throw new CniError(CNI_ERRORS.ADDRESS_UNAVAILABLE, `requested address ${w} is outside this node's pod CIDRs (${ranges.join(', ')})`);
     try {
-      for (const text of ranges) {
-        const range = parseRange(text);
+      for (const range of parsed) {
         const mine = held.find((a) => a.range === range.cidr);
-        if (mine) {
+        const ask = wanted.find((w) => inRange(w, range));
+        if (mine && (!ask || mine.ip === ask)) {
           out.push(mine);
           continue;
         }
-        const a = this.next(owner, range, new Set(reserved.map((r) => ipaddr.parse(r).toString())));
+        const a = ask ? this.claim(owner, range, ask) : this.next(owner, range, new Set(reserved.map((r) => ipaddr.parse(r).toString())));
         made.push(a);
         out.push(a);
       }
@@ -156,6 +179,20 @@ export class HostLocalIpam {
     const allocated = [...taken].filter((f) => !f.startsWith('last_reserved_ip')).length;
     throw new CniError(CNI_ERRORS.IPAM_EXHAUSTED, `no free address left in this node's pod CIDR ${range.cidr}`,
       `${allocated} addresses allocated, ${reserved.size} reserved; delete pods or give the node a larger podCIDR`);
+  }
+
+  private claim(owner: Owner, range: Range, ip: string): Allocation {
+    const dir = this.rangeDir(range.cidr);
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      const fd = fs.openSync(path.join(dir, ip), 'wx');
+      fs.writeSync(fd, ownerText(owner));
+      fs.closeSync(fd);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      throw new CniError(CNI_ERRORS.ADDRESS_UNAVAILABLE, `requested address ${ip} is already taken`);
+    }
+    return { ...owner, ip, range: range.cidr };
   }
 
   private remove(a: Allocation): void {

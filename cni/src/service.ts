@@ -166,7 +166,9 @@ export class CniService {
     }
     if (existing) await this.remove(existing); // same container id in a new namespace: start over
     const cidrs = this.podCidrs();
-    const ips = ipam.allocate(owner(containerId, ifName), cidrs, config.reserved).map((a) => canonicalAddress(a.ip));
+    // IP=a[,b]: the addresses the runtime asks for (one per family at most).
+    const requested = args.IP ? args.IP.split(',').map((x) => x.trim()).filter(Boolean) : [];
+    const ips = ipam.allocate(owner(containerId, ifName), cidrs, config.reserved, requested).map((a) => canonicalAddress(a.ip));
     const id = linkIdentity(containerId, ifName);
     const record: PodRecord = {
       containerId, ifName, netns, namespace: args.K8S_POD_NAMESPACE, name: args.K8S_POD_NAME, interfaceType: config.interfaceType,

@@ -29,6 +29,8 @@ export const CNI_ERRORS = {
   DATAPLANE_FAILED: 102,
   /** The pod's network namespace could not be set up (veth, addresses, routes). */
   NETNS_FAILED: 103,
+  /** The address the runtime asked for (CNI_ARGS IP=) is outside the pod CIDRs or taken. */
+  ADDRESS_UNAVAILABLE: 104,
 } as const;
 
 export class CniError extends Error {
