@@ -2,7 +2,7 @@
 /**
  * `vppnet`: the node agent. Subcommands: run, check, explain, version.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { checkComposition, isFatal, listRules, loadManifestDir, vppRequirementsOf } from '@vppnet/core';
@@ -16,6 +16,7 @@ import { startAgents } from './run';
 import { startStatusServer } from './status';
 import { summarize } from './summary';
 import { giveBack } from '@vppnet/plugin-uplink';
+import { serveManifests } from './apiserver/serve';
 
 const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -175,6 +176,25 @@ export function buildProgram(): Command {
         process.stdout.write(opts.json ? `${JSON.stringify({ delivered: r.outcome === 'delivered', at: r.at, backend: r.backend ?? null, reason: r.reason ?? null, source: r.packet.src }, null, 2)}\n` : `${probeLine(r)}\n`);
         if (r.outcome !== 'delivered') process.exitCode = 1;
       });
+    });
+
+  program
+    .command('apiserver')
+    .description('serve a manifests directory over the Kubernetes list/watch protocol (for several agents, as in the lab)')
+    .requiredOption('--manifests <dir>', 'the cluster objects')
+    .option('--listen <host:port>', 'where to listen', '127.0.0.1:6443')
+    .option('--kubeconfig-out <file>', 'write a kubeconfig for the agents here')
+    .action(async (opts) => {
+      const [host, port] = String(opts.listen).split(':');
+      const logger = pino({ level: 'info' }, pino.destination(2));
+      const served = await serveManifests({ manifests: path.resolve(opts.manifests), host, port: Number(port), logger });
+      if (opts.kubeconfigOut) writeFileSync(opts.kubeconfigOut, served.server.kubeconfigYaml(), { mode: 0o600 });
+      process.stderr.write(`serving ${opts.manifests} on ${served.server.url}\n`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', () => resolve());
+        process.once('SIGTERM', () => resolve());
+      });
+      await served.stop();
     });
 
   const node = program.command('node').description('node bring-up');

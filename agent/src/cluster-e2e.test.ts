@@ -10,7 +10,7 @@ import { SimApiServer, SimCluster } from '@vppnet/vpp-sim';
 import { tempDirs } from '@vppnet/core/testing';
 import { loadConfig } from './config';
 import { startAgents, type RunningAgents } from './run';
-import { FakeApiServer, type Obj } from './k8s/testdata/apiserver';
+import { ListWatchServer, type Obj } from './apiserver/server';
 import { waitFor } from './k8s/testdata/helpers';
 
 const nodeObj = (name: string, ip: string, cidr: string): Obj => ({
@@ -29,13 +29,13 @@ const slice = (ips: string[]): Obj => ({
 const tmp = tempDirs();
 
 describe('vppnet run with --kubeconfig and --vpp-socket', () => {
-  let api: FakeApiServer;
+  let api: ListWatchServer;
   let vppServer: SimApiServer;
   let running: RunningAgents | undefined;
   let sim: SimCluster;
 
   beforeAll(async () => {
-    api = await FakeApiServer.start();
+    api = await ListWatchServer.start();
     const nodes = [nodeObj('node-a', '10.0.0.11', '10.244.0.0/24'), nodeObj('node-b', '10.0.0.12', '10.244.1.0/24')];
     for (const o of [...nodes, svc, slice(['10.244.0.10', '10.244.1.10'])]) api.apply(o);
     sim = SimCluster.fromObjects(nodes as never);

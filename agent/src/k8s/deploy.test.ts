@@ -13,7 +13,7 @@ import { loadConfig } from '../config';
 import { resolvePlugins } from '../plugins';
 import { pluginsConfigFor } from '../plugin-config';
 import { KINDS, READ_VERBS, STATUS_WRITES } from './kinds';
-import { FakeApiServer } from './testdata/apiserver';
+import { ListWatchServer } from '../apiserver/server';
 import { node, sourceFor } from './testdata/helpers';
 
 const deployDir = path.resolve(__dirname, '../../../deploy');
@@ -73,7 +73,7 @@ describe('deploy/', () => {
   });
 
   it('grants every request the source actually makes (every kind, both status writes)', async () => {
-    const server = await FakeApiServer.start();
+    const server = await ListWatchServer.start();
     const { source } = sourceFor(server);
     try {
       server.apply(node('node-1'));

@@ -9,15 +9,15 @@ import type { ClusterObject } from '@vppnet/core';
 import { tempDirs } from '@vppnet/core/testing';
 import { loadKubeConfig } from './client';
 import { KubernetesClusterSource } from './source';
-import { FakeApiServer, type Obj } from './testdata/apiserver';
+import { ListWatchServer, type Obj } from '../apiserver/server';
 import { blockAffinity, ipPool, node, pod, recorder, ref, service, sleep, sourceFor, waitFor } from './testdata/helpers';
 
-let server: FakeApiServer;
+let server: ListWatchServer;
 const tmp = tempDirs();
 const sources: KubernetesClusterSource[] = [];
 
 beforeEach(async () => {
-  server = await FakeApiServer.start();
+  server = await ListWatchServer.start();
 });
 
 afterEach(async () => {
@@ -423,7 +423,7 @@ describe('Kubernetes source: status writes', () => {
 describe('Kubernetes source: configuration', () => {
   it('reads a kubeconfig file and sends its credentials', async () => {
     await server.close();
-    server = await FakeApiServer.start({ token: 's3cret' });
+    server = await ListWatchServer.start({ token: 's3cret' });
     server.apply(node('n1'));
     const dir = tmp.make('vppnet-kc-');
     const file = path.join(dir, 'kubeconfig');
@@ -473,7 +473,7 @@ describe('Kubernetes source: configuration', () => {
 
 describe('paged lists', () => {
   it('lists a large kind in pages and ends with every object', async () => {
-    const server = await FakeApiServer.start();
+    const server = await ListWatchServer.start();
     try {
       for (let i = 0; i < 1203; i++) server.apply(service('big', `svc-${i}`, `10.96.${i >> 8}.${i & 255}`));
       const { source } = sourceFor(server, { pageSize: 500 });
@@ -491,7 +491,7 @@ describe('paged lists', () => {
 
 describe('a missing RBAC permission', () => {
   it('keeps the kind unsynced (never empty), says which permission once, and recovers when granted', async () => {
-    const server = await FakeApiServer.start();
+    const server = await ListWatchServer.start();
     try {
       server.apply(node('node-1'));
       server.failRequests(403, 4, (r) => r.path.endsWith('/nodes'));

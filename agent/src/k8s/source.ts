@@ -3,7 +3,7 @@
  * feeding core's ObjectStore, plus the status writes plugins need (Node annotations, Events).
  *
  * What the library does and what this file adds (found by driving it against
- * testdata/apiserver.ts):
+ * apiserver/server.ts):
  * - ListWatch lists, then watches from the list's resourceVersion; when the stream ends it
  *   re-watches from the last resourceVersion it saw (watch events and BOOKMARKs), and on 410
  *   Gone (an HTTP 410 or an ERROR event with a 410 Status) it relists. It does not ask for

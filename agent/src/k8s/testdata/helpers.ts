@@ -1,11 +1,11 @@
 /**
- * Test helpers for the Kubernetes source: a source on a FakeApiServer with small backoffs, an
+ * Test helpers for the Kubernetes source: a source on a ListWatchServer with small backoffs, an
  * event recorder, polling, and object builders.
  */
 import type { ClusterEvent, ClusterObject } from '@vppnet/core';
 import { loadKubernetesClient } from '../client';
 import { KubernetesClusterSource, type KubernetesSourceOptions, type SourceLogger } from '../source';
-import type { FakeApiServer, Obj } from './apiserver';
+import type { ListWatchServer, Obj } from '../../apiserver/server';
 
 export interface LogLine {
   level: string;
@@ -19,7 +19,7 @@ export function captureLogger(): SourceLogger & { lines: LogLine[] } {
   return { lines, debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') };
 }
 
-export function sourceFor(server: FakeApiServer, options: Partial<KubernetesSourceOptions> = {}) {
+export function sourceFor(server: ListWatchServer, options: Partial<KubernetesSourceOptions> = {}) {
   const lib = loadKubernetesClient();
   const kubeConfig = new lib.KubeConfig();
   kubeConfig.loadFromOptions(server.kubeConfigOptions());

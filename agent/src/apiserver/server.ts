@@ -1,6 +1,7 @@
 /**
  * A Kubernetes API server, small: the list/watch protocol for the resources the agent reads,
- * PATCH on nodes and POST of events, on 127.0.0.1 at a random port, over plain HTTP. Tests
+ * PATCH on nodes and POST of events, over plain HTTP (127.0.0.1 at a random port unless told
+ * otherwise). The lab serves its cluster with it (`vppnet apiserver`), tests too; tests also
  * change its objects and its behaviour (expire the watch window, drop or suspend watches,
  * answer errors, refuse connections, send bookmarks, write bursts in small chunks) and read
  * back what clients asked for.
@@ -84,16 +85,19 @@ interface FailureRule {
   match: (r: RecordedRequest) => boolean;
 }
 
-export interface FakeApiServerOptions {
+export interface ListWatchServerOptions {
   /** Require `Authorization: Bearer <token>`. */
   token?: string;
+  /** Where to listen; default 127.0.0.1 and a free port. */
+  host?: string;
+  port?: number;
 }
 
 const apiVersionOf = (r: Resource) => (r.group ? `${r.group}/${r.version}` : r.version);
 const keyOf = (o: Obj) => (o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name);
 const clone = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
-export class FakeApiServer {
+export class ListWatchServer {
   readonly requests: RecordedRequest[] = [];
   readonly patches: Array<{ name: string; contentType: string; body: unknown }> = [];
   readonly events: Obj[] = [];
@@ -120,7 +124,7 @@ export class FakeApiServer {
   private readonly started = Date.now();
   private port = 0;
 
-  private constructor(private readonly options: FakeApiServerOptions) {
+  private constructor(private readonly options: ListWatchServerOptions) {
     this.server = http.createServer((req, res) => this.handle(req, res));
     this.server.on('connection', (s: Socket) => {
       this.sockets.add(s);
@@ -128,14 +132,14 @@ export class FakeApiServer {
     });
   }
 
-  static async start(options: FakeApiServerOptions = {}): Promise<FakeApiServer> {
-    const s = new FakeApiServer(options);
-    await s.listen(0);
+  static async start(options: ListWatchServerOptions = {}): Promise<ListWatchServer> {
+    const s = new ListWatchServer(options);
+    await s.listen(options.port ?? 0);
     return s;
   }
 
   get url(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return `http://${this.options.host ?? '127.0.0.1'}:${this.port}`;
   }
 
   /** For KubeConfig.loadFromOptions. */
@@ -291,7 +295,7 @@ export class FakeApiServer {
   private listen(port: number): Promise<void> {
     return new Promise((resolve, reject) => {
       this.server.once('error', reject);
-      this.server.listen(port, '127.0.0.1', () => {
+      this.server.listen(port, this.options.host ?? '127.0.0.1', () => {
         this.server.off('error', reject);
         this.port = (this.server.address() as AddressInfo).port;
         resolve();
