@@ -240,6 +240,12 @@ export class Tracer {
     const flow = { src: packet.src, dst: packet.dst, proto: packet.proto, sport: packet.sport, dport: packet.dport };
     const choice = t.lbType === CNAT_LB_TYPE_MAGLEV ? chooseBackend(flow, t.maglev, t.flowHashConfig) : chooseBackendDefault(flow, t.paths.length, t.flowHashConfig);
     const path = t.paths[choice!.backend];
+    if (isZeroAddress(path.dst.addr)) {
+      // How a frontend without endpoints is programmed (VPP aborts on a translation without
+      // paths): DNAT to the unspecified address, whose FIB entry (0.0.0.0/32, ::/128) drops.
+      hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${t.vip.addr}:${t.vip.port} leads to the unspecified address: dropped (no backends)` });
+      return { drop: `service ${t.vip.addr}:${t.vip.port} has no backends` };
+    }
     const backend = `${path.dst.addr}:${path.dst.port}`;
     const data = { translation: t.id, vip: `${t.vip.addr}:${t.vip.port}`, lb, bucket: choice!.bucket, hash: choice!.hash, backendIndex: choice!.backend, backend, nat: !path.noNat };
     if (path.noNat) {

@@ -25,7 +25,8 @@ export class BackendsRegistry implements ServiceBackends {
   set(service: string, translations: TranslationValue[]): void {
     const list = translations
       .filter((t) => t.isRealIp)
-      .map((t) => ({ service, vip: t.vip, port: t.port, proto: t.proto, endpoints: t.paths.map((p) => ({ ip: p.ip, port: p.port })) }));
+      // the drop path of a frontend without endpoints is no backend
+      .map((t) => ({ service, vip: t.vip, port: t.port, proto: t.proto, endpoints: t.paths.filter((p) => p.port !== 0 || (p.ip !== '0.0.0.0' && p.ip !== '::')).map((p) => ({ ip: p.ip, port: p.port })) }));
     if (list.length === 0) this.bySvc.delete(service);
     else this.bySvc.set(service, list);
   }

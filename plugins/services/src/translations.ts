@@ -114,6 +114,13 @@ function compareIp(a: string, b: string): number {
   return 0;
 }
 
+/**
+ * The one path of a frontend with no endpoint for this node: to the unspecified address, whose
+ * FIB entry (0.0.0.0/32, ::/128) drops, as kube-proxy drops such traffic. Not no path at all:
+ * VPP aborts (out of memory) on a cnat translation without paths.
+ */
+export const dropPath = (vip: string) => ({ ip: family(vip) === 6 ? '::' : '0.0.0.0', port: 0, snat: '', noNat: false });
+
 export function serviceTranslations(svc: ServiceObject, slices: EndpointSliceObject[], node: NodeContext, config: ServicesConfig): ServiceResult {
   const spec = svc.spec ?? {};
   const name = `${svc.metadata.namespace ?? 'default'}/${svc.metadata.name}`;
@@ -140,13 +147,15 @@ export function serviceTranslations(svc: ServiceObject, slices: EndpointSliceObj
 
   const make = (vip: string, port: number, proto: number, eps: Endpoint[], mode: 'dsr' | 'nat' | 'nodeport', isRealIp: boolean): TranslationValue => {
     const snatTo = mode === 'nodeport' && !externalPolicyLocal ? node.addresses.find((a) => family(a) === family(vip)) ?? '' : '';
-    const paths = canonical(
-      eps.map((e) => ({
-        ip: e.ip, port: e.port,
-        snat: snatTo && !e.isLocal ? snatTo : '',
-        noNat: mode === 'dsr' && !e.isLocal,
-      })),
-    );
+    const paths = eps.length === 0
+      ? [dropPath(vip)]
+      : canonical(
+        eps.map((e) => ({
+          ip: e.ip, port: e.port,
+          snat: snatTo && !e.isLocal ? snatTo : '',
+          noNat: mode === 'dsr' && !e.isLocal,
+        })),
+      );
     return { vip, port, proto, isRealIp, allocPort: paths.some((p) => p.snat), lbType, flowHashConfig, paths, service: name };
   };
 
