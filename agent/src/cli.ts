@@ -17,6 +17,8 @@ import { startStatusServer } from './status';
 import { summarize } from './summary';
 import { giveBack } from '@vppnet/plugin-uplink';
 import { serveManifests } from './apiserver/serve';
+import { describeLab, labDown, labState, labUp } from './lab/lab';
+import { parse as parseYaml } from 'yaml';
 
 const pkg = JSON.parse(readFileSync(path.join(__dirname, '..', 'package.json'), 'utf8')) as { version: string };
 
@@ -195,6 +197,40 @@ export function buildProgram(): Command {
         process.once('SIGTERM', () => resolve());
       });
       await served.stop();
+    });
+
+  const lab = program.command('lab').description('a real cluster on this machine: a VPP and an agent per node in network namespaces (root)');
+  lab
+    .command('up')
+    .description('start the lab: fabric, API server, one namespace + VPP + agent per Node, a namespace per Pod')
+    .requiredOption('--vpp <path>', 'the vpp binary')
+    .requiredOption('--manifests <dir>', 'the cluster: Nodes (their InternalIPs are the uplinks), Pods, Services, policies')
+    .option('--nodes <n>', 'at most this many of the Nodes', (v) => Number(v))
+    .option('--dir <dir>', 'the lab\'s state, logs and sockets', '/run/vppnet-lab')
+    .option('--name <prefix>', 'namespace prefix', 'lab')
+    .option('--plugins <yaml>', 'plugin config for every agent, as YAML (e.g. "{bgp: {encapsulation: ipip}}")')
+    .option('--keep-on-failure', 'leave a lab that failed to come up as it is, for inspection')
+    .action(async (opts) => {
+      const state = await labUp({
+        vpp: path.resolve(opts.vpp), manifests: path.resolve(opts.manifests), nodes: opts.nodes, dir: path.resolve(opts.dir), name: opts.name,
+        plugins: opts.plugins ? parseYaml(opts.plugins) : undefined, keepOnFailure: opts.keepOnFailure, progress: (l) => process.stderr.write(`… ${l}\n`),
+      });
+      process.stdout.write(`${describeLab(state)}\n`);
+    });
+  lab
+    .command('down')
+    .description('remove every process, namespace, interface and file the lab made (also after a crash)')
+    .option('--dir <dir>', 'the lab\'s directory', '/run/vppnet-lab')
+    .action(async (opts) => {
+      process.stdout.write((await labDown(path.resolve(opts.dir))) ? 'lab down\n' : `no lab in ${opts.dir}\n`);
+    });
+  lab
+    .command('status')
+    .description('how to reach each node\'s VPP and each pod')
+    .option('--dir <dir>', 'the lab\'s directory', '/run/vppnet-lab')
+    .action((opts) => {
+      const state = labState(path.resolve(opts.dir));
+      process.stdout.write(state ? `${describeLab(state)}\n` : `no lab in ${opts.dir}\n`);
     });
 
   const node = program.command('node').description('node bring-up');

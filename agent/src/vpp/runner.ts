@@ -71,8 +71,11 @@ export class VppRunner {
     writeFileSync(this.paths.startupConf, renderStartupConf(this.opts.config), { mode: 0o600 });
     // A socket left by a VPP that died would look ready before the new one serves.
     for (const s of [this.paths.apiSocket, this.paths.cliSocket]) rmSync(s, { force: true });
-    this.supervisor.on('exited', ({ expected }) => {
-      if (!expected) for (const s of [this.paths.apiSocket, this.paths.cliSocket]) rmSync(s, { force: true });
+    this.supervisor.on('exited', ({ expected, code, signal }) => {
+      if (expected) return;
+      // What VPP said last is usually why (a failed assertion, a bad startup line).
+      this.opts.logger?.error({ code, signal, lastOutput: this.supervisor.output().slice(-20) }, 'VPP exited unexpectedly');
+      for (const s of [this.paths.apiSocket, this.paths.cliSocket]) rmSync(s, { force: true });
     });
     this.supervisor.on('ready', ({ pid: started }) => writeFileSync(this.pidFile, String(started), { mode: 0o600 }));
     await this.supervisor.start();

@@ -21,6 +21,11 @@ export interface DesiredState {
   status(key: string): KeyStatus | undefined;
   statuses(prefix?: string): Record<string, KeyStatus>;
   settled(): Promise<SyncSummary>;
+  /**
+   * Applies the keys under `prefix` now, before the agent's first full sync (which waits for the
+   * cluster to be listed): for what the start itself needs, such as the node's uplink.
+   */
+  applyNow(prefix: string): Promise<SyncSummary>;
   /** The metadata of an applied key (what its descriptor's create returned), e.g. an sw_if_index. */
   appliedMeta(key: string): unknown;
 }

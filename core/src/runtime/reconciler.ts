@@ -220,6 +220,23 @@ export class Reconciler {
     return this.schedule(true);
   }
 
+  /**
+   * Applies the keys under `prefix` now, even while the reconciler is held before its first
+   * full sync: reads back only their descriptors' state, then creates, updates and deletes
+   * only those keys. For what the rest of the start depends on, e.g. the node's network before
+   * the cluster can be listed through it. Other keys stay untouched until the full sync.
+   */
+  applyNow(prefix: string): Promise<SyncSummary> {
+    const run = this.queue.then(() =>
+      this.run(false, prefix).catch((err: unknown) => {
+        this.log.error({ err, prefix }, 'early sync failed');
+        return { ...emptySummary(false), failed: 1 };
+      }),
+    );
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
   /** Resolves when every queued run has finished. */
   async settled(): Promise<SyncSummary> {
     let last = emptySummary(false);
@@ -265,7 +282,7 @@ export class Reconciler {
     return run;
   }
 
-  private async run(resync: boolean): Promise<SyncSummary> {
+  private async run(resync: boolean, only?: string): Promise<SyncSummary> {
     const summary = emptySummary(resync);
     if (this.closed) return summary;
     const started = performance.now();
@@ -279,11 +296,14 @@ export class Reconciler {
     if (resync) {
       await this.readBack(ctxOf);
       this.failures.clear();
-    }
+    } else if (only !== undefined) await this.readBack(ctxOf, (d) => d.keyPrefix.startsWith(only) || only.startsWith(d.keyPrefix));
     const now = Date.now();
     let scope: Set<string> | null = null;
     if (resync) this.dirty = new Set(); // a full run covers every change made so far
-    else scope = this.scope(now);
+    else if (only !== undefined) {
+      scope = new Set([...this.desired.keys(), ...this.applied.keys()].filter((k) => k.startsWith(only)));
+      for (const k of scope) this.dirty.delete(k);
+    } else scope = this.scope(now);
     const plan = this.plan(scope);
 
     // 0. Updates that move keys off a dependency that is about to be removed (independent of
@@ -642,10 +662,10 @@ export class Reconciler {
     }
   }
 
-  private async readBack(ctxOf: (d: Descriptor) => DescriptorContext): Promise<void> {
+  private async readBack(ctxOf: (d: Descriptor) => DescriptorContext, which: (d: Descriptor) => boolean = () => true): Promise<void> {
     // Every descriptor reads at once (their dumps pipeline); results are taken in descriptor order.
     const read = await Promise.all(
-      this.descriptors.map(async (d) => {
+      this.descriptors.filter(which).map(async (d) => {
         if (!d.retrieve) return { d, items: undefined };
         try {
           return { d, items: await d.retrieve(ctxOf(d)) };

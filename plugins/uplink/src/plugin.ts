@@ -4,7 +4,7 @@
  * it back like everything else. At stop (unless configured to keep it) it removes its VPP
  * objects and gives the host its interface, addresses and routes back.
  */
-import { coreServices, definePlugin, nodeUplinkRef, type NodeUplink } from '@vppnet/core';
+import { coreServices, definePlugin, nodeUplinkRef, type KeyStatus, type NodeUplink } from '@vppnet/core';
 import { FibSourceHandle } from 'vpp-binapi-ts';
 import { firstUplink, type UplinkConfig } from './config';
 import { manifest } from './manifest';
@@ -16,6 +16,9 @@ import { routeDescriptor } from './descriptors/route';
 import { puntDescriptor } from './descriptors/punt';
 
 export { manifest };
+
+const describe = (st: KeyStatus) =>
+  st.state === 'failed' ? st.error : st.state === 'pending' ? `waiting for ${st.waitingFor.join(', ')}` : st.state === 'invalid' ? st.issues.map((i) => i.message).join('; ') : st.state === 'unsupported' ? st.message : st.state;
 
 export default definePlugin<UplinkConfig>({
   manifest,
@@ -30,37 +33,37 @@ export default definePlugin<UplinkConfig>({
     env.registerDescriptor(routeDescriptor(new FibSourceHandle(config.fibSource.name, config.fibSource.priority)));
     env.registerDescriptor(puntDescriptor);
     env.registerInit({
-      deps: { desired: coreServices.desiredState, events: coreServices.events, log: coreServices.logger },
-      async init({ desired, events, log }) {
+      deps: { desired: coreServices.desiredState, log: coreServices.logger },
+      async init({ desired, log }) {
         const name = firstUplink(config)!;
         let released = false;
         const release = async () => {
           if (released) return;
           released = true;
-          await desired.replace('uplink/', []);
+          void desired.replace('uplink/', []);
+          await desired.applyNow('uplink/'); // also when the start failed and no full sync comes
           const restored = await giveBack(config.stateFile, config.netns);
           if (restored) log.info({ uplink: restored.uplink.name, addresses: restored.uplink.addresses }, 'uplink given back to the host');
         };
         let state;
         try {
           state = await takeOver({ interface: name, stateFile: config.stateFile, hostIf: config.hostInterface, netns: config.netns });
+          log.info({ uplink: name, addresses: state.uplink.addresses, routes: state.uplink.routes.length, hostInterface: state.hostSide.hostIf }, 'uplink taken over');
+          void desired.replace('uplink/', desiredUplink(state));
+          // Now, not at the first full sync: that one waits for the cluster, which the node may
+          // reach only through this uplink.
+          await desired.applyNow('uplink/');
+          const notApplied = Object.entries(desired.statuses('uplink/')).filter(([, st]) => st.state !== 'applied');
+          // the cause, not the keys that wait for it
+          const causes = notApplied.filter(([, st]) => st.state !== 'pending');
+          if (notApplied.length)
+            throw new Error(`VPP did not take the uplink: ${(causes.length ? causes : notApplied).map(([k, st]) => `${k}: ${describe(st)}`).join('; ')}`);
         } catch (err) {
           // Nothing half-done: whatever was changed is given back before the failure is reported.
-          await giveBack(config.stateFile, config.netns).catch((e: unknown) => log.error({ err: e }, 'could not give the uplink back'));
+          await release().catch((e: unknown) => log.error({ err: e }, 'could not give the uplink back'));
           throw err;
         }
-        log.info({ uplink: name, addresses: state.uplink.addresses, routes: state.uplink.routes.length, hostInterface: state.hostSide.hostIf }, 'uplink taken over');
         Object.assign(info, { vppInterface: `host-${state.uplink.name}`, mtu: state.uplink.mtu, addresses: [...state.uplink.addresses] });
-        void desired.replace('uplink/', desiredUplink(state));
-        // The first sync tells whether VPP took the uplink. Refused for good (no such host
-        // interface, MTU refused), the host gets it back at once rather than staying cut off; a
-        // passing trouble (VPP restarting) is the reconciler's to retry.
-        events.once('synced', () => {
-          const refused = Object.entries(desired.statuses('uplink/')).filter(([, st]) => (st.state === 'failed' && !st.retriable) || st.state === 'invalid');
-          if (refused.length === 0) return;
-          log.error({ code: 'UPLINK_REFUSED', refused }, `VPP did not take the uplink ${name}: giving it back to the host`);
-          release().catch((err: unknown) => log.error({ err }, 'could not give the uplink back'));
-        });
         return async () => {
           if (!config.releaseOnStop) return log.info({ uplink: name }, 'uplink kept under VPP (releaseOnStop: false)');
           await release();

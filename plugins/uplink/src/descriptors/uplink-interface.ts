@@ -10,8 +10,9 @@ export const uplinkInterfaceDescriptor = defineDescriptor<UplinkInterfaceValue, 
   create: async (_k, v, ctx) => {
     const sw_if_index = await createAfPacket(ctx, v.hostIfName, v.mac, v.mtu, UPLINK_TAG);
     await finishOrUndo(ctx, v.hostIfName, async () => {
-      for (const prefix of v.addresses) await ctx.vpp.request('sw_interface_add_del_address', { sw_if_index, is_add: true, del_all: false, prefix });
+      // IPv6 on first: on an interface that has an IPv6 address already VPP answers VALUE_EXIST.
       await ctx.vpp.request('sw_interface_ip6_enable_disable', { sw_if_index, enable: true });
+      for (const prefix of v.addresses) await ctx.vpp.request('sw_interface_add_del_address', { sw_if_index, is_add: true, del_all: false, prefix });
       await setUp(ctx, sw_if_index);
     });
     return { swIfIndex: sw_if_index };
