@@ -24,7 +24,7 @@ export class BackendsRegistry implements ServiceBackends {
   /** The programmed translations of one Service (VIP ones; NodePorts sit on node addresses). */
   set(service: string, translations: TranslationValue[]): void {
     const list = translations
-      .filter((t) => t.isRealIp)
+      .filter((t) => !t.isRealIp) // Service VIPs, not NodePorts on the node's addresses
       // the drop path of a frontend without endpoints is no backend
       .map((t) => ({ service, vip: t.vip, port: t.port, proto: t.proto, endpoints: t.paths.filter((p) => p.port !== 0 || (p.ip !== '0.0.0.0' && p.ip !== '::')).map((p) => ({ ip: p.ip, port: p.port })) }));
     if (list.length === 0) this.bySvc.delete(service);

@@ -34,7 +34,7 @@ describe('serviceTranslations', () => {
       [slice('IPv4', [{ ip: '10.244.0.5', node: 'a' }, { ip: '10.244.1.5', node: 'b' }])], nodeA, config,
     );
     const np = translations.find((t) => t.port === 30080)!;
-    expect(np).toMatchObject({ vip: '10.0.0.11', proto: 17, isRealIp: false, allocPort: true });
+    expect(np).toMatchObject({ vip: '10.0.0.11', proto: 17, isRealIp: true, allocPort: true });
     expect(np.paths).toEqual([
       { ip: '10.244.0.5', port: 8080, snat: '', noNat: false },
       { ip: '10.244.1.5', port: 8080, snat: '10.0.0.11', noNat: false },

@@ -39,7 +39,11 @@ export interface TranslationValue {
   vip: string;
   port: number;
   proto: number;
-  /** NodePorts sit on the node's own addresses; ClusterIPs and LB IPs are "real" VIPs. */
+  /**
+   * VPP's is_real_ip: the address is the node's own (NodePorts), so cnat interposes on its FIB
+   * entry instead of taking it over; false for Service VIPs (ClusterIPs, external and LB IPs),
+   * which cnat owns exclusively.
+   */
   isRealIp: boolean;
   /** CNAT_TRANSLATION_ALLOC_PORT when source NAT may need fresh source ports. */
   allocPort: boolean;
@@ -179,11 +183,13 @@ export function serviceTranslations(svc: ServiceObject, slices: EndpointSliceObj
       const dsrOk = config.dsr && !cat.usedTopology;
       if (config.dsr && cat.usedTopology) findings.push(['SVC_DSR_TOPOLOGY', `port ${sp.port}: NATed on the client's node`]);
       for (const vip of vipsOfFamily(clusterIPs))
-        translations.push(make(vip, sp.port, proto, internal, dsrOk && !internalPolicyLocal ? 'dsr' : 'nat', true));
+        translations.push(make(vip, sp.port, proto, internal, dsrOk && !internalPolicyLocal ? 'dsr' : 'nat', false));
       for (const vip of vipsOfFamily([...externalIPs, ...lbIPs]))
-        translations.push(make(vip, sp.port, proto, external, dsrOk && !externalPolicyLocal ? 'dsr' : 'nat', true));
+        translations.push(make(vip, sp.port, proto, external, dsrOk && !externalPolicyLocal ? 'dsr' : 'nat', false));
+      // NodePorts are on the node's own addresses: cnat must leave their FIB entries to the
+      // node (is_real_ip), or VPP stops answering ARP for the node address and punting to the host.
       if (sp.nodePort)
-        for (const vip of vipsOfFamily(nodePortAddrs)) translations.push(make(vip, sp.nodePort, proto, external, 'nodeport', false));
+        for (const vip of vipsOfFamily(nodePortAddrs)) translations.push(make(vip, sp.nodePort, proto, external, 'nodeport', true));
     }
   }
   let healthCheck: ServiceResult['healthCheck'];
