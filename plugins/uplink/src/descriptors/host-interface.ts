@@ -9,8 +9,14 @@ import { HOST_KEY, UPLINK_KEY, type HostInterfaceValue } from '../model/desired'
 import { HOST_TAG, createAfPacket, finishOrUndo, setUp, taggedInterface, type IfMeta } from './common';
 
 const NEIGHBOR_STATIC = 1;
+/**
+ * The host's addresses are the node's, held by the uplink: a FIB entry for them through the
+ * host veth would make VPP answer ARP for the node address no more (it would see a neighbour,
+ * not itself). The entry only resolves the punt redirect's next hop.
+ */
+const NEIGHBOR_NO_FIB_ENTRY = 2;
 
-const neighbor = (sw_if_index: number, ip: string, mac: string) => ({ sw_if_index, flags: NEIGHBOR_STATIC, mac_address: mac, ip_address: ip });
+const neighbor = (sw_if_index: number, ip: string, mac: string) => ({ sw_if_index, flags: NEIGHBOR_STATIC | NEIGHBOR_NO_FIB_ENTRY, mac_address: mac, ip_address: ip });
 
 function uplinkIndex(ctx: DescriptorContext): number {
   const uplink = ctx.metaOf<IfMeta>(UPLINK_KEY);
