@@ -9,7 +9,7 @@ import { rootUser, startTestAgent, systemTool, tempDirs, testGates, type TestAge
 import type { ClusterObject } from '@vppnet/core';
 import { SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import bgp from './plugin';
-import { Bird, Lab, until } from './testdata/lab';
+import { Bird, Lab, until, type BirdPeer } from './testdata/lab';
 
 const gobgpd = systemTool('gobgpd', { why: 'the BGP speaker is a real gobgpd' });
 const gate = testGates(
@@ -38,10 +38,11 @@ const peer = (name: string, peerIP: string): ClusterObject => ({
 const noMesh: ClusterObject = {
   kind: 'BGPConfiguration', apiVersion: 'crd.projectcalico.org/v1', metadata: { name: 'default' }, spec: { nodeToNodeMeshEnabled: false, asNumber: 64512 },
 };
-const BIRD_PEERS = [
+const BIRD_PEERS: BirdPeer[] = [
   { name: 'node_a', address: NODE_A, asn: 64512 },
   { name: 'node_a6', address: NODE_A6, asn: 64512 },
 ];
+const POD_CIDRS = ['198.51.100.0/25', '2001:db8:a::/64'];
 
 gate.describe('BGP speaker peering with a top-of-rack router (gobgpd + bird2 in network namespaces)', () => {
   const lab = new Lab('vbt');
@@ -56,15 +57,19 @@ gate.describe('BGP speaker peering with a top-of-rack router (gobgpd + bird2 in 
     lab.link({ ns: nodeNs, name: 'a', addrs: [`${NODE_A}/24`, `${NODE_A6}/64`] }, { ns: torNs, name: 't', addrs: [`${TOR}/24`, `${TOR6}/64`] });
     bird = new Bird(lab, torNs, dir, { routerId: TOR, asn: TOR_ASN });
     bird.start(BIRD_PEERS, ['203.0.113.0/24', '2001:db8:ff::/48']);
-    sim = SimCluster.fromObjects([node(['198.51.100.0/24', '2001:db8:a::/64'])] as never);
-    return startAgent(nodeNs, path.join(dir, 'gobgpd.sock'));
+    sim = SimCluster.fromObjects([node(POD_CIDRS)] as never);
+    nsA = nodeNs;
+    sock = path.join(dir, 'gobgpd.sock');
+    return startAgent();
   });
 
-  async function startAgent(nodeNs: string, sock: string): Promise<void> {
+  let nsA = '';
+  let sock = '';
+  async function startAgent(): Promise<void> {
     agent = await startTestAgent({
       plugins: [bgp], vpp: new SimConnection(sim.node('a').vpp), nodeName: 'a',
-      objects: [node(['198.51.100.0/24', '2001:db8:a::/64']), peer('tor', TOR), peer('tor6', TOR6), noMesh],
-      pluginsConfig: { bgp: { speaker: { enabled: true, api: `unix://${sock}`, command: gobgpd.path, launchPrefix: ['ip', 'netns', 'exec', nodeNs] } } },
+      objects: [node(POD_CIDRS), peer('tor', TOR), peer('tor6', TOR6), noMesh],
+      pluginsConfig: { bgp: { speaker: { enabled: true, api: `unix://${sock}`, command: gobgpd.path, launchPrefix: ['ip', 'netns', 'exec', nsA] } } },
     });
   }
 
@@ -78,7 +83,7 @@ gate.describe('BGP speaker peering with a top-of-rack router (gobgpd + bird2 in 
 
   it('advertises the pod CIDRs: they appear in the router table', async () => {
     expect(agent!.report.plugins.find((p) => p.id === 'bgp')?.state).toBe('ok');
-    expect(await until('bird learns 198.51.100.0/24', () => (bird.routesFrom('node_a').includes('198.51.100.0/24') ? bird.routesFrom('node_a') : false))).toEqual(['198.51.100.0/24']);
+    expect(await until('bird learns 198.51.100.0/25', () => (bird.routesFrom('node_a').length ? bird.routesFrom('node_a') : false))).toEqual(['198.51.100.0/25']);
     expect(await until('bird learns 2001:db8:a::/64', () => (bird.routesFrom('node_a6').length ? bird.routesFrom('node_a6') : false))).toEqual(['2001:db8:a::/64']);
   });
 
@@ -88,15 +93,82 @@ gate.describe('BGP speaker peering with a top-of-rack router (gobgpd + bird2 in 
     const v6 = sim.node('a').vpp.fib.exact(0, '2001:db8:ff::/48');
     expect([TOR6, expect.stringMatching(/^fe80:/)]).toContainEqual(v6?.paths[0].nextHop);
     // its own pod CIDR stays a local drop route whatever the peers say
-    expect(vppRoutes(4)).toContain('198.51.100.0/24 via drop');
+    expect(vppRoutes(4)).toContain('198.51.100.0/25 via drop');
+  });
+
+  it('advertises Service ranges, and the /32 of a Local service only while it has an endpoint on this node', async () => {
+    const a = agent!;
+    a.cluster.apply({ ...noMesh, spec: { ...noMesh.spec as object, serviceExternalIPs: [{ cidr: '198.51.100.128/26' }] } });
+    a.cluster.apply({ kind: 'Service', apiVersion: 'v1', metadata: { name: 'web', namespace: 'default' }, spec: { externalTrafficPolicy: 'Local', clusterIP: '10.96.0.10', externalIPs: ['198.51.100.130'] } });
+    const slice: ClusterObject = {
+      kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { name: 'web-1', namespace: 'default', labels: { 'kubernetes.io/service-name': 'web' } },
+      addressType: 'IPv4', endpoints: [{ addresses: ['198.51.100.5'], nodeName: 'a', conditions: { ready: true } }],
+    } as ClusterObject;
+    a.cluster.apply(slice);
+    await until('bird learns the range and the /32', () => bird.routesFrom('node_a').length === 3);
+    expect(bird.routesFrom('node_a')).toEqual(['198.51.100.0/25', '198.51.100.128/26', '198.51.100.130/32']);
+    a.cluster.remove('EndpointSlice', 'default', 'web-1');
+    await until('the /32 is withdrawn', () => bird.routesFrom('node_a').length === 2);
+    expect(bird.routesFrom('node_a')).toEqual(['198.51.100.0/25', '198.51.100.128/26']);
+    a.cluster.apply(noMesh);
+    await until('the range is withdrawn', () => bird.routesFrom('node_a').length === 1);
+  });
+
+  it('follows BGPPeer changes: a password from a Secret, and a removed peer', async () => {
+    const a = agent!;
+    const established = () => bird.established('node_a');
+    // the router now wants a password: the session drops and cannot come back without it
+    const withPassword = [{ ...BIRD_PEERS[0], password: 's3cret' }, BIRD_PEERS[1]];
+    bird.reconfigure(withPassword, ['203.0.113.0/24', '2001:db8:ff::/48']);
+    await until('session down', () => !established());
+    a.cluster.apply({ kind: 'Secret', apiVersion: 'v1', metadata: { name: 'bgp-pw', namespace: 'kube-system' }, data: { tor: Buffer.from('s3cret').toString('base64') } } as ClusterObject);
+    a.cluster.apply({ ...peer('tor', TOR), spec: { peerIP: TOR, asNumber: TOR_ASN, password: { secretKeyRef: { name: 'bgp-pw', key: 'tor' } } } });
+    await until('session up with the password', () => established() && bird.routesFrom('node_a').length === 1);
+    await until('203.0.113.0/24 back in VPP', () => vppRoutes(4).includes(`203.0.113.0/24 via ${TOR}`));
+    // the BGPPeer goes away: the session and what it taught go too; the IPv6 session stays
+    a.cluster.remove('BGPPeer', undefined, 'tor');
+    await until('session gone', () => !established());
+    await until('203.0.113.0/24 withdrawn from VPP', () => !vppRoutes(4).some((r) => r.startsWith('203.0.113.0/24')));
+    expect(bird.established('node_a6')).toBe(true);
+    bird.reconfigure(BIRD_PEERS, ['203.0.113.0/24', '2001:db8:ff::/48']);
+    a.cluster.apply(peer('tor', TOR));
+    await until('session back', () => established() && vppRoutes(4).includes(`203.0.113.0/24 via ${TOR}`));
   });
 
   it('withdraws: a route the router stops advertising leaves VPP; a pod CIDR the node loses leaves the router', async () => {
     bird.reconfigure(BIRD_PEERS, ['2001:db8:ff::/48']);
     await until('203.0.113.0/24 withdrawn from VPP', () => !vppRoutes(4).some((r) => r.startsWith('203.0.113.0/24')));
     expect(vppRoutes(6).some((r) => r.startsWith('2001:db8:ff::/48'))).toBe(true);
-    agent!.cluster.apply(node(['2001:db8:a::/64']));
-    await until('bird forgets 198.51.100.0/24', () => bird.routesFrom('node_a').length === 0);
+    agent!.cluster.apply(node([POD_CIDRS[1]]));
+    await until('bird forgets 198.51.100.0/25', () => bird.routesFrom('node_a').length === 0);
     expect(bird.routesFrom('node_a6')).toEqual(['2001:db8:a::/64']);
+    agent!.cluster.apply(node(POD_CIDRS));
+    await until('bird learns it again', () => bird.routesFrom('node_a').length === 1);
+  });
+
+  it('gobgpd dies: the learned routes stay in VPP meanwhile; peers and advertisements are restored', async () => {
+    const procs = lab.pids(nsA);
+    expect(procs.map((p) => p.comm)).toEqual(['gobgpd']); // the plugin's, the only program in the node's namespace
+    process.kill(procs[0].pid, 'SIGKILL');
+    await until('bird sees the sessions drop', () => !bird.established('node_a6'));
+    expect(vppRoutes(6).some((r) => r.startsWith('2001:db8:ff::/48'))).toBe(true); // kept while the speaker restarts
+    await until('sessions and advertisements back', () => bird.established('node_a') && bird.established('node_a6') && bird.routesFrom('node_a6').length === 1 && bird.routesFrom('node_a').length === 1);
+    expect(bird.routesFrom('node_a')).toEqual(['198.51.100.0/25']);
+    await until('2001:db8:ff::/48 learned from the new gobgpd', () => vppRoutes(6).some((r) => r.startsWith('2001:db8:ff::/48')));
+    // what is in VPP now follows the new gobgpd: a withdrawal takes effect at once (a route kept
+    // from before the restart would stay until the graceful-restart time, 120 s, ran out)
+    bird.reconfigure(BIRD_PEERS, []);
+    await until('2001:db8:ff::/48 withdrawn', () => !vppRoutes(6).some((r) => r.startsWith('2001:db8:ff::/48')));
+  });
+
+  it('the agent restarts while the router changed its mind: nothing stale stays in VPP', async () => {
+    await agent!.stop();
+    agent = undefined;
+    bird.reconfigure(BIRD_PEERS, ['192.0.2.128/25']);
+    await startAgent();
+    await until('the new route is in VPP', () => vppRoutes(4).includes(`192.0.2.128/25 via ${TOR}`));
+    await agent!.settled();
+    expect(vppRoutes(4).filter((r) => !r.includes('drop'))).toEqual([`192.0.2.128/25 via ${TOR}`]);
+    expect(vppRoutes(6).filter((r) => !r.includes('drop'))).toEqual([]);
   });
 });

@@ -338,8 +338,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     for (const r of this.lastRoutes) this.stale.set(r.prefix, r);
   }
 
-  /** gobgpd serves again: restore global, peers and paths; stale routes age out. */
+  /** gobgpd serves again: restore global, peers and paths (retried until it holds); stale routes age out. */
   private restored(): void {
+    if (this.stopped) return;
     this.sync().then(
       () => {
         this.watch();
@@ -350,8 +351,10 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
         }, (this.desired.global?.gracefulRestart.restartTimeSec ?? 120) * 1000);
       },
       (err: Error) => {
-        this.opts.logger?.error({ err: err.message }, 'restoring gobgpd state failed');
+        this.opts.logger?.error({ err: err.message }, 'restoring gobgpd state failed; retrying');
         this.emit('error', err);
+        clearTimeout(this.retryTimer);
+        this.retryTimer = setTimeout(() => this.restored(), 500);
       },
     );
   }

@@ -48,6 +48,12 @@ export class Lab {
     return this.run('ip', ['netns', 'exec', ns, cmd, ...args]);
   }
 
+  /** The processes running in a namespace, as (pid, command name). */
+  pids(ns: string): Array<{ pid: number; comm: string }> {
+    return this.run('ip', ['netns', 'pids', ns]).trim().split('\n').filter(Boolean).map(Number)
+      .map((pid) => ({ pid, comm: fs.readFileSync(`/proc/${pid}/comm`, 'utf8').trim() }));
+  }
+
   /** A long-running program inside a namespace; killed at cleanup. */
   start(ns: string, cmd: string, args: string[]): ChildProcess {
     const child = spawn('ip', ['netns', 'exec', ns, cmd, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -80,6 +86,14 @@ export async function until<T>(what: string, check: () => T | undefined | false 
   }
 }
 
+export interface BirdPeer {
+  name: string;
+  address: string;
+  asn: number;
+  /** TCP MD5 password of the session. */
+  password?: string;
+}
+
 /** bird 2 playing a top-of-rack router: static routes it originates, eBGP sessions to nodes. */
 export class Bird {
   readonly socket: string;
@@ -90,7 +104,7 @@ export class Bird {
     this.conf = path.join(dir, 'bird.conf');
   }
 
-  private config(peers: Array<{ name: string; address: string; asn: number }>, routes: string[]): string {
+  private config(peers: BirdPeer[], routes: string[]): string {
     const v4 = routes.filter((r) => !r.includes(':'));
     const v6 = routes.filter((r) => r.includes(':'));
     const lines = [
@@ -100,19 +114,20 @@ export class Bird {
       `protocol static tor6 { ipv6; ${v6.map((r) => `route ${r} unreachable;`).join(' ')} }`,
       ...peers.map((p) => {
         const fam = p.address.includes(':') ? 'ipv6' : 'ipv4';
-        return `protocol bgp ${p.name} { local as ${this.opts.asn}; neighbor ${p.address} as ${p.asn}; connect delay time 1; ${fam} { import all; export where proto = "tor${fam === 'ipv6' ? 6 : 4}"; }; }`;
+        const pw = p.password ? `password "${p.password}";` : '';
+        return `protocol bgp ${p.name} { local as ${this.opts.asn}; neighbor ${p.address} as ${p.asn}; connect delay time 1; error wait time 1, 5; ${pw} ${fam} { import all; export where proto = "tor${fam === 'ipv6' ? 6 : 4}"; }; }`;
       }),
     ];
     return `${lines.join('\n')}\n`;
   }
 
-  start(peers: Array<{ name: string; address: string; asn: number }>, routes: string[]): void {
+  start(peers: BirdPeer[], routes: string[]): void {
     fs.writeFileSync(this.conf, this.config(peers, routes));
     this.lab.start(this.ns, 'bird', ['-f', '-c', this.conf, '-s', this.socket]);
   }
 
   /** Rewrites the config with other static routes and reloads it. */
-  reconfigure(peers: Array<{ name: string; address: string; asn: number }>, routes: string[]): void {
+  reconfigure(peers: BirdPeer[], routes: string[]): void {
     fs.writeFileSync(this.conf, this.config(peers, routes));
     this.birdc(['configure']);
   }
