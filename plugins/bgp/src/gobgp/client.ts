@@ -93,10 +93,6 @@ export class GobgpClient {
     await this.unary(this.client.AddPeer, { peer });
   }
 
-  async updatePeer(peer: Peer): Promise<void> {
-    await this.unary(this.client.UpdatePeer, { peer, do_soft_reset_in: false });
-  }
-
   async deletePeer(address: string): Promise<void> {
     await this.unary(this.client.DeletePeer, { address, interface: '' });
   }

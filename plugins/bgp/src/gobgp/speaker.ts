@@ -39,8 +39,6 @@ export interface PeerSpec {
   password?: string;
   /** TTL security (GTSM): the peer is at most this many hops away. */
   ttlSecurityHops?: number;
-  /** eBGP multihop TTL, when the peer is not directly connected. */
-  multihopTtl?: number;
 }
 
 export interface SpeakerDesired {
@@ -61,13 +59,6 @@ export interface SpeakerOptions {
   logger?: Logger;
 }
 
-export interface PeerStatus {
-  address: string;
-  asn: number;
-  state: string;
-  origin: string;
-}
-
 export interface SpeakerEvents {
   /** The learned routes, as a whole set, each time they change. */
   routes: [routes: LearnedRoute[]];
@@ -80,14 +71,13 @@ export interface SpeakerEvents {
 /** Peers carry this description prefix plus a digest of their spec: a changed spec is seen in ListPeer. */
 const DESCRIPTION = 'vppnet ';
 
-const peerDigest = (p: PeerSpec) => `${DESCRIPTION}${JSON.stringify([p.asn, p.password ?? '', p.ttlSecurityHops ?? 0, p.multihopTtl ?? 0, p.origin])}`;
+const peerDigest = (p: PeerSpec) => `${DESCRIPTION}${JSON.stringify([p.asn, p.password ?? '', p.ttlSecurityHops ?? 0, p.origin])}`;
 
 function peerMessage(p: PeerSpec, g: GlobalSpec): Peer {
   const v6 = p.address.includes(':');
   return {
     conf: { neighbor_address: p.address, peer_asn: p.asn, auth_password: p.password ?? '', description: peerDigest(p) },
     transport: { remote_port: 179 },
-    ebgp_multihop: p.multihopTtl ? { enabled: true, multihop_ttl: p.multihopTtl } : undefined,
     ttl_security: p.ttlSecurityHops ? { enabled: true, ttl_min: 256 - p.ttlSecurityHops } : undefined,
     graceful_restart: g.gracefulRestart.enabled ? { enabled: true, restart_time: g.gracefulRestart.restartTimeSec } : undefined,
     // both unicast families on every session (IPv6 routes over an IPv4 session need a v6 next
@@ -117,7 +107,6 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private stale = new Map<string, LearnedRoute>();
   private staleTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
-  private peerStates = new Map<string, string>();
 
   constructor(private readonly opts: SpeakerOptions) {
     super();
@@ -175,12 +164,9 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     return this.supervisor?.output() ?? [];
   }
 
+  /** The learned routes last published. */
   routes(): LearnedRoute[] {
     return this.lastRoutes;
-  }
-
-  peers(): PeerStatus[] {
-    return this.desired.peers.map((p) => ({ address: p.address, asn: p.asn, origin: p.origin, state: this.peerStates.get(p.address) ?? 'UNKNOWN' }));
   }
 
   /** Replaces the desired state and applies it (serialized with other syncs); before start() it is only kept. */
@@ -271,13 +257,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     if (this.stopped) return;
     this.cancelWatch?.();
     this.cancelWatch = this.client.watch(
-      (e) => {
-        if (e.peer?.peer?.state) {
-          const st = e.peer.peer.state;
-          if (st.neighbor_address) this.peerStates.set(st.neighbor_address, String(st.session_state));
-        }
-        this.relist();
-      },
+      () => this.relist(),
       (err) => {
         if (this.stopped) return;
         this.opts.logger?.warn({ err: err?.message }, 'gobgpd watch ended');
@@ -334,7 +314,6 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   /** gobgpd died: keep forwarding on what it had taught us, marked stale. */
   private lost(): void {
     this.cancelWatch?.();
-    this.peerStates.clear();
     for (const r of this.lastRoutes) this.stale.set(r.prefix, r);
   }
 
