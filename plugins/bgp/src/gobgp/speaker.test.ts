@@ -2,6 +2,7 @@
  * The speaker against a real gobgpd (Debian's), on a unix socket in a temp directory, without
  * peers: lifecycle, global settings, originated paths, and restore after gobgpd dies.
  */
+import * as net from 'node:net';
 import * as path from 'node:path';
 import { systemTool, tempDirs } from '@vppnet/core/testing';
 import { Speaker, type SpeakerDesired } from './speaker';
@@ -16,6 +17,18 @@ const desired = (prefixes: string[]): SpeakerDesired => ({
   advertisements: prefixes.map((prefix) => ({ prefix, nextHop: '' })),
 });
 
+/** A loopback port nobody listens on right now (the kernel's pick). */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
 async function originated(s: Speaker): Promise<string[]> {
   return [...localPrefixes(await s.client.listPaths(4)).keys(), ...localPrefixes(await s.client.listPaths(6)).keys()].sort();
 }
@@ -27,8 +40,11 @@ gobgpd.describe('the BGP speaker (real gobgpd)', () => {
     speaker = undefined;
   });
 
-  it('starts gobgpd, sets its global config over gRPC and originates exactly the desired paths', async () => {
-    const api = `unix://${path.join(tmp.make('vppnet-gobgp-'), 'api.sock')}`;
+  it.each([
+    ['a unix socket', async () => `unix://${path.join(tmp.make('vppnet-gobgp-'), 'api.sock')}`],
+    ['loopback TCP', async () => `127.0.0.1:${await freePort()}`],
+  ])('starts gobgpd (API on %s), sets its global config over gRPC and originates exactly the desired paths', async (_n, address) => {
+    const api = await address();
     speaker = new Speaker({ api, mode: 'run', command: gobgpd.path });
     await speaker.setDesired(desired(['198.51.100.0/24', '2001:db8:1::/64']));
     await speaker.start();
