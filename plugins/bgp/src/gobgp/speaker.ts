@@ -59,6 +59,15 @@ export interface SpeakerOptions {
   logger?: Logger;
 }
 
+/** A peer or path gobgpd would not take. */
+export interface Refusal {
+  /** `peer <address>` or `path <prefix>`. */
+  item: string;
+  /** The peer's origin (mesh:<node>, BGPPeer:<name>), '' for paths and deletions. */
+  origin: string;
+  message: string;
+}
+
 export interface SpeakerEvents {
   /** The learned routes, as a whole set, each time they change. */
   routes: [routes: LearnedRoute[]];
@@ -105,6 +114,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private relistAgain = false;
   private lastRoutes: LearnedRoute[] = [];
   private stale = new Map<string, LearnedRoute>();
+  private refusals: Refusal[] = [];
   private staleTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
 
@@ -233,24 +243,44 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
         graceful_restart: g.gracefulRestart.enabled ? { enabled: true, restart_time: g.gracefulRestart.restartTimeSec } : undefined,
       });
     }
-    // peers: add the missing, replace the changed, delete the undesired
+    // peers: add the missing, replace the changed, delete the undesired. One refused item does
+    // not stop the others: refusals are collected, published, and tried again on the next sync.
+    const refused: Refusal[] = [];
+    const attempt = async (item: string, origin: string, fn: () => Promise<void>) => {
+      try {
+        await fn();
+      } catch (err) {
+        if (grpcCode(err) === 'UNAVAILABLE') throw err; // gobgpd is gone: the whole sync failed
+        refused.push({ item, origin, message: (err as Error).message });
+      }
+    };
     const current = new Map<string, Peer__Output>((await c.listPeers()).map((p) => [p.conf?.neighbor_address ?? '', p]));
     const wanted = new Map(want.peers.map((p) => [p.address, p]));
-    for (const [addr] of current) if (!wanted.has(addr)) await c.deletePeer(addr);
+    for (const [addr] of current) if (!wanted.has(addr)) await attempt(`peer ${addr}`, '', () => c.deletePeer(addr));
     for (const [addr, p] of wanted) {
       const existing = current.get(addr);
       if (existing && existing.conf?.description === peerDigest(p)) continue;
-      if (existing) await c.deletePeer(addr);
-      await c.addPeer(peerMessage(p, want.global));
+      await attempt(`peer ${addr}`, p.origin, async () => {
+        if (existing) await c.deletePeer(addr);
+        await c.addPeer(peerMessage(p, want.global!));
+      });
     }
     // originated paths
     for (const fam of [4, 6] as const) {
       const have = localPrefixes(await c.listPaths(fam));
       const wantFam = want.advertisements.filter((a) => a.prefix.includes(':') === (fam === 6));
       const wantMap = new Map(wantFam.map((a) => [a.prefix, a]));
-      for (const [prefix, nh] of have) if (!wantMap.has(prefix)) await c.deletePath(toPath({ prefix, nextHop: nh === '0.0.0.0' || nh === '::' ? '' : nh }));
-      for (const a of wantFam) if (!have.has(a.prefix)) await c.addPath(toPath(a));
+      for (const [prefix, nh] of have)
+        if (!wantMap.has(prefix)) await attempt(`path ${prefix}`, '', () => c.deletePath(toPath({ prefix, nextHop: nh === '0.0.0.0' || nh === '::' ? '' : nh })));
+      for (const a of wantFam) if (!have.has(a.prefix)) await attempt(`path ${a.prefix}`, '', () => c.addPath(toPath(a)));
     }
+    this.refusals = refused;
+    if (refused.length) this.emit('error', new Error(`gobgpd refused: ${refused.map((r) => `${r.item}: ${r.message}`).join('; ')}`));
+  }
+
+  /** What gobgpd refused in the last sync (peer or path, with its message). */
+  refused(): Refusal[] {
+    return this.refusals;
   }
 
   private watch(): void {
