@@ -178,6 +178,7 @@ export function desiredRouting(input: DesiredInput): Map<string, unknown> {
   const claims = new Map<string, string[]>();
   for (const r of entries) if (r.source !== 'bgp') claims.set(r.prefix, [...(claims.get(r.prefix) ?? []), r.node]);
   for (const r of entries) {
+    if (r.source === 'bgp' && out.has(routeKey(r.prefix))) continue; // a configured gateway beats a learned default route
     const owners = claims.get(r.prefix) ?? [r.node];
     if (owners.length > 1) {
       out.set(routeKey(r.prefix), { prefix: r.prefix, via: '', tunnel: '', drop: false, node: owners[0], conflict: owners.slice(1) } satisfies RouteValue);
