@@ -61,13 +61,14 @@ export default definePlugin<BgpConfig>({
     const source = new FibSourceHandle(env.config.fibSource.name, env.config.fibSource.priority);
     env.registerDescriptor(uplinkDescriptor(env.config.uplink.interface));
     env.registerDescriptor(tunnelDescriptor);
-    env.registerDescriptor(routeDescriptor(source));
+    const routes = routeDescriptor(source);
+    env.registerDescriptor(routes);
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, config: coreServices.config, node: coreServices.node,
-        logger: coreServices.logger, unsupported: coreServices.unsupported,
+        logger: coreServices.logger, unsupported: coreServices.unsupported, vpp: coreServices.vpp,
       },
-      async init({ cluster, desired, config, node, logger, unsupported }) {
+      async init({ cluster, desired, config, node, logger, unsupported, vpp }) {
         const cfg = config as BgpConfig;
         let learned: LearnedRoute[] = [];
         const recompute = () =>
@@ -104,6 +105,12 @@ export default definePlugin<BgpConfig>({
         });
         speaker.on('error', (err) => logger.warn({ err: err.message }, 'BGP speaker'));
         await speaker.setDesired(plan());
+        // routes already in VPP (the agent restarted) stay until BGP has converged again
+        const before = (await routes.retrieve!({ vpp, metaOf: () => undefined }))
+          .filter((r) => !r.value.drop && (r.value.via || r.value.tunnel))
+          .map((r) => ({ prefix: r.value.prefix, nextHop: r.value.via || r.value.tunnel, peer: 'before restart' }));
+        speaker.keepStale(before, sc.gracefulRestart.restartTimeSec);
+        learned = speaker.routes();
         try {
           await speaker.start();
         } catch (err) {

@@ -161,12 +161,23 @@ gate.describe('BGP speaker peering with a top-of-rack router (gobgpd + bird2 in 
     await until('2001:db8:ff::/48 withdrawn', () => !vppRoutes(6).some((r) => r.startsWith('2001:db8:ff::/48')));
   });
 
-  it('the agent restarts while the router changed its mind: nothing stale stays in VPP', async () => {
+  it('the agent restarts: learned routes stay in VPP until BGP has converged again, then nothing stale stays', async () => {
+    bird.reconfigure(BIRD_PEERS, ['203.0.113.0/24']);
+    await until('203.0.113.0/24 in VPP', () => vppRoutes(4).includes(`203.0.113.0/24 via ${TOR}`));
     await agent!.stop();
     agent = undefined;
+    // while the agent is down the router changes its mind, and its sessions stay down for now
     bird.reconfigure(BIRD_PEERS, ['192.0.2.128/25']);
+    bird.birdc(['disable', 'node_a']);
+    bird.birdc(['disable', 'node_a6']);
     await startAgent();
+    await agent!.settled();
+    // no session, no convergence: what VPP had is kept (stale), not torn down at start
+    expect(vppRoutes(4)).toContain(`203.0.113.0/24 via ${TOR}`);
+    bird.birdc(['enable', 'node_a']);
+    bird.birdc(['enable', 'node_a6']);
     await until('the new route is in VPP', () => vppRoutes(4).includes(`192.0.2.128/25 via ${TOR}`));
+    await until('the stale route is gone', () => !vppRoutes(4).some((r) => r.startsWith('203.0.113.0/24')));
     await agent!.settled();
     expect(vppRoutes(4).filter((r) => !r.includes('drop'))).toEqual([`192.0.2.128/25 via ${TOR}`]);
     expect(vppRoutes(6).filter((r) => !r.includes('drop'))).toEqual([]);

@@ -10,8 +10,10 @@
  * a whole set ('routes'), so a missed or reordered event cannot leave a stale route behind.
  *
  * When gobgpd dies the last learned routes are kept (the dataplane keeps forwarding, as a BGP
- * graceful-restart helper would) and marked stale; once it serves again each stale route is
- * replaced by what the new RIB says, and any left are dropped `restartTimeSec` later.
+ * graceful-restart helper would) and marked stale, and so are the routes the dataplane held when
+ * the speaker starts (the agent restarted). Each stale route is replaced by what the new RIB
+ * says; the rest are dropped once every peer has converged (session established, End-of-RIB
+ * received where the peer does graceful restart), at the latest `restartTimeSec` later.
  */
 import * as fs from 'node:fs';
 import { EventEmitter } from 'eventemitter3';
@@ -117,6 +119,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
   private refusals: Refusal[] = [];
   private staleTimer?: NodeJS.Timeout;
   private retryTimer?: NodeJS.Timeout;
+  private recheckTimer?: NodeJS.Timeout;
 
   constructor(private readonly opts: SpeakerOptions) {
     super();
@@ -160,6 +163,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.cancelWatch?.();
     clearTimeout(this.staleTimer);
     clearTimeout(this.retryTimer);
+    clearTimeout(this.recheckTimer);
     await this.syncing?.catch(() => undefined);
     await this.supervisor?.stop();
     this.client.close();
@@ -322,6 +326,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
           this.relistAgain = false;
           const fresh = [...learnedRoutes(await this.client.listPaths(4)), ...learnedRoutes(await this.client.listPaths(6))];
           for (const r of fresh) this.stale.delete(r.prefix);
+          if (this.stale.size > 0 && (await this.converged())) this.stale.clear();
           this.publish(fresh);
         } while (this.relistAgain && !this.stopped);
       } catch (err) {
@@ -332,7 +337,46 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     })();
   }
 
+  /**
+   * Whether every desired peer has told us all it has: the session is established and, where
+   * the peer does graceful restart, its End-of-RIB marker came for each family. Until then stale
+   * routes stay (RFC 4724's helper behaviour, on our own side).
+   */
+  private async converged(): Promise<boolean> {
+    if (!this.desired.global) return false; // no desired state yet: nothing to compare with
+    const peers = new Map((await this.client.listPeers()).map((p) => [p.conf?.neighbor_address ?? '', p]));
+    return this.desired.peers.every((want) => {
+      const p = peers.get(want.address);
+      if (p?.state?.session_state !== 'ESTABLISHED') return false;
+      return p.afi_safis.every((a) => !a.config?.enabled || !a.mp_graceful_restart?.state?.received || a.mp_graceful_restart.state.end_of_rib_received);
+    });
+  }
+
+  /**
+   * Routes that were in the dataplane before this speaker started (e.g. from before the agent
+   * restarted): kept as stale, like routes of a gobgpd that died, until the new RIB replaces them
+   * or every peer has converged, at the latest after the graceful-restart time.
+   */
+  keepStale(routes: LearnedRoute[], holdSec: number): void {
+    for (const r of routes) this.stale.set(r.prefix, r);
+    this.armStaleTimer(holdSec);
+    this.publish([]);
+  }
+
+  private armStaleTimer(holdSec = this.desired.global?.gracefulRestart.restartTimeSec ?? 120): void {
+    clearTimeout(this.staleTimer);
+    this.staleTimer = setTimeout(() => {
+      this.stale.clear();
+      this.relist();
+    }, holdSec * 1000);
+  }
+
   private publish(fresh: LearnedRoute[]): void {
+    // while routes are stale, look again shortly: convergence (End-of-RIB) raises no RIB event
+    if (this.stale.size > 0 && this.started && !this.stopped) {
+      clearTimeout(this.recheckTimer);
+      this.recheckTimer = setTimeout(() => this.relist(), 500);
+    }
     const merged = new Map(fresh.map((r) => [r.prefix, r]));
     for (const [p, r] of this.stale) if (!merged.has(p)) merged.set(p, r);
     const next = [...merged.values()].sort((a, b) => a.prefix.localeCompare(b.prefix));
@@ -353,11 +397,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     this.sync().then(
       () => {
         this.watch();
-        clearTimeout(this.staleTimer);
-        this.staleTimer = setTimeout(() => {
-          this.stale.clear();
-          this.relist();
-        }, (this.desired.global?.gracefulRestart.restartTimeSec ?? 120) * 1000);
+        this.armStaleTimer();
       },
       (err: Error) => {
         this.opts.logger?.error({ err: err.message }, 'restoring gobgpd state failed; retrying');
