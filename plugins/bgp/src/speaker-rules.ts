@@ -3,6 +3,7 @@
  * or cannot apply as asked, each reported on the object it concerns.
  */
 import type { ClusterObject, NodeObject } from '@vppnet/core';
+import type { BgpConfig } from './config';
 
 /** What the speaker leaves out or cannot apply, each with its code (reported per object). */
 const declared = (kind: string, code: string, effect: 'object-skipped' | 'applied-approximately' | 'field-ignored', reason: string) =>
@@ -35,7 +36,7 @@ export const SPEAKER_RULES = [
   {
     level: 'object' as const, kind: 'Node', code: 'BGP_ROUTE_REFLECTOR_UNSUPPORTED', severity: 'warning' as const, effect: 'field-ignored' as const,
     reason: 'route reflection is not supported: a node with a route reflector cluster id is a plain BGP speaker',
-    when: (o: NodeObject) => !!o.metadata.annotations?.['projectcalico.org/RouteReflectorClusterID'],
+    when: (o: NodeObject, config: BgpConfig) => config.speaker.enabled && !!o.metadata.annotations?.['projectcalico.org/RouteReflectorClusterID'],
   },
 ];
 

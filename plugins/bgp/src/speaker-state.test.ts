@@ -58,6 +58,15 @@ describe('the speaker plan (pure)', () => {
     expect(peers(plan({ nodeName: 'b', bgpConfigurations: noMesh, bgpPeers })).some((p) => p.startsWith('192.0.2.12 '))).toBe(false);
   });
 
+  it('the mesh takes its password from BGPConfiguration nodeMeshPassword; without the Secret there is no mesh', () => {
+    const cfg = calico('BGPConfiguration', 'default', { nodeMeshPassword: { secretKeyRef: { name: 'mesh', key: 'pw' } } });
+    const secret = { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'mesh', namespace: 'kube-system' }, stringData: { pw: 'meshpw' } } as ClusterObject;
+    expect(peers(plan({ bgpConfigurations: [cfg], secrets: [secret] }))).toEqual(['192.0.2.12 as64600 mesh:b pw=meshpw', '192.0.2.13 as64512 mesh:c pw=meshpw']);
+    const missing = plan({ bgpConfigurations: [cfg] });
+    expect(peers(missing)).toEqual([]);
+    expect(codes(missing)).toEqual(['default:BGP_PEER_SECRET_MISSING']);
+  });
+
   it('BGPPeer password from a Secret, ttlSecurity; a missing Secret leaves that peer out with a code', () => {
     const bgpPeers = [
       calico('BGPPeer', 'tor', { peerIP: '192.0.2.1', asNumber: 65000, ttlSecurity: 1, password: { secretKeyRef: { name: 'bgp', key: 'tor' } } }),
