@@ -1,11 +1,19 @@
 /**
- * The routing plugin (`bgp`), part 1: how this node reaches pods on other nodes. A route
- * source says which prefix lives on which node (static: from Node objects; the BGP speaker
- * comes in part 2); a connectivity provider turns that into VPP state (flat routes via the
- * node address, or ipip tunnels), all through the reconciler so nothing stale stays behind.
+ * The routing plugin (`bgp`): how this node reaches pods on other nodes. A route source says
+ * which prefix lives where (static: from Node objects; bgp: what a gobgpd speaker learns from
+ * its peers); a connectivity provider turns that into VPP state (flat routes via the next hop,
+ * or ipip tunnels to nodes), all through the reconciler so nothing stale stays behind.
+ *
+ * With the speaker enabled, the plugin also runs (or attaches to) gobgpd, keeps its peers
+ * (node mesh, BGPPeer resources) and advertisements (pod CIDRs, Service addresses) equal to what
+ * the cluster objects say, and feeds the best learned routes back into the route table.
  */
 import { coreServices, defineManifest, definePlugin, type IPPoolObject } from '@vppnet/core';
 import { bgpConfig, type BgpConfig } from './config';
+import { Speaker } from './gobgp/speaker';
+import type { LearnedRoute } from './gobgp/paths';
+import { ASN_ANNOTATION, planSpeaker, type SpeakerProblem } from './speaker-state';
+import { SPEAKER_RULES } from './speaker-rules';
 import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { IPIP_MESSAGES, routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
 import { desiredRouting } from './routes';
@@ -31,12 +39,7 @@ export const manifest = defineManifest<BgpConfig>({
       hint: 'set plugins.bgp.static: true (routes from Node objects) or enable the speaker',
       when: ({ config }) => !config.static && !config.speaker.enabled,
     },
-    {
-      level: 'composition', code: 'BGP_SPEAKER_NOT_AVAILABLE', severity: 'fatal', effect: 'refuse-start',
-      reason: 'this build has no BGP speaker integration yet (gobgpd over gRPC is part 2 of the plugin)',
-      hint: 'use the static route source (plugins.bgp.static: true) for now',
-      when: ({ config }) => config.speaker.enabled,
-    },
+    ...SPEAKER_RULES,
     {
       level: 'object', kind: 'IPPool', code: 'BGP_VXLAN_UNSUPPORTED', severity: 'error', effect: 'object-skipped',
       reason: 'VXLAN encapsulation is not supported; the pool is ignored and its blocks use the default encapsulation',
@@ -50,25 +53,80 @@ export function wantsTunnels(config: BgpConfig): boolean {
   return config.encapsulation !== 'none' || config.pools.some((p) => p.encapsulation !== 'none');
 }
 
+const SPEAKER_KINDS = ['Node', 'BlockAffinity', 'BGPPeer', 'BGPConfiguration', 'Secret', 'Service', 'EndpointSlice'];
+
 export default definePlugin<BgpConfig>({
   manifest,
   register(env) {
     const source = new FibSourceHandle(env.config.fibSource.name, env.config.fibSource.priority);
     env.registerDescriptor(uplinkDescriptor(env.config.uplink.interface));
     env.registerDescriptor(tunnelDescriptor);
-    env.registerDescriptor(routeDescriptor(source));
+    const routes = routeDescriptor(source);
+    env.registerDescriptor(routes);
     env.registerInit({
-      deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, config: coreServices.config, node: coreServices.node },
-      init({ cluster, desired, config, node }) {
+      deps: {
+        cluster: coreServices.cluster, desired: coreServices.desiredState, config: coreServices.config, node: coreServices.node,
+        logger: coreServices.logger, unsupported: coreServices.unsupported, vpp: coreServices.vpp,
+      },
+      async init({ cluster, desired, config, node, logger, unsupported, vpp }) {
+        const cfg = config as BgpConfig;
+        let learned: LearnedRoute[] = [];
         const recompute = () =>
           void desired.replace(
             'bgp/',
             desiredRouting({
-              nodeName: node.name, config: config as BgpConfig,
+              nodeName: node.name, config: cfg, learned,
               nodes: cluster.list('Node'), blockAffinities: cluster.list('BlockAffinity'), ipPools: cluster.list('IPPool'),
             }),
           );
-        return cluster.watch(['Node', 'BlockAffinity', 'IPPool'], recompute);
+        const stopRoutes = cluster.watch(['Node', 'BlockAffinity', 'IPPool'], recompute);
+        if (!cfg.speaker.enabled) return stopRoutes;
+
+        const sc = cfg.speaker;
+        const speaker = new Speaker({ api: sc.api, mode: sc.mode, command: sc.command, launchPrefix: sc.launchPrefix, logLevel: sc.logLevel, logger });
+        let reported: SpeakerProblem[] = [];
+        const plan = () => {
+          const p = planSpeaker({
+            nodeName: node.name, config: cfg,
+            nodes: cluster.list('Node'), blockAffinities: cluster.list('BlockAffinity'),
+            bgpConfigurations: cluster.list('BGPConfiguration'), bgpPeers: cluster.list('BGPPeer'), secrets: cluster.list('Secret'),
+            services: cluster.list('Service'), endpointSlices: cluster.list('EndpointSlice'),
+          });
+          const key = (x: SpeakerProblem) => `${x.object.kind}/${x.object.metadata.namespace ?? ''}/${x.object.metadata.name}/${x.code}`;
+          const now = new Set(p.problems.map(key));
+          for (const old of reported) if (!now.has(key(old))) unsupported.clear(old.object, old.code);
+          for (const x of p.problems) unsupported.report(x.object, x.code, x.detail);
+          reported = p.problems;
+          return p.desired;
+        };
+        speaker.on('routes', (routes) => {
+          learned = routes;
+          recompute();
+        });
+        speaker.on('error', (err) => logger.warn({ err: err.message }, 'BGP speaker'));
+        await speaker.setDesired(plan());
+        // routes already in VPP (the agent restarted) stay until BGP has converged again
+        const before = (await routes.retrieve!({ vpp, metaOf: () => undefined }))
+          .filter((r) => !r.value.drop && (r.value.via || r.value.tunnel))
+          .map((r) => ({ prefix: r.value.prefix, nextHop: r.value.via || r.value.tunnel, peer: 'before restart' }));
+        speaker.keepStale(before, sc.gracefulRestart.restartTimeSec);
+        learned = speaker.routes();
+        try {
+          await speaker.start();
+        } catch (err) {
+          stopRoutes();
+          await speaker.stop();
+          throw err;
+        }
+        const stopSpeakerWatch = cluster.watch(SPEAKER_KINDS, () => {
+          speaker.setDesired(plan()).catch((err: Error) => logger.warn({ err: err.message }, 'applying BGP speaker state failed; it is retried on the next change or restart'));
+        });
+        logger.info({ asn: cfg.speaker.asNumber ?? `from ${ASN_ANNOTATION} or BGPConfiguration` }, 'BGP speaker started');
+        return async () => {
+          stopSpeakerWatch();
+          stopRoutes();
+          await speaker.stop();
+        };
       },
     });
   },

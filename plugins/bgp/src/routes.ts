@@ -12,12 +12,18 @@ import ipaddr from 'ipaddr.js';
 import { nodeInternalIPs, nodePodCIDRs, type BlockAffinityObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
 import type { BgpConfig, Encapsulation } from './config';
+import type { LearnedRoute } from './gobgp/paths';
 
 export interface RouteEntry {
   prefix: string;
+  /** The cluster node the prefix lives on; '' for a prefix learned from outside the cluster. */
   node: string;
-  /** The node's address of the prefix's family; '' when it has none. */
+  /** The node's address of the prefix's family ('' when it has none), or the BGP next hop. */
   via: string;
+  /** Which route source: static (Node objects, the default) or bgp. */
+  source?: 'static' | 'bgp';
+  /** For bgp: the peer that taught it. */
+  peer?: string;
 }
 
 /** A route as the descriptor applies it. */
@@ -32,6 +38,8 @@ export interface RouteValue {
   node: string;
   /** Other nodes that claim the same prefix (then nothing is programmed for it). */
   conflict?: string[];
+  /** The route source it came from (for status; not part of what VPP holds). */
+  source?: 'static' | 'bgp';
 }
 
 export interface TunnelValue {
@@ -121,6 +129,32 @@ export interface DesiredInput {
   blockAffinities: BlockAffinityObject[];
   ipPools: IPPoolObject[];
   config: BgpConfig;
+  /** Routes the BGP speaker learned (best paths from peers), when it runs. */
+  learned?: LearnedRoute[];
+}
+
+/**
+ * The routes of both sources, with the precedence the README documents: this node's own pod
+ * CIDRs first (never routed elsewhere, whatever a peer says), then the static source (cluster
+ * objects are authoritative for the prefixes they name), then BGP for every other prefix. A
+ * learned route via a cluster node's address is that node's (and gets the node's
+ * encapsulation); via any other address (a top-of-rack router) it is routed flat.
+ */
+export function routeEntries(input: DesiredInput): RouteEntry[] {
+  const { nodeName, config } = input;
+  const all = staticRoutes(input.nodes, input.blockAffinities);
+  const entries = config.static ? all : all.filter((r) => r.node === nodeName);
+  const known = new Set(entries.map((r) => r.prefix));
+  const self = input.nodes.find((n) => n.metadata.name === nodeName);
+  const mine = new Set([...nodeInternalIPs(self), ...all.filter((r) => r.node === nodeName).map((r) => r.prefix)]);
+  for (const l of input.learned ?? []) {
+    const prefix = normalisePrefix(l.prefix);
+    if (!prefix || known.has(prefix) || mine.has(prefix) || mine.has(l.nextHop)) continue;
+    const owner = input.nodes.find((n) => n.metadata.name !== nodeName && nodeInternalIPs(n).includes(l.nextHop));
+    entries.push({ prefix, node: owner?.metadata.name ?? '', via: l.nextHop, source: 'bgp', peer: l.peer });
+    known.add(prefix);
+  }
+  return entries.sort((a, b) => a.prefix.localeCompare(b.prefix));
 }
 
 /** Every desired value of the plugin, keyed. */
@@ -139,12 +173,13 @@ export function desiredRouting(input: DesiredInput): Map<string, unknown> {
       const prefix = fam === 4 ? '0.0.0.0/0' : '::/0';
       out.set(routeKey(prefix), { prefix, via: gw, tunnel: '', drop: false, node: '' } satisfies RouteValue);
     }
-  if (!config.static) return out;
   const pools = [...config.pools, ...calicoPools(input.ipPools)];
+  const entries = routeEntries(input);
   const claims = new Map<string, string[]>();
-  for (const r of staticRoutes(input.nodes, input.blockAffinities)) claims.set(r.prefix, [...(claims.get(r.prefix) ?? []), r.node]);
-  for (const r of staticRoutes(input.nodes, input.blockAffinities)) {
-    const owners = claims.get(r.prefix)!;
+  for (const r of entries) if (r.source !== 'bgp') claims.set(r.prefix, [...(claims.get(r.prefix) ?? []), r.node]);
+  for (const r of entries) {
+    if (r.source === 'bgp' && out.has(routeKey(r.prefix))) continue; // a configured gateway beats a learned default route
+    const owners = claims.get(r.prefix) ?? [r.node];
     if (owners.length > 1) {
       out.set(routeKey(r.prefix), { prefix: r.prefix, via: '', tunnel: '', drop: false, node: owners[0], conflict: owners.slice(1) } satisfies RouteValue);
       continue;
@@ -153,11 +188,13 @@ export function desiredRouting(input: DesiredInput): Map<string, unknown> {
       out.set(routeKey(r.prefix), { prefix: r.prefix, via: '', tunnel: '', drop: true, node: r.node } satisfies RouteValue);
       continue;
     }
-    const enc = encapsulationFor(r.prefix, pools, config.encapsulation);
+    const source = r.source ?? 'static';
+    // tunnels lead to cluster nodes only; a route via an outside router is flat
+    const enc = r.node ? encapsulationFor(r.prefix, pools, config.encapsulation) : 'none';
     const mine = myAddrs.find((a) => r.via && family(a) === family(r.via)) ?? '';
     const tunnelled = r.via && mine && (enc === 'ipip' || (enc === 'ipip-cross-subnet' && !sameSubnet(mine, r.via, uplinkLen(mine))));
     if (tunnelled) out.set(tunnelKey(r.via), { src: mine, dst: r.via } satisfies TunnelValue);
-    out.set(routeKey(r.prefix), { prefix: r.prefix, via: tunnelled ? '' : r.via, tunnel: tunnelled ? r.via : '', drop: false, node: r.node } satisfies RouteValue);
+    out.set(routeKey(r.prefix), { prefix: r.prefix, via: tunnelled ? '' : r.via, tunnel: tunnelled ? r.via : '', drop: false, node: r.node || `peer ${r.peer}`, source } satisfies RouteValue);
   }
   return out;
 }

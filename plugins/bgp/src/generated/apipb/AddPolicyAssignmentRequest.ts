@@ -1,0 +1,11 @@
+// Original file: proto/gobgp.proto
+
+import type { PolicyAssignment as _apipb_PolicyAssignment, PolicyAssignment__Output as _apipb_PolicyAssignment__Output } from '../apipb/PolicyAssignment';
+
+export interface AddPolicyAssignmentRequest {
+  'assignment'?: (_apipb_PolicyAssignment | null);
+}
+
+export interface AddPolicyAssignmentRequest__Output {
+  'assignment': (_apipb_PolicyAssignment__Output | null);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/attribute.proto
+
+
+export interface AggregatorAttribute {
+  'asn'?: (number);
+  'address'?: (string);
+}
+
+export interface AggregatorAttribute__Output {
+  'asn': (number);
+  'address': (string);
+}

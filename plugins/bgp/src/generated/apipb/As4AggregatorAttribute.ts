@@ -1,0 +1,12 @@
+// Original file: proto/attribute.proto
+
+
+export interface As4AggregatorAttribute {
+  'asn'?: (number);
+  'address'?: (string);
+}
+
+export interface As4AggregatorAttribute__Output {
+  'asn': (number);
+  'address': (string);
+}

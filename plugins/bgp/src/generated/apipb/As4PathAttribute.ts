@@ -1,0 +1,11 @@
+// Original file: proto/attribute.proto
+
+import type { AsSegment as _apipb_AsSegment, AsSegment__Output as _apipb_AsSegment__Output } from '../apipb/AsSegment';
+
+export interface As4PathAttribute {
+  'segments'?: (_apipb_AsSegment)[];
+}
+
+export interface As4PathAttribute__Output {
+  'segments': (_apipb_AsSegment__Output)[];
+}

@@ -1,0 +1,8 @@
+// Original file: proto/capability.proto
+
+
+export interface CarryingLabelInfoCapability {
+}
+
+export interface CarryingLabelInfoCapability__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: proto/attribute.proto
+
+
+export interface ClusterListAttribute {
+  'ids'?: (string)[];
+}
+
+export interface ClusterListAttribute__Output {
+  'ids': (string)[];
+}

@@ -1,0 +1,8 @@
+// Original file: proto/attribute.proto
+
+
+export interface DefaultGatewayExtended {
+}
+
+export interface DefaultGatewayExtended__Output {
+}

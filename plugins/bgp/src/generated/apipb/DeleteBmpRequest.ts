@@ -1,0 +1,12 @@
+// Original file: proto/gobgp.proto
+
+
+export interface DeleteBmpRequest {
+  'address'?: (string);
+  'port'?: (number);
+}
+
+export interface DeleteBmpRequest__Output {
+  'address': (string);
+  'port': (number);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/gobgp.proto
+
+
+export interface DeletePeerGroupRequest {
+  'name'?: (string);
+}
+
+export interface DeletePeerGroupRequest__Output {
+  'name': (string);
+}

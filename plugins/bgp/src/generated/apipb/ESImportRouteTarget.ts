@@ -1,0 +1,10 @@
+// Original file: proto/attribute.proto
+
+
+export interface ESImportRouteTarget {
+  'es_import'?: (string);
+}
+
+export interface ESImportRouteTarget__Output {
+  'es_import': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/attribute.proto
+
+
+export interface FlowSpecMAC {
+  'type'?: (number);
+  'address'?: (string);
+}
+
+export interface FlowSpecMAC__Output {
+  'type': (number);
+  'address': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/attribute.proto
+
+
+export interface LinkBandwidthExtended {
+  'asn'?: (number);
+  'bandwidth'?: (number | string);
+}
+
+export interface LinkBandwidthExtended__Output {
+  'asn': (number);
+  'bandwidth': (number | string);
+}

@@ -1,0 +1,8 @@
+// Original file: proto/gobgp.proto
+
+
+export interface ListBmpRequest {
+}
+
+export interface ListBmpRequest__Output {
+}

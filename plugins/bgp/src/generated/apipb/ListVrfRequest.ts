@@ -1,0 +1,10 @@
+// Original file: proto/gobgp.proto
+
+
+export interface ListVrfRequest {
+  'name'?: (string);
+}
+
+export interface ListVrfRequest__Output {
+  'name': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/attribute.proto
+
+
+export interface LsSrRange {
+  'begin'?: (number);
+  'end'?: (number);
+}
+
+export interface LsSrRange__Output {
+  'begin': (number);
+  'end': (number);
+}

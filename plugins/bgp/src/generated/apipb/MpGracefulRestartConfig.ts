@@ -1,0 +1,10 @@
+// Original file: proto/gobgp.proto
+
+
+export interface MpGracefulRestartConfig {
+  'enabled'?: (boolean);
+}
+
+export interface MpGracefulRestartConfig__Output {
+  'enabled': (boolean);
+}

@@ -1,0 +1,10 @@
+// Original file: proto/attribute.proto
+
+
+export interface MultiExitDiscAttribute {
+  'med'?: (number);
+}
+
+export interface MultiExitDiscAttribute__Output {
+  'med': (number);
+}

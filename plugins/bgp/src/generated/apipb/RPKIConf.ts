@@ -1,0 +1,12 @@
+// Original file: proto/gobgp.proto
+
+
+export interface RPKIConf {
+  'address'?: (string);
+  'remote_port'?: (number);
+}
+
+export interface RPKIConf__Output {
+  'address': (string);
+  'remote_port': (number);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/attribute.proto
+
+
+export interface RedirectTwoOctetAsSpecificExtended {
+  'asn'?: (number);
+  'local_admin'?: (number);
+}
+
+export interface RedirectTwoOctetAsSpecificExtended__Output {
+  'asn': (number);
+  'local_admin': (number);
+}

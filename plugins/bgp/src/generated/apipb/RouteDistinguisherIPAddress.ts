@@ -1,0 +1,12 @@
+// Original file: proto/attribute.proto
+
+
+export interface RouteDistinguisherIPAddress {
+  'admin'?: (string);
+  'assigned'?: (number);
+}
+
+export interface RouteDistinguisherIPAddress__Output {
+  'admin': (string);
+  'assigned': (number);
+}

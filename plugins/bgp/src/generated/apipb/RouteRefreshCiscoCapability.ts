@@ -1,0 +1,8 @@
+// Original file: proto/capability.proto
+
+
+export interface RouteRefreshCiscoCapability {
+}
+
+export interface RouteRefreshCiscoCapability__Output {
+}

@@ -1,0 +1,10 @@
+// Original file: proto/attribute.proto
+
+
+export interface RouterMacExtended {
+  'mac'?: (string);
+}
+
+export interface RouterMacExtended__Output {
+  'mac': (string);
+}

@@ -1,0 +1,12 @@
+// Original file: proto/gobgp.proto
+
+
+export interface TtlSecurity {
+  'enabled'?: (boolean);
+  'ttl_min'?: (number);
+}
+
+export interface TtlSecurity__Output {
+  'enabled': (boolean);
+  'ttl_min': (number);
+}

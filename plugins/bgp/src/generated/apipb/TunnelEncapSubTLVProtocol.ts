@@ -1,0 +1,10 @@
+// Original file: proto/attribute.proto
+
+
+export interface TunnelEncapSubTLVProtocol {
+  'protocol'?: (number);
+}
+
+export interface TunnelEncapSubTLVProtocol__Output {
+  'protocol': (number);
+}

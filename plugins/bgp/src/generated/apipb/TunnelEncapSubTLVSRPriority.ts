@@ -1,0 +1,10 @@
+// Original file: proto/attribute.proto
+
+
+export interface TunnelEncapSubTLVSRPriority {
+  'priority'?: (number);
+}
+
+export interface TunnelEncapSubTLVSRPriority__Output {
+  'priority': (number);
+}

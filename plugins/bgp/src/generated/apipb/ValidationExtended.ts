@@ -1,0 +1,10 @@
+// Original file: proto/attribute.proto
+
+
+export interface ValidationExtended {
+  'state'?: (number);
+}
+
+export interface ValidationExtended__Output {
+  'state': (number);
+}
