@@ -11,6 +11,12 @@ const CNAT_EPT_NO_NAT = 2;
 /** Set by VPP on active paths in dumps; never part of what we ask for. */
 const CNAT_TRK_ACTIVE = 4;
 const CNAT_TRANSLATION_ALLOC_PORT = 1;
+/**
+ * No FIB entry for the address. A NodePort's address is the node's own: a cnat entry over it
+ * (exclusive or interposed) makes VPP stop answering ARP for the node and punting to its host.
+ * The cnat feature on the uplink finds NodePort traffic without one.
+ */
+const CNAT_TRANSLATION_NO_CLIENT = 8;
 
 const endpoint = (ip: string, port: number) => ({ addr: toAddress(ip), sw_if_index: NO_INDEX, if_af: ip.includes(':') ? 1 : 0, port });
 const anyAddress = (vip: string) => (vip.includes(':') ? '::' : '0.0.0.0');
@@ -21,7 +27,7 @@ function toApi(t: TranslationValue) {
     id: 0,
     ip_proto: t.proto,
     is_real_ip: t.isRealIp ? 1 : 0,
-    flags: t.allocPort ? CNAT_TRANSLATION_ALLOC_PORT : 0,
+    flags: (t.allocPort ? CNAT_TRANSLATION_ALLOC_PORT : 0) | (t.isRealIp ? CNAT_TRANSLATION_NO_CLIENT : 0),
     lb_type: t.lbType,
     flow_hash_config: t.flowHashConfig,
     paths: t.paths.map((p) => ({ dst_ep: endpoint(p.ip, p.port), src_ep: endpoint(p.snat || anyAddress(t.vip), 0), flags: p.noNat ? CNAT_EPT_NO_NAT : 0 })),
