@@ -36,6 +36,7 @@ export const RESOURCES: Resource[] = [
   { group: '', version: 'v1', plural: 'namespaces', kind: 'Namespace', namespaced: false },
   { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true },
   { group: '', version: 'v1', plural: 'configmaps', kind: 'ConfigMap', namespaced: true },
+  { group: '', version: 'v1', plural: 'secrets', kind: 'Secret', namespaced: true },
   { group: '', version: 'v1', plural: 'events', kind: 'Event', namespaced: true },
   { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', kind: 'EndpointSlice', namespaced: true },
   { group: 'networking.k8s.io', version: 'v1', plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true },
@@ -43,6 +44,8 @@ export const RESOURCES: Resource[] = [
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'blockaffinities', kind: 'BlockAffinity', namespaced: false, crd: true },
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'networkpolicies', kind: 'NetworkPolicy', namespaced: true, crd: true },
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'globalnetworkpolicies', kind: 'GlobalNetworkPolicy', namespaced: false, crd: true },
+  { group: 'crd.projectcalico.org', version: 'v1', plural: 'bgppeers', kind: 'BGPPeer', namespaced: false, crd: true },
+  { group: 'crd.projectcalico.org', version: 'v1', plural: 'bgpconfigurations', kind: 'BGPConfiguration', namespaced: false, crd: true },
 ];
 
 export interface Obj {

@@ -50,12 +50,16 @@ export const KINDS: readonly KindInfo[] = [
   builtin('Namespace', '', 'v1', 'namespaces', false, 'V1Namespace'),
   builtin('Service', '', 'v1', 'services', true, 'V1Service'),
   builtin('ConfigMap', '', 'v1', 'configmaps', true, 'V1ConfigMap'),
+  // BGP peer passwords (BGPPeer.spec.password.secretKeyRef), read by the bgp plugin's speaker.
+  builtin('Secret', '', 'v1', 'secrets', true, 'V1Secret'),
   builtin('EndpointSlice', 'discovery.k8s.io', 'v1', 'endpointslices', true, 'V1EndpointSlice'),
   builtin('NetworkPolicy', 'networking.k8s.io', 'v1', 'networkpolicies', true, 'V1NetworkPolicy'),
   calico('IPPool', 'IPPool', 'ippools', false),
   calico('BlockAffinity', 'BlockAffinity', 'blockaffinities', false),
   calico('projectcalico.org/NetworkPolicy', 'NetworkPolicy', 'networkpolicies', true),
   calico('GlobalNetworkPolicy', 'GlobalNetworkPolicy', 'globalnetworkpolicies', false),
+  calico('BGPPeer', 'BGPPeer', 'bgppeers', false),
+  calico('BGPConfiguration', 'BGPConfiguration', 'bgpconfigurations', false),
 ];
 
 /** Writes the source makes besides list/watch: Node annotations and Events. */

@@ -124,6 +124,7 @@ const BUILTIN_LISTS: Record<string, (a: Apis, page: Page) => Promise<RawList>> =
   V1Namespace: (a, p) => a.core.listNamespace(p),
   V1Service: (a, p) => a.core.listServiceForAllNamespaces(p),
   V1ConfigMap: (a, p) => a.core.listConfigMapForAllNamespaces(p),
+  V1Secret: (a, p) => a.core.listSecretForAllNamespaces(p),
   V1EndpointSlice: (a, p) => a.discovery.listEndpointSliceForAllNamespaces(p),
   V1NetworkPolicy: (a, p) => a.networking.listNetworkPolicyForAllNamespaces(p),
 };
