@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProcessSupervisor, SupervisorError, type SupervisorEvents } from './supervisor';
 import { tempDirs } from '../testing/temp-dirs';
@@ -102,9 +102,10 @@ describe('ProcessSupervisor', () => {
   it('a program never ready fails start after the timeout and is killed', async () => {
     const marker = join(dirs.make('sup'), 'pid');
     const s = supervise({ name: 'mute', command: process.execPath, args: server(marker), ready: async () => false, readyTimeoutMs: 200, readyPollMs: 20 });
-    await expect(s.start()).rejects.toThrow(/mute not ready after 200 ms/);
-    const pid = Number(readFileSync(marker, 'utf8'));
-    for (let i = 0; i < 50 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 10));
+    const starting = s.start();
+    const pid = s.pid!; // spawned before start() first waits
+    await expect(starting).rejects.toThrow(/mute not ready after 200 ms/);
+    for (let i = 0; i < 200 && isAlive(pid); i++) await new Promise((r) => setTimeout(r, 10));
     expect(isAlive(pid)).toBe(false);
   });
 
