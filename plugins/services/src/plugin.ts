@@ -34,6 +34,12 @@ export const manifest = defineManifest<ServicesConfig>({
   config: servicesConfig,
   unsupported: [
     {
+      level: 'composition', code: 'SVC_DSR_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
+      reason: 'DSR between nodes fails on a real VPP (26.10-rc0, found in the lab): the client\'s node forwards the first packet of a flow to the backend\'s node unchanged, then drops the rest (no cnat session for a NO_NAT path). The simulated VPP does not show it',
+      hint: 'set plugins.services.dsr: false on real nodes (NAT on the client\'s node; backends still see the client\'s address)',
+      when: ({ config }) => config.dsr,
+    },
+    {
       level: 'object', kind: 'Service', code: 'SVC_AFFINITY_TIMEOUT_APPROX', severity: 'warning', effect: 'applied-approximately',
       reason: 'ClientIP affinity holds while the backend set is stable (source-address flow hash); sessionAffinityConfig timeoutSeconds is not enforced',
       when: (s: ServiceObject) => s.spec?.sessionAffinity === 'ClientIP',
