@@ -194,7 +194,8 @@ export async function labUp(opts: LabOptions): Promise<LabState> {
           ...plugins,
           uplink: { enabled: true, interface: 'up0', stateFile: path.join(nodeDir, 'uplink.json'), ...plugins.uplink },
           cni: { interfaceType: 'af_packet', stateDir: path.join(nodeDir, 'cni'), ...plugins.cni },
-          services: { healthCheckBindAddress: '', ...plugins.services },
+          // DSR between nodes does not work on a real VPP yet (SVC_DSR_REAL_VPP): NAT unless asked.
+          services: { healthCheckBindAddress: '', dsr: false, ...plugins.services },
         },
       };
       writeFileSync(node.agentConfig, toYaml(config), { mode: 0o600 });

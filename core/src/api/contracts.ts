@@ -32,6 +32,8 @@ export interface NodeUplink {
   mtu: number;
   /** The node's addresses on it, with prefix length. */
   addresses: string[];
+  /** VPP's name for its end of the host's interface into VPP (what is punted to the host leaves there). */
+  hostVppInterface: string;
 }
 
 /** Offered by the plugin that brings the uplink up (the uplink plugin). */

@@ -9,8 +9,6 @@ import { namedFeatureKey } from './cnat-feature';
 import { SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from './egress';
 
 const NO_INDEX = 0xffffffff;
-// cnat_snat_policy_table: CNAT_POLICY_INCLUDE_V4 = 0, CNAT_POLICY_INCLUDE_V6 = 1
-const includeTable = (family: 4 | 6) => (family === 6 ? 1 : 0);
 
 /**
  * For the parts VPP cannot dump: a VPP without snat addresses is a fresh one (nothing of ours
@@ -105,17 +103,25 @@ export const snatExcludeDescriptor = defineDescriptor<SnatExclude, undefined>({
   retrieve: unlessFresh,
 });
 
-export const snatIncludeDescriptor = defineDescriptor<SnatInclude, undefined>({
-  name: 'services-snat-include',
-  keyPrefix: 'services/snat/include/',
+async function indexOf(ctx: DescriptorContext, v: SnatInclude): Promise<number> {
+  if (v.swIfIndex !== undefined) return v.swIfIndex;
+  const found = (await ctx.vpp.dump('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' })).find((i) => i.interface_name === v.name);
+  if (!found) throw new RetriableError(`no interface named ${v.name} for the snat policy`);
+  return found.sw_if_index;
+}
+
+export const snatIncludeDescriptor = defineDescriptor<SnatInclude, { swIfIndex: number }>({
+  name: 'services-snat-interface',
+  keyPrefix: 'services/snat/if/',
   dependencies: () => [SNAT_POLICY_KEY],
   create: async (_k, v, ctx) => {
-    await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: v.swIfIndex, is_add: 1, table: includeTable(v.family) });
-    return undefined;
+    const swIfIndex = await indexOf(ctx, v);
+    await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: swIfIndex, is_add: 1, table: v.table });
+    return { swIfIndex };
   },
-  delete: async (_k, v, _m, ctx) => {
+  delete: async (_k, v, meta, ctx) => {
     // A pod interface that is gone left the table with it; VPP answers an unknown index with an error.
-    await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: v.swIfIndex, is_add: 0, table: includeTable(v.family) }).catch(() => undefined);
+    await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: meta.swIfIndex, is_add: 0, table: v.table }).catch(() => undefined);
   },
   isRetriable: (err) => err instanceof RetriableError,
   retrieve: unlessFresh,

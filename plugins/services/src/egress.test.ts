@@ -5,7 +5,7 @@
 import { startTestAgent } from '@vppnet/core/testing';
 import { WorkloadRegistry, type ClusterObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
 import { SimConnection, SimVpp } from '@vppnet/vpp-sim';
-import { desiredEgress, excludeKey, includeKey } from './egress';
+import { desiredEgress, excludeKey, includeKey, SNAT_TABLE } from './egress';
 import services from './plugin';
 
 const node = (name: string, ips: string[], podCIDRs: string[]) => ({
@@ -28,22 +28,27 @@ describe('desiredEgress', () => {
       workloads: [pod('in-nat', 3, ['10.244.0.5', 'fd00:10:244::5']), pod('in-nonat', 4, ['10.250.0.9']), pod('disabled-pool', 5, ['10.251.0.2']), pod('elsewhere', 6, ['10.244.1.5'], 'b')],
     });
     expect(Object.fromEntries(out)['services/snat/addresses']).toEqual({ ip4: '192.0.2.10', ip6: '2001:db8::10' });
-    expect(keys(out).filter((k) => k.includes('/include/'))).toEqual([includeKey(3, 4), includeKey(3, 6)]);
+    expect(keys(out).filter((k) => k.includes('/if/include'))).toEqual([includeKey(SNAT_TABLE.includeV4, 3), includeKey(SNAT_TABLE.includeV6, 3)]);
+    // every local pod is in the pod table (no SNAT between pods), whatever its pool
+    expect(keys(out).filter((k) => k.includes('/if/pod/')).sort()).toEqual([3, 4, 5].map((i) => includeKey(SNAT_TABLE.pod, i)).sort());
+    expect(Object.fromEntries(out)['services/snat/policy']).toEqual({ policy: 2 });
     expect(keys(out).filter((k) => k.includes('/exclude/')).sort()).toEqual([
       '10.244.0.0/16', '10.244.0.0/24', '10.244.1.0/24', '10.250.0.0/16', '10.251.0.0/16', '10.96.0.0/12', '192.0.2.10/32', '192.0.2.11/32',
       '2001:db8::10/128', 'fd00:10:244::/48', 'fd00:10:244::/64',
     ].map(excludeKey).sort());
   });
 
-  it('always: every local pod; never: nothing at all', () => {
+  it('always: every local pod; never: no egress SNAT, but the policy stays for NodePorts and the host is never NATed', () => {
     const workloads = [pod('p', 7, ['10.250.0.9'])];
-    expect(keys(desiredEgress({ node: 'a', mode: 'always', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [] }))).toContain(includeKey(7, 4));
-    expect(desiredEgress({ node: 'a', mode: 'never', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [] })).toEqual([]);
+    expect(keys(desiredEgress({ node: 'a', mode: 'always', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [] }))).toContain(includeKey(SNAT_TABLE.includeV4, 7));
+    const never = keys(desiredEgress({ node: 'a', mode: 'never', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [], hostInterface: 'host-vppnet0-vpp' }));
+    expect(never.filter((k) => k.includes('/include') || k.includes('/exclude/'))).toEqual([]);
+    expect(never).toEqual(expect.arrayContaining(['services/snat/policy', includeKey(SNAT_TABLE.host, 'host-vppnet0-vpp'), includeKey(SNAT_TABLE.pod, 7)]));
   });
 
   it('a pool with a broken CIDR is skipped, the others still apply', () => {
     const out = desiredEgress({ node: 'a', mode: 'ippools', nodes: NODES, pools: [pool('bad', '10.0.0.0/99', true), ...POOLS], workloads: [pod('p', 3, ['10.244.0.5'])], excludeCidrs: [] });
-    expect(keys(out)).toContain(includeKey(3, 4));
+    expect(keys(out)).toContain(includeKey(SNAT_TABLE.includeV4, 3));
     expect(keys(out).some((k) => k.includes('10.0.0.0'))).toBe(false);
   });
 });
@@ -58,12 +63,14 @@ describe('services plugin: egress SNAT in the simulated VPP', () => {
     const { sw_if_index } = vpp.request('create_loopback', {}) as { sw_if_index: number };
     workloads.publish('test', [pod('web', sw_if_index, ['10.244.0.5'])]);
     await agent.settled();
-    expect(vpp.cnat.snat).toMatchObject({ ip4: '192.0.2.10', ip6: '2001:db8::10', policy: 1 });
+    expect(vpp.cnat.snat).toMatchObject({ ip4: '192.0.2.10', ip6: '2001:db8::10', policy: 2 });
+    expect([...vpp.cnat.snat.interfaces[2]]).toEqual([sw_if_index]);
     expect([...vpp.cnat.snat.interfaces[0]]).toEqual([sw_if_index]);
     expect(vpp.cnat.snat.excluded.map((c) => c.text)).toEqual(expect.arrayContaining(['10.244.0.0/16', '192.0.2.11/32', '10.244.1.0/24']));
     workloads.publish('test', []);
     await agent.settled();
     expect([...vpp.cnat.snat.interfaces[0]]).toEqual([]);
+    expect([...vpp.cnat.snat.interfaces[2]]).toEqual([]);
     await agent.stop();
   });
 });

@@ -16,7 +16,11 @@ export const EGRESS_PREFIX = 'services/snat/';
 export const SNAT_ADDRESSES_KEY = `${EGRESS_PREFIX}addresses`;
 export const SNAT_POLICY_KEY = `${EGRESS_PREFIX}policy`;
 export const excludeKey = (prefix: string) => `${EGRESS_PREFIX}exclude/${prefix}`;
-export const includeKey = (swIfIndex: number, family: 4 | 6) => `${EGRESS_PREFIX}include/${swIfIndex}/${family}`;
+/** cnat_snat_policy_table: which interface table an entry is in. */
+export const SNAT_TABLE = { includeV4: 0, includeV6: 1, pod: 2, host: 3 } as const;
+export type SnatTable = (typeof SNAT_TABLE)[keyof typeof SNAT_TABLE];
+const TABLE_NAMES: Record<SnatTable, string> = { 0: 'include-v4', 1: 'include-v6', 2: 'pod', 3: 'host' };
+export const includeKey = (table: SnatTable, itf: number | string) => `${EGRESS_PREFIX}if/${TABLE_NAMES[table]}/${itf}`;
 
 export type EgressMode = 'ippools' | 'always' | 'never';
 
@@ -25,15 +29,17 @@ export interface SnatAddresses {
   ip6: string;
 }
 export interface SnatPolicy {
-  /** cnat_snat_policies: CNAT_POLICY_IF_PFX. */
-  policy: 1;
+  /** cnat_snat_policies: CNAT_POLICY_K8S. */
+  policy: 2;
 }
 export interface SnatExclude {
   prefix: string;
 }
 export interface SnatInclude {
-  swIfIndex: number;
-  family: 4 | 6;
+  table: SnatTable;
+  /** A pod's interface by index, or an interface by name (the host's veth into VPP). */
+  swIfIndex?: number;
+  name?: string;
 }
 
 export interface EgressInput {
@@ -44,6 +50,8 @@ export interface EgressInput {
   workloads: WorkloadEndpoint[];
   /** More destinations never NATed (the Service CIDRs, other networks reached without NAT). */
   excludeCidrs: string[];
+  /** VPP's name for the host's interface into VPP (what is punted to the host is never NATed). */
+  hostInterface?: string;
 }
 
 const familyOf = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
@@ -71,13 +79,23 @@ function poolOf(ip: string, pools: IPPoolObject[]): IPPoolObject | undefined {
     .sort((a, b) => Number(b.spec.cidr.split('/')[1]) - Number(a.spec.cidr.split('/')[1]))[0];
 }
 
+/**
+ * cnat's K8S snat policy does three things with these tables: traffic entering from an
+ * interface of the include table of its family is source-NATed unless its destination is
+ * excluded (egress SNAT); a translated flow from outside to outside (a NodePort whose backend
+ * is on another node) is source-NATed, so replies come back through this node; and nothing
+ * sent to the host (host table) or between pods (pod table) is.
+ */
 export function desiredEgress(input: EgressInput): Array<[string, unknown]> {
-  if (input.mode === 'never') return [];
   const self = input.nodes.find((n) => n.metadata.name === input.node);
   const own = self ? nodeInternalIPs(self) : [];
   const out: Array<[string, unknown]> = [];
   out.push([SNAT_ADDRESSES_KEY, { ip4: own.find((a) => familyOf(a) === 4) ?? '', ip6: own.find((a) => familyOf(a) === 6) ?? '' } satisfies SnatAddresses]);
-  out.push([SNAT_POLICY_KEY, { policy: 1 } satisfies SnatPolicy]);
+  out.push([SNAT_POLICY_KEY, { policy: 2 } satisfies SnatPolicy]);
+  if (input.hostInterface) out.push([includeKey(SNAT_TABLE.host, input.hostInterface), { table: SNAT_TABLE.host, name: input.hostInterface } satisfies SnatInclude]);
+  const local = input.workloads.filter((w) => w.node === input.node);
+  for (const w of local) out.push([includeKey(SNAT_TABLE.pod, w.swIfIndex), { table: SNAT_TABLE.pod, swIfIndex: w.swIfIndex } satisfies SnatInclude]);
+  if (input.mode === 'never') return out;
   const excluded = new Set<string>();
   const exclude = (cidr: string) => {
     try {
@@ -93,13 +111,12 @@ export function desiredEgress(input: EgressInput): Array<[string, unknown]> {
   }
   for (const c of input.excludeCidrs) exclude(c);
   for (const prefix of [...excluded].sort()) out.push([excludeKey(prefix), { prefix } satisfies SnatExclude]);
-  for (const w of input.workloads) {
-    if (w.node !== input.node) continue;
+  for (const w of local)
     for (const family of [4, 6] as const) {
       const ips = w.ips.filter((ip) => familyOf(ip) === family);
       const nat = input.mode === 'always' ? ips.length > 0 : ips.some((ip) => poolOf(ip, input.pools)?.spec.natOutgoing === true);
-      if (nat) out.push([includeKey(w.swIfIndex, family), { swIfIndex: w.swIfIndex, family } satisfies SnatInclude]);
+      const table = family === 4 ? SNAT_TABLE.includeV4 : SNAT_TABLE.includeV6;
+      if (nat) out.push([includeKey(table, w.swIfIndex), { table, swIfIndex: w.swIfIndex } satisfies SnatInclude]);
     }
-  }
   return out;
 }

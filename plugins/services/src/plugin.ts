@@ -3,7 +3,7 @@
  * Service they concern: the plugin keeps its own index of EndpointSlices by Service and of
  * translation keys by Service, and hands the reconciler exactly the keys that changed.
  */
-import { coreServices, defineManifest, definePlugin, nodeInternalIPs, objectRef, serviceBackendsRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject } from '@vppnet/core';
+import { coreServices, defineManifest, definePlugin, nodeInternalIPs, nodeUplinkRef, objectRef, optionalService, serviceBackendsRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject } from '@vppnet/core';
 import { servicesConfig, type ServicesConfig } from './config';
 import { translationDescriptor } from './descriptor';
 import { CNAT_FEATURE_PREFIX, cnatFeatureDescriptor, cnatFeatureKeys } from './cnat-feature';
@@ -22,6 +22,8 @@ export const manifest = defineManifest<ServicesConfig>({
   description: 'Kubernetes Services as VPP cnat translations (Maglev, DSR, NodePort, traffic policies, affinity)',
   provides: ['service-load-balancing', serviceBackendsRef.id],
   requires: {
+    // the uplink plugin, when enabled, names the host's interface (never source-NATed)
+    optional: ['node-uplink'],
     vpp: {
       // acl: loadBalancerSourceRanges are an input ACL on the uplink
       plugins: ['cnat', 'acl'],
@@ -91,9 +93,9 @@ export default definePlugin<ServicesConfig>({
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger,
-        workloads: coreServices.workloads,
+        workloads: coreServices.workloads, uplink: optionalService(nodeUplinkRef),
       },
-      init({ cluster, desired, node, unsupported, log, workloads }) {
+      init({ cluster, desired, node, unsupported, log, workloads, uplink }) {
         const config = env.config;
         // cnat runs where Service traffic enters: the uplink and every local pod's interface.
         const syncCnatFeature = () => void desired.replace(CNAT_FEATURE_PREFIX, cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name));
@@ -102,6 +104,7 @@ export default definePlugin<ServicesConfig>({
         const syncEgress = () =>
           void desired.replace(EGRESS_PREFIX, desiredEgress({
             node: node.name, mode: config.egressSnat, nodes: cluster.list('Node'), pools: cluster.list('IPPool'), workloads: workloads.list(), excludeCidrs: config.noSnatCidrs,
+            hostInterface: uplink?.hostVppInterface || undefined,
           }));
         const unwatchEgress = cluster.watch(['Node', 'IPPool'], syncEgress);
         const unwatchWorkloads = workloads.watch(() => {

@@ -26,7 +26,7 @@ export default definePlugin<UplinkConfig>({
     const config = env.config;
     // What other plugins learn of the uplink (the CNI sizes pods by its MTU), filled in at init,
     // which runs before theirs.
-    const info: NodeUplink = { vppInterface: '', mtu: 0, addresses: [] };
+    const info: NodeUplink = { vppInterface: '', mtu: 0, addresses: [], hostVppInterface: '' };
     env.provideService(nodeUplinkRef, info);
     env.registerDescriptor(uplinkInterfaceDescriptor);
     env.registerDescriptor(hostInterfaceDescriptor);
@@ -63,7 +63,7 @@ export default definePlugin<UplinkConfig>({
           await release().catch((e: unknown) => log.error({ err: e }, 'could not give the uplink back'));
           throw err;
         }
-        Object.assign(info, { vppInterface: `host-${state.uplink.name}`, mtu: state.uplink.mtu, addresses: [...state.uplink.addresses] });
+        Object.assign(info, { vppInterface: `host-${state.uplink.name}`, mtu: state.uplink.mtu, addresses: [...state.uplink.addresses], hostVppInterface: `host-${state.hostSide.vppIf}` });
         return async () => {
           if (!config.releaseOnStop) return log.info({ uplink: name }, 'uplink kept under VPP (releaseOnStop: false)');
           await release();
