@@ -20,6 +20,14 @@ export const servicesConfig = z.object({
    * an IPPool with natOutgoing (Calico's rule), `always` for every pod, `never`.
    */
   egressSnat: z.enum(['ippools', 'always', 'never']).default('ippools'),
+  /**
+   * cnat's snat policy: `k8s` also source-NATs NodePort traffic sent on to another node; `if-pfx`
+   * does egress SNAT only. With ipip between nodes `k8s` breaks the tunnel on a real VPP (cnat
+   * tries to allocate ports for the encapsulated packets and drops them; seen in the lab), so
+   * the agent picks `if-pfx` when the nodes use a tunnel (ipip, and wireguard, untested there),
+   * unless told otherwise.
+   */
+  snatPolicy: z.enum(['k8s', 'if-pfx']).default('k8s'),
   /** Destinations never source-NATed besides pools, pod CIDRs and nodes (the Service CIDRs, for one). */
   noSnatCidrs: z.array(z.string()).default([]),
 });

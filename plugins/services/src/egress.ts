@@ -29,8 +29,8 @@ export interface SnatAddresses {
   ip6: string;
 }
 export interface SnatPolicy {
-  /** cnat_snat_policies: CNAT_POLICY_K8S. */
-  policy: 2;
+  /** cnat_snat_policies: CNAT_POLICY_IF_PFX (1) or CNAT_POLICY_K8S (2). */
+  policy: 1 | 2;
 }
 export interface SnatExclude {
   prefix: string;
@@ -52,6 +52,7 @@ export interface EgressInput {
   excludeCidrs: string[];
   /** VPP's name for the host's interface into VPP (what is punted to the host is never NATed). */
   hostInterface?: string;
+  policy?: 'k8s' | 'if-pfx';
 }
 
 const familyOf = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
@@ -91,7 +92,7 @@ export function desiredEgress(input: EgressInput): Array<[string, unknown]> {
   const own = self ? nodeInternalIPs(self) : [];
   const out: Array<[string, unknown]> = [];
   out.push([SNAT_ADDRESSES_KEY, { ip4: own.find((a) => familyOf(a) === 4) ?? '', ip6: own.find((a) => familyOf(a) === 6) ?? '' } satisfies SnatAddresses]);
-  out.push([SNAT_POLICY_KEY, { policy: 2 } satisfies SnatPolicy]);
+  out.push([SNAT_POLICY_KEY, { policy: input.policy === 'if-pfx' ? 1 : 2 } satisfies SnatPolicy]);
   if (input.hostInterface) out.push([includeKey(SNAT_TABLE.host, input.hostInterface), { table: SNAT_TABLE.host, name: input.hostInterface } satisfies SnatInclude]);
   const local = input.workloads.filter((w) => w.node === input.node);
   for (const w of local) out.push([includeKey(SNAT_TABLE.pod, w.swIfIndex), { table: SNAT_TABLE.pod, swIfIndex: w.swIfIndex } satisfies SnatInclude]);

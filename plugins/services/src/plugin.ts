@@ -36,6 +36,12 @@ export const manifest = defineManifest<ServicesConfig>({
   config: servicesConfig,
   unsupported: [
     {
+      level: 'composition', code: 'SVC_NODEPORT_NO_SNAT', severity: 'warning', effect: 'applied-approximately',
+      reason: 'with snatPolicy if-pfx (the default with tunnels between nodes) a NodePort with externalTrafficPolicy Cluster whose chosen backend is on another node is not source-NATed: the reply leaves that node directly and the client drops it',
+      hint: 'use externalTrafficPolicy: Local for NodePorts, or no tunnel encapsulation',
+      when: ({ config }) => config.snatPolicy === 'if-pfx',
+    },
+    {
       level: 'composition', code: 'SVC_DSR_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
       reason: 'DSR between nodes fails on a real VPP (26.10-rc0, found in the lab): the client\'s node forwards the first packet of a flow to the backend\'s node unchanged, then drops the rest (no cnat session for a NO_NAT path). The simulated VPP does not show it',
       hint: 'set plugins.services.dsr: false on real nodes (NAT on the client\'s node; backends still see the client\'s address)',
@@ -104,7 +110,7 @@ export default definePlugin<ServicesConfig>({
         const syncEgress = () =>
           void desired.replace(EGRESS_PREFIX, desiredEgress({
             node: node.name, mode: config.egressSnat, nodes: cluster.list('Node'), pools: cluster.list('IPPool'), workloads: workloads.list(), excludeCidrs: config.noSnatCidrs,
-            hostInterface: uplink?.hostVppInterface || undefined,
+            hostInterface: uplink?.hostVppInterface || undefined, policy: config.snatPolicy,
           }));
         const unwatchEgress = cluster.watch(['Node', 'IPPool'], syncEgress);
         const unwatchWorkloads = workloads.watch(() => {

@@ -1,0 +1,24 @@
+import { loadConfig } from './config';
+import { encapsulations, pluginsConfigFor } from './plugin-config';
+
+const configWith = (plugins: Record<string, Record<string, unknown>>) => loadConfig({ env: {}, flags: { manifests: '/tmp', plugins } });
+
+describe('plugin config derived by the agent', () => {
+  it('the encapsulations between nodes come from the bgp and wireguard config', () => {
+    expect(encapsulations({})).toEqual([]);
+    expect(encapsulations({ bgp: { encapsulation: 'ipip' } })).toEqual(['ipip']);
+    expect(encapsulations({ bgp: { encapsulation: 'none', pools: [{ cidr: '10.0.0.0/8', encapsulation: 'ipip-cross-subnet' }] }, wireguard: { enabled: true } })).toEqual(['ipip', 'wireguard']);
+    expect(encapsulations({ bgp: { enabled: false, encapsulation: 'ipip' } })).toEqual([]);
+  });
+
+  it('with a tunnel between nodes, the services plugin gets the if-pfx snat policy unless the operator chose', () => {
+    expect(pluginsConfigFor(configWith({}), { servesCni: false }).services?.snatPolicy).toBeUndefined();
+    expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' } }), { servesCni: false }).services?.snatPolicy).toBe('if-pfx');
+    expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' }, services: { snatPolicy: 'k8s' } }), { servesCni: false }).services?.snatPolicy).toBe('k8s');
+    expect(pluginsConfigFor(configWith({ wireguard: { enabled: true } }), { servesCni: false }).cni?.encapsulations).toEqual(['wireguard']);
+  });
+
+  it('with the uplink plugin on, services enables cnat on the uplink by VPP\'s name for it', () => {
+    expect(pluginsConfigFor(configWith({ uplink: { enabled: true, interface: 'eth1' } }), { servesCni: false }).services?.uplinkInterface).toBe('host-eth1');
+  });
+});
