@@ -9,7 +9,9 @@ import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, typ
 
 const NO_INDEX = 0xffffffff;
 /** What ipip tunnels need from VPP (its ipip plugin). */
-export const IPIP_MESSAGES: VppMessageName[] = ['ipip_add_tunnel', 'ipip_del_tunnel', 'ipip_tunnel_dump'];
+export const IPIP_MESSAGES: VppMessageName[] = [
+  'ipip_add_tunnel', 'ipip_del_tunnel', 'ipip_tunnel_dump', 'sw_interface_dump', 'ip_address_dump', 'sw_interface_set_unnumbered', 'sw_interface_ip6_enable_disable',
+];
 const FIB_API_PATH_TYPE_DROP = 2;
 const IF_STATUS_API_FLAG_ADMIN_UP = 1;
 const isV6 = (ip: string) => ip.includes(':');
@@ -86,9 +88,15 @@ export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: numbe
   // ask for them at run time, and on a VPP without ipip those tunnels fail by name.
   messages: IPIP_MESSAGES,
   create: async (_k, t, { vpp }) => {
+    // What arrives through the tunnel must find IP enabled on it (a real VPP drops it as
+    // ip4-not-enabled otherwise): it borrows the addresses of the interface that holds its source.
+    const lender = await interfaceHolding(t.src, vpp);
+    if (lender === undefined) throw new RetriableError(`no interface holds ${t.src}, the tunnel's source, yet`);
     const { sw_if_index } = await vpp.request('ipip_add_tunnel', {
       tunnel: { instance: NO_INDEX, src: toAddress(t.src), dst: toAddress(t.dst), sw_if_index: NO_INDEX, table_id: 0 },
     });
+    await vpp.request('sw_interface_set_unnumbered', { sw_if_index: lender, unnumbered_sw_if_index: sw_if_index, is_add: true });
+    await vpp.request('sw_interface_ip6_enable_disable', { sw_if_index, enable: true });
     await vpp.request('sw_interface_set_flags', { sw_if_index, flags: IF_STATUS_API_FLAG_ADMIN_UP });
     return { swIfIndex: sw_if_index };
   },
@@ -101,6 +109,15 @@ export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: numbe
       return { key: tunnelKey(value.dst), value, meta: { swIfIndex: tunnel.sw_if_index } };
     }),
 });
+
+/** The interface one of whose addresses is `ip`. */
+async function interfaceHolding(ip: string, vpp: DescriptorContext['vpp']): Promise<number | undefined> {
+  const want = fromAddress(toAddress(ip));
+  for (const itf of await vpp.dump('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' }))
+    for (const a of await vpp.dump('ip_address_dump', { sw_if_index: itf.sw_if_index, is_ipv6: isV6(ip) }))
+      if (fromPrefix(a.prefix).split('/')[0] === want) return itf.sw_if_index;
+  return undefined;
+}
 
 interface UplinkMeta {
   swIfIndex: number;
