@@ -39,6 +39,12 @@ export const manifest = defineManifest<BgpConfig>({
       hint: 'set plugins.bgp.static: true (routes from Node objects) or enable the speaker',
       when: ({ config }) => !config.static && !config.speaker.enabled,
     },
+    {
+      level: 'composition', code: 'BGP_IPIP_CNAT_NPOL_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
+      reason: 'over ipip on a real VPP (found in the lab), traffic arriving through a tunnel skips cnat and npol: replies of a Service whose backend is on another node are not translated back (the connection fails), and NetworkPolicy does not stop traffic from pods on other nodes. Pod-to-pod traffic and NodePorts with a local backend work',
+      hint: 'use encapsulation: none between nodes on one network',
+      when: ({ config }) => wantsTunnels(config),
+    },
     ...SPEAKER_RULES,
     {
       level: 'object', kind: 'IPPool', code: 'BGP_VXLAN_UNSUPPORTED', severity: 'error', effect: 'object-skipped',
