@@ -32,7 +32,7 @@ describe('policy plugin manifest', () => {
   });
 
   it('composition: always says npol cannot be read back; warns when DSR runs without Service VIPs in egress rules', () => {
-    const codes = (config: Record<string, any>) => checkComposition([bgp, services, policy], config).violations.map((v) => v.code);
+    const codes = (config: Record<string, any>) => checkComposition([bgp, services, policy], config).violations.filter((v) => v.plugin === 'policy').map((v) => v.code);
     expect(codes({})).toEqual(['NP_NPOL_NO_READBACK']);
     expect(codes({ policy: { serviceVips: false } })).toEqual(['NP_NPOL_NO_READBACK', 'NP_DSR_WITHOUT_SERVICE_VIPS']);
     expect(codes({ policy: { serviceVips: false }, services: { dsr: false } })).toEqual(['NP_NPOL_NO_READBACK']);
