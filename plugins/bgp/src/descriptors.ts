@@ -4,7 +4,7 @@
  * stale ones without touching anybody else's).
  */
 import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, RetriableError } from '@vppnet/core';
-import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
+import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from './routes';
 
 const NO_INDEX = 0xffffffff;
@@ -90,7 +90,7 @@ export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: numbe
   create: async (_k, t, { vpp }) => {
     // What arrives through the tunnel must find IP enabled on it (a real VPP drops it as
     // ip4-not-enabled otherwise): it borrows the addresses of the interface that holds its source.
-    const lender = await interfaceHolding(t.src, vpp);
+    const lender = await interfaceHolding(vpp, t.src);
     if (lender === undefined) throw new RetriableError(`no interface holds ${t.src}, the tunnel's source, yet`);
     const { sw_if_index } = await vpp.request('ipip_add_tunnel', {
       tunnel: { instance: NO_INDEX, src: toAddress(t.src), dst: toAddress(t.dst), sw_if_index: NO_INDEX, table_id: 0 },
@@ -109,15 +109,6 @@ export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: numbe
       return { key: tunnelKey(value.dst), value, meta: { swIfIndex: tunnel.sw_if_index } };
     }),
 });
-
-/** The interface one of whose addresses is `ip`. */
-async function interfaceHolding(ip: string, vpp: DescriptorContext['vpp']): Promise<number | undefined> {
-  const want = fromAddress(toAddress(ip));
-  for (const itf of await vpp.dump('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' }))
-    for (const a of await vpp.dump('ip_address_dump', { sw_if_index: itf.sw_if_index, is_ipv6: isV6(ip) }))
-      if (fromPrefix(a.prefix).split('/')[0] === want) return itf.sw_if_index;
-  return undefined;
-}
 
 interface UplinkMeta {
   swIfIndex: number;

@@ -4,7 +4,7 @@
  * and the plain ones take over again when they go).
  */
 import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
-import { fromAddress, fromPrefix, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
+import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
 import { INTERFACE_KEY, peerKey, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from './desired';
 
 const NO_INDEX = 0xffffffff;
@@ -14,10 +14,16 @@ export const interfaceDescriptor = defineDescriptor<InterfaceValue, { swIfIndex:
   name: 'wireguard-interface',
   keyPrefix: INTERFACE_KEY,
   create: async (_k, v, { vpp }) => {
+    // IP on the tunnel (a real VPP drops what arrives on it otherwise): the addresses of the
+    // interface that holds its source, as ipip tunnels do.
+    const lender = await interfaceHolding(vpp, v.srcIp);
+    if (lender === undefined) throw new RetriableError(`no interface holds ${v.srcIp}, the tunnel's source, yet`);
     const { sw_if_index } = await vpp.request('wireguard_interface_create', {
       interface: { user_instance: NO_INDEX, private_key: Buffer.from(v.privateKey, 'base64'), port: v.port, src_ip: toAddress(v.srcIp) },
       generate_key: false,
     });
+    await vpp.request('sw_interface_set_unnumbered', { sw_if_index: lender, unnumbered_sw_if_index: sw_if_index, is_add: true });
+    await vpp.request('sw_interface_ip6_enable_disable', { sw_if_index, enable: true });
     await vpp.request('sw_interface_set_flags', { sw_if_index, flags: 1 });
     return { swIfIndex: sw_if_index };
   },
@@ -68,13 +74,16 @@ export const peerDescriptor = defineDescriptor<PeerValue, { peerIndex: number }>
 
 
 export function routeDescriptor(source: FibSourceHandle) {
-  const zero = (prefix: string) => (prefix.includes(':') ? { ip6: new Uint8Array(16) } : { ip4: new Uint8Array(4) });
+  // wg0 is point-to-multipoint: a route through it needs a next hop, which VPP gives to the peer
+  // whose allowed IPs hold it (an attached route would drop). The prefix's own network address
+  // is in the peer's allowed IPs.
+  const nextHop = (prefix: string) => toAddress(fromPrefix(toPrefix(prefix)).split('/')[0]).un;
   return defineDescriptor<RouteValue, undefined>({
     name: 'wireguard-route',
     keyPrefix: 'wireguard/route/',
     dependencies: (_k, r) => [INTERFACE_KEY, peerKey(r.peer)],
     create: async (_k, r, ctx) => {
-      const path = { sw_if_index: itfIndex(ctx), proto: r.prefix.includes(':') ? 1 : 0, weight: 1, nh: { address: zero(r.prefix) } };
+      const path = { sw_if_index: itfIndex(ctx), proto: r.prefix.includes(':') ? 1 : 0, weight: 1, nh: { address: nextHop(r.prefix) } };
       await ctx.vpp.request('ip_route_add_del_v2', { is_add: true, is_multipath: false, route: { table_id: 0, src: await source.get(ctx.vpp), prefix: toPrefix(r.prefix), paths: [path] } });
       return undefined;
     },

@@ -22,6 +22,7 @@ export const manifest = defineManifest<WireguardConfig>({
     vpp: {
       plugins: ['wireguard'],
       messages: ['wireguard_interface_create', 'wireguard_interface_delete', 'wireguard_interface_dump', 'wireguard_peer_add', 'wireguard_peer_remove', 'wireguard_peers_dump',
+        'sw_interface_dump', 'ip_address_dump', 'sw_interface_set_unnumbered', 'sw_interface_ip6_enable_disable',
         'sw_interface_set_flags', 'ip_route_add_del_v2', 'ip_route_v2_dump', 'fib_source_add', 'fib_source_dump'],
     },
   },
