@@ -70,3 +70,7 @@ export {
 } from './transport/framing';
 export { MessageTable, splitNameCrc, normalizeCrc, SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID, type MessageTableEntry, type MessageStatus } from './transport/message-table';
 export { FibSourceHandle, type FibSourceApi } from './helpers/fib-source';
+export {
+  VppApiRecorder, messageTableSha256,
+  type VppApiRecorderOptions, type RecordingLine, type RecordedFrameLine, type RecordedConnectionLine,
+} from './recorder/recorder';
