@@ -1,0 +1,85 @@
+/**
+ * The one list of places where the simulated VPP answers differently from the real VPP the
+ * corpus was recorded from. `replay.test.ts` requires every difference the replay finds to be
+ * named here, and every entry here to still name at least one difference (a difference that
+ * went away takes its entry with it).
+ *
+ * `kind`: 'by-design' (the sim cannot or should not match: its identity, process ids, time,
+ * VPP-internal pool indexes of objects the sim does not model) or 'gap' (the model is wrong or
+ * incomplete there; to be closed).
+ */
+export interface ConformanceException {
+  id: string;
+  kind: 'by-design' | 'gap';
+  /** Only in these scenarios (every scenario when absent). */
+  scenarios?: readonly string[];
+  /** The request of the exchange. */
+  request: string | RegExp;
+  /** The difference's path (see replay.ts), matched in full. */
+  path: RegExp;
+  why: string;
+}
+
+export const exceptions: readonly ConformanceException[] = [
+  {
+    id: 'sim-identity', kind: 'by-design', request: 'show_version', path: /^reply\.(version|build_date|build_directory)$/,
+    why: 'the simulated VPP says what it is (version 26.10-rc0~vppnet-sim, built "simulated")',
+  },
+  {
+    id: 'vpe-pid', kind: 'by-design', request: /./, path: /^control_ping_reply\.vpe_pid$/,
+    why: 'control_ping_reply carries the process id of VPP; the sim answers with its own',
+  },
+  {
+    id: 'neighbor-age', kind: 'by-design', request: 'ip_neighbor_dump', path: /^details\[\d+\]\.age$/,
+    why: 'seconds since the entry was added: depends on time',
+  },
+  {
+    id: 'fib-entry-index', kind: 'by-design', request: /^(ip_route_add_del(_v2)?|ip_route_lookup)$/, path: /^reply\.(route\.)?stats_index$/,
+    why: "stats_index is the index of the prefix in VPP's FIB entry pool, which also holds entries the sim does not model (multicast, link-local, adjacency routes)",
+  },
+  {
+    id: 'adjacency-index', kind: 'by-design', request: 'ip_neighbor_add_del', path: /^reply\.stats_index$/,
+    why: "stats_index is the neighbour adjacency's index in VPP's adjacency pool, which also holds the adjacencies of routes",
+  },
+  {
+    id: 'interface-details', kind: 'gap', request: 'sw_interface_dump', path: /^details\[\d+\]\.(interface_dev_type|l2_address|link_duplex|link_mtu|mtu\[\d\])$/,
+    why: 'device type names, MTUs and MACs of sw_interface_details per interface kind',
+  },
+  {
+    id: 'sw-if-index-reuse', kind: 'gap', scenarios: ['iface-loopback-create-dump'], request: /^(create_loopback|sw_interface_dump)$/,
+    path: /^(reply\.sw_if_index|details\[\d+\]\.(sw_if_index|sup_sw_if_index|interface_name))$/,
+    why: 'VPP reuses the last freed sw_if_index',
+  },
+  {
+    id: 'fib-sources', kind: 'gap', request: /^(fib_source_add|fib_source_dump)$/, path: /^(reply\.id|details)$/,
+    why: "VPP's builtin FIB sources and their priorities; fib_source_add gives a new id for a known name",
+  },
+  {
+    id: 'fib-special-routes', kind: 'gap', request: /^(ip_route_dump|ip_route_v2_dump)$/, path: /^details$/,
+    why: 'the special routes of a fresh table, the network and broadcast routes of an address, classify_table_index 0',
+  },
+  {
+    id: 'fib-source-ids', kind: 'gap', request: /^(ip_route_add_del_v2|ip_route_lookup)$/, path: /^reply\.(retval|route\..*)$/,
+    why: 'client FIB source ids follow the builtin ones',
+  },
+  {
+    id: 'route-delete-absent', kind: 'gap', scenarios: ['route-errors'], request: 'ip_route_add_del', path: /^reply\.retval$/,
+    why: 'VPP answers 0 to the delete of an absent route; a path through an unknown interface is -54',
+  },
+  {
+    id: 'acl-details', kind: 'gap', request: /^(acl_add_replace|acl_interface_set_acl_list|acl_interface_list_dump)$/, path: /^(reply\.(acl_index|retval)|details)$/,
+    why: 'acl_interface_list_dump lists every interface; a failed replace echoes the index; n_input beyond the list is accepted',
+  },
+  {
+    id: 'cnat-details', kind: 'gap', request: /^cnat_/, path: /^(reply\.(id|retval)|details.*)$/,
+    why: 'cnat: a backend of another family, deleting an absent exclusion, id reuse, the snat addresses dump, flow hash kept on update',
+  },
+  {
+    id: 'ipip-details', kind: 'gap', request: /^ipip_/, path: /^(reply\.(retval|sw_if_index)|details.*)$/,
+    why: 'ipip: instances allocated as VPP does, the existing index on a duplicate, instance in use refused',
+  },
+  {
+    id: 'wireguard-details', kind: 'gap', request: /^wireguard_/, path: /^(reply\.(retval|peer_index)|details.*)$/,
+    why: 'wireguard: user instances allocated, the errors of peer_add',
+  },
+];
