@@ -41,15 +41,8 @@ export const exceptions: readonly ConformanceException[] = [
     id: 'adjacency-index', kind: 'by-design', request: 'ip_neighbor_add_del', path: /^reply\.stats_index$/,
     why: "stats_index is the neighbour adjacency's index in VPP's adjacency pool, which also holds the adjacencies of routes",
   },
-  {
-    id: 'interface-details', kind: 'gap', request: 'sw_interface_dump', path: /^details\[\d+\]\.(interface_dev_type|l2_address|link_duplex|link_mtu|mtu\[\d\])$/,
-    why: 'device type names, MTUs and MACs of sw_interface_details per interface kind',
-  },
-  {
-    id: 'sw-if-index-reuse', kind: 'gap', scenarios: ['iface-loopback-create-dump'], request: /^(create_loopback|sw_interface_dump)$/,
-    path: /^(reply\.sw_if_index|details\[\d+\]\.(sw_if_index|sup_sw_if_index|interface_name))$/,
-    why: 'VPP reuses the last freed sw_if_index',
-  },
+
+
   {
     id: 'fib-sources', kind: 'gap', request: /^(fib_source_add|fib_source_dump)$/, path: /^(reply\.id|details)$/,
     why: "VPP's builtin FIB sources and their priorities; fib_source_add gives a new id for a known name",

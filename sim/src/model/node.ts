@@ -139,10 +139,13 @@ export class SimVpp {
   }
 
   private coreModule(): MessageModule {
-    const details = (i: SimInterface) => ({
-      sw_if_index: i.swIfIndex, sup_sw_if_index: i.swIfIndex, l2_address: i.mac, flags: i.adminUp ? 3 : 0, type: 0, link_duplex: 2,
-      link_speed: 0, link_mtu: Math.min(i.mtu, 65535), mtu: [i.mtu, i.mtu, i.mtu, 0], interface_name: i.name, interface_dev_type: i.kind, tag: i.tag,
-    });
+    const details = (i: SimInterface) => {
+      const d = interfaceDetailsOf(i);
+      return {
+        sw_if_index: i.swIfIndex, sup_sw_if_index: i.swIfIndex, l2_address: i.mac, flags: i.adminUp ? 3 : 0, type: 0, link_duplex: d.duplex,
+        link_speed: 0, link_mtu: d.linkMtu, mtu: d.mtu, interface_name: i.name, interface_dev_type: d.devType, tag: i.tag,
+      };
+    };
     return {
       requests: {
         show_version: () => ({ ...SIM_VERSION }),
@@ -385,6 +388,32 @@ function simRouteToApi(r: import('./fib').SimRoute) {
       n_labels: 0,
     })),
   };
+}
+
+/**
+ * What sw_interface_details says of an interface besides its name and state, as VPP reports it
+ * per device class (recorded: local0, loopbacks, ipip and wireguard tunnels): the device class
+ * name, the link MTU (the hardware's maximum frame) and the per-protocol MTUs (L3, IP4, IP6,
+ * MPLS; VPP leaves the last three at 0 until set).
+ */
+function interfaceDetailsOf(i: SimInterface): { devType: string; linkMtu: number; mtu: number[]; duplex: number } {
+  switch (i.kind) {
+    case 'local':
+      return { devType: 'local', linkMtu: 0, mtu: [0, 0, 0, 0], duplex: 0 };
+    case 'loopback':
+      return { devType: 'Loopback', linkMtu: 9000, mtu: [9000, 0, 0, 0], duplex: 0 };
+    case 'ipip':
+      // the largest IP packet less the outer header (IPv4 20 bytes, IPv6 40)
+      return { devType: 'IPIP tunnel device', linkMtu: String(i.meta.src ?? '').includes(':') ? 65496 : 65516, mtu: [9000, 0, 0, 0], duplex: 0 };
+    case 'wireguard':
+      return { devType: 'Wireguard Tunnel', linkMtu: 0, mtu: [0, 0, 0, 0], duplex: 0 };
+    case 'tap':
+      return { devType: 'virtio', linkMtu: Math.min(i.mtu, 65535), mtu: [i.mtu, 0, 0, 0], duplex: 2 };
+    case 'af_packet':
+      return { devType: 'af-packet', linkMtu: Math.min(i.mtu, 65535), mtu: [i.mtu, 0, 0, 0], duplex: 2 };
+    default:
+      return { devType: i.kind, linkMtu: Math.min(i.mtu, 65535), mtu: [i.mtu, i.mtu, i.mtu, 0], duplex: 2 };
+  }
 }
 
 function protoName(p: number): string {
