@@ -20,7 +20,7 @@ export function summarize(agents: NodeAgent[]): string {
     for (const f of a.runtime.objectStatus.list()) out.push(`  ${f.code} ${f.kind} ${f.object}: ${f.message} [${f.effect}]`);
     if (a.sim) {
       const vpp = a.sim.node(a.node).vpp;
-      const programmed = (source: string) => source !== 'interface' && source !== 'default-route';
+      const programmed = (source: string) => source !== 'interface' && source !== 'default-route' && source !== 'special';
       const routes = vpp.fib.listTables().flatMap((t) =>
         [...t.routes.values()]
           .filter((r) => programmed(r.source))

@@ -44,9 +44,10 @@ const jsonCodec = createCodec({ json: true });
  */
 export const UNORDERED_DUMPS: ReadonlySet<string> = new Set(['ip_route_dump', 'ip_route_v2_dump']);
 
+/** Sorted by their JSON text without `stats_index` (a pool index, not part of what identifies a route). */
 const byJson = (xs: unknown[]): unknown[] =>
   xs
-    .map((x) => [JSON.stringify(x), x] as const)
+    .map((x) => [JSON.stringify(x, (k, v: unknown) => (k === 'stats_index' ? undefined : v)), x] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([, x]) => x);
 const services = jsonCodec.schema.services();

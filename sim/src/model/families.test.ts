@@ -39,14 +39,19 @@ describe('interfaces and addresses', () => {
   });
 
   it('binds an interface to a VRF only when the table exists and it has no addresses', async () => {
-    const { c } = await setup();
+    const { c, vpp } = await setup();
     const { sw_if_index } = await c.request<any>('create_loopback', {});
     expect(await errorName(c.request('sw_interface_set_table', { sw_if_index, is_ipv6: false, vrf_id: 5 }))).toBe('VNET_API_ERROR_NO_SUCH_FIB');
     await c.request('ip_table_add_del', { is_add: true, table: { table_id: 5, is_ip6: false, name: 'five' } });
     await c.request('sw_interface_set_table', { sw_if_index, is_ipv6: false, vrf_id: 5 });
     await c.request('sw_interface_add_del_address', { sw_if_index, is_add: true, prefix: toPrefix('172.16.0.1/30') });
-    const routes = await c.dump<any>('ip_route_dump', { table: { table_id: 5, is_ip6: false } });
-    expect(routes.map((r) => fromPrefix(r.route.prefix))).toEqual(['172.16.0.0/30', '172.16.0.1/32']);
+    const own = async () =>
+      (await c.dump<any>('ip_route_v2_dump', { src: vpp.fib.sourceId('interface'), table: { table_id: 5, is_ip6: false } })).map((r) => `${fromAddress(r.route.prefix.address)}/${r.route.prefix.len}`);
+    // an admin-down interface has no routes for its addresses (the corpus: ip-table-vrf)
+    expect(await own()).toEqual([]);
+    await c.request('sw_interface_set_flags', { sw_if_index, flags: 1 });
+    // the connected prefix keeps the address (as VPP shows it); network and broadcast drops from /30 up
+    expect((await own()).sort()).toEqual(['172.16.0.0/32', '172.16.0.1/30', '172.16.0.1/32', '172.16.0.3/32']);
   });
 });
 
@@ -139,8 +144,9 @@ describe('FIB sources', () => {
   it('a client adds its own source, owns the routes it adds with it, and dumps only those', async () => {
     const { c, vpp } = await setup();
     const a = await c.request<any>('fib_source_add', { src: { priority: 0x70, name: 'vppnet-routes' } });
+    // a name VPP knows already gets a new id all the same (the corpus: fib-sources)
     const again = await c.request<any>('fib_source_add', { src: { priority: 0x70, name: 'vppnet-routes' } });
-    expect(again.id).toBe(a.id);
+    expect(again.id).toBe(a.id + 1);
     expect((await c.dump<any>('fib_source_dump')).map((s) => s.src.name)).toContain('vppnet-routes');
     const route = (src: number, via: string) => ({ table_id: 0, src, prefix: toPrefix('10.244.1.0/24'), paths: [{ sw_if_index: 0xffffffff, weight: 1, nh: { address: toAddress(via).un } }] });
     await c.request('ip_route_add_del_v2', { is_add: true, route: route(a.id, '10.0.0.12') });
@@ -149,8 +155,12 @@ describe('FIB sources', () => {
     expect(vpp.fib.lookup(0, '10.244.1.5')!.paths[0].nextHop).toBe('10.0.0.12');
     const ours = await c.dump<any>('ip_route_v2_dump', { src: a.id, table: { table_id: 0, is_ip6: false } });
     expect(ours.map((r) => [fromPrefix(r.route.prefix), r.route.src])).toEqual([['10.244.1.0/24', a.id]]);
+    // the API's route under ours is not in the API source's dump: it lists the prefixes whose best source it is
+    expect(await c.dump<any>('ip_route_v2_dump', { src: vpp.fib.sourceId('API'), table: { table_id: 0, is_ip6: false } })).toEqual([]);
     await c.request('ip_route_add_del_v2', { is_add: false, route: route(a.id, '10.0.0.12') });
     expect(vpp.fib.lookup(0, '10.244.1.5')!.paths[0].nextHop).toBe('10.0.0.99');
+    const api = await c.dump<any>('ip_route_v2_dump', { src: vpp.fib.sourceId('API'), table: { table_id: 0, is_ip6: false } });
+    expect(api.map((r) => fromPrefix(r.route.prefix))).toEqual(['10.244.1.0/24']);
     expect(await errorName(c.request('ip_route_add_del_v2', { is_add: true, route: route(200, '10.0.0.12') }))).toBe('VNET_API_ERROR_NO_SUCH_ENTRY');
   });
 });
@@ -186,6 +196,7 @@ describe('interface removal', () => {
   it('takes the routes through the interface with it, whatever their source', async () => {
     const { c, vpp } = await setup();
     const { sw_if_index } = await c.request<any>('create_loopback', {});
+    await c.request('sw_interface_set_flags', { sw_if_index, flags: 1 });
     await c.request('sw_interface_add_del_address', { sw_if_index, is_add: true, prefix: toPrefix('192.168.9.1/24') });
     await c.request('sw_interface_add_del_address', { sw_if_index, is_add: true, prefix: toPrefix('192.168.9.2/24') });
     // removing one of two addresses in a subnet keeps the connected route

@@ -8,8 +8,8 @@ import { canonicalPrefix, fromAddress, fromPrefix, toAddress, toPrefix } from 'v
 import { CnatState, INVALID_INDEX } from './cnat';
 
 const CNAT_TRK_ACTIVE = 4;
-import { fail } from './errors';
-import { Fib, type SimPath } from './fib';
+import { errorReply, fail } from './errors';
+import { FIB_PATH_TYPE_DROP, Fib, type SimPath } from './fib';
 import { familyOf, maxLen, type Family } from './ip';
 import { InterfaceTable, type SimInterface } from './interfaces';
 import { TunnelState } from './tunnels';
@@ -111,31 +111,89 @@ export class SimVpp {
       }
   }
 
+  /**
+   * The routes VPP adds for an interface address (source `interface`): the connected prefix
+   * (IPv4 keeps the address in it: 10.0.0.1/24), the local host route, and for IPv4 prefixes up
+   * to /30 the network and broadcast addresses as drops.
+   */
+  private addressRoutes(cidr: string): Array<{ prefix: string; shown?: string; type: number; local?: boolean }> {
+    const a = normalise(cidr);
+    const [ip, lenText] = cidr.split('/');
+    const len = Number(lenText);
+    const fam = familyOf(ip);
+    const out: Array<{ prefix: string; shown?: string; type: number; local?: boolean }> = [
+      { prefix: a, ...(fam === 4 && a !== cidr ? { shown: cidr } : {}), type: 0 },
+      { prefix: `${ip}/${maxLen(fam)}`, type: 1, local: true },
+    ];
+    if (fam === 4 && len <= 30) {
+      const net = a.split('/')[0];
+      const bcast = broadcastOf(net, len);
+      out.push({ prefix: `${net}/32`, type: FIB_PATH_TYPE_DROP }, { prefix: `${bcast}/32`, type: FIB_PATH_TYPE_DROP });
+    }
+    return out;
+  }
+
   private addAddress(itf: SimInterface, cidr: string): void {
-    const a = this.interfaces.addAddress(itf.swIfIndex, cidr);
+    this.interfaces.addAddress(itf.swIfIndex, cidr);
+    if (itf.adminUp) this.addAddressRoutes(itf, cidr);
+  }
+
+  /** VPP adds an address's routes while the interface is admin up, and takes them away when it goes down. */
+  private addAddressRoutes(itf: SimInterface, cidr: string): void {
+    const a = itf.addresses.find((x) => x.text === cidr)!;
     const table = itf.table[a.subnet.family];
-    this.fib.update(table, a.subnet.text, [path(itf.swIfIndex, '')], { isAdd: true, isMultipath: false, source: 'interface' });
-    this.fib.update(table, `${a.ip}/${maxLen(a.subnet.family)}`, [{ ...path(itf.swIfIndex, ''), type: 1 }], { isAdd: true, isMultipath: false, source: 'interface' });
+    for (const r of this.addressRoutes(cidr)) {
+      const p: SimPath =
+        r.type === FIB_PATH_TYPE_DROP ? { ...path(INVALID_INDEX, ''), type: r.type, proto: a.subnet.family === 6 ? 1 : 0 } : { ...path(itf.swIfIndex, r.local ? a.ip : ''), type: r.type, proto: a.subnet.family === 6 ? 1 : 0 };
+      this.fib.update(table, r.prefix, [p], { isAdd: true, isMultipath: false, source: 'interface', ...(r.shown ? { shown: r.shown } : {}) });
+    }
   }
 
   private delAddress(itf: SimInterface, cidr: string): void {
     this.interfaces.delAddress(itf.swIfIndex, cidr);
-    const ip = cidr.split('/')[0];
+    // the subnet's routes stay while another address of the interface is in the same subnet
+    if (itf.adminUp) this.delAddressRoutes(itf, cidr, itf.addresses.some((x) => x.subnet.text === normalise(cidr)));
+  }
+
+  private delAddressRoutes(itf: SimInterface, cidr: string, subnetInUse = false): void {
+    const table = itf.table[familyOf(cidr.split('/')[0])];
+    for (const r of this.addressRoutes(cidr)) if (r.local || !subnetInUse) this.fib.update(table, r.prefix, [], { isAdd: false, isMultipath: false, source: 'interface' });
+  }
+
+  /**
+   * A tunnel tracks the route to its destination (fib_entry_track): VPP adds the host prefix
+   * with source `recursive-resolution`, resolved through the covering route as it is when the
+   * tunnel is made (an attached next hop when that is a connected subnet). The sim does not
+   * re-resolve it when the covering route changes.
+   */
+  private trackHost(tableId: number, ip: string, add: boolean): void {
     const fam = familyOf(ip);
-    const table = itf.table[fam];
-    const subnet = normalise(cidr);
-    // the connected route stays while another address of the interface is in the same subnet
-    if (!itf.addresses.some((x) => x.subnet.text === subnet)) this.fib.update(table, subnet, [], { isAdd: false, isMultipath: false, source: 'interface' });
-    this.fib.update(table, `${ip}/${maxLen(fam)}`, [], { isAdd: false, isMultipath: false, source: 'interface' });
+    const host = `${ip}/${maxLen(fam)}`;
+    if (!add) return this.fib.update(tableId, host, [], { isAdd: false, isMultipath: false, source: 'recursive-resolution' });
+    const cover = this.fib.lookup(tableId, ip);
+    if (!cover || this.fib.exact(tableId, host)) return;
+    const paths = cover.paths.map((p) => (p.type === 0 && p.swIfIndex !== INVALID_INDEX && !p.nextHop ? { ...p, nextHop: ip } : { ...p }));
+    this.fib.update(tableId, host, paths, { isAdd: true, isMultipath: false, source: 'recursive-resolution' });
+  }
+
+  setAdminState(itf: SimInterface, up: boolean): void {
+    if (itf.adminUp === up) return;
+    if (!up) for (const a of itf.addresses) this.delAddressRoutes(itf, a.text);
+    itf.adminUp = up;
+    if (up) for (const a of itf.addresses) this.addAddressRoutes(itf, a.text);
   }
 
   private routeAddDel(r: any, isAdd: boolean, isMultipath: boolean, source: string): Body {
     const prefix = checkedPrefix(r.prefix, false);
     if ((r.paths?.length ?? 0) !== r.n_paths) fail('VNET_API_ERROR_INVALID_VALUE', 'n_paths does not match paths');
     const paths = (r.paths ?? []).map((p: any) => apiPathToSim(p, familyOf(prefix)));
-    for (const p of paths) if (p.swIfIndex !== INVALID_INDEX) this.interfaces.get(p.swIfIndex);
+    // VPP's replies carry stats_index ~0 for a delete and for a failure
+    const failed = (name: string) => errorReply(name, { stats_index: INVALID_INDEX });
+    if (!this.fib.table(r.table_id, familyOf(prefix))) return failed('VNET_API_ERROR_NO_SUCH_FIB');
+    if (isAdd && paths.some((p: SimPath) => p.swIfIndex !== INVALID_INDEX && !this.interfaces.find(p.swIfIndex))) return failed('VNET_API_ERROR_NO_MATCHING_INTERFACE');
     this.fib.update(r.table_id, prefix, paths, { isAdd, isMultipath, source });
-    return { stats_index: 0 };
+    // VPP gives the FIB entry's index; the sim has no entry pool (see conformance exceptions)
+    return { stats_index: isAdd ? 0 : INVALID_INDEX };
   }
 
   private coreModule(): MessageModule {
@@ -151,7 +209,7 @@ export class SimVpp {
         show_version: () => ({ ...SIM_VERSION }),
         cli_inband: (b) => ({ reply: this.cli(String(b.cmd ?? '')) }),
         sw_interface_set_flags: (b) => {
-          this.interfaces.get(b.sw_if_index).adminUp = (b.flags & 1) !== 0;
+          this.setAdminState(this.interfaces.get(b.sw_if_index), (b.flags & 1) !== 0);
           return {};
         },
         sw_interface_add_del_address: (b) => {
@@ -222,7 +280,7 @@ export class SimVpp {
         ip_route_v2_dump: (b) =>
           this.fib
             .routes(b.table.table_id, b.table.is_ip6 ? 6 : 4, b.src ? this.fib.sourceById(b.src).name : undefined)
-            .map((r) => ({ route: { ...simRouteToApi(r), src: this.fib.sources.find((x) => x.name === r.source)?.id ?? 0 } })),
+            .map((r) => ({ route: { ...simRouteToApi(r), src: this.fib.sourceId(r.source) } })),
         fib_source_dump: () => this.fib.sources.map((x) => ({ src: { priority: x.priority, id: x.id, name: x.name } })),
       },
     };
@@ -290,10 +348,13 @@ export class SimVpp {
             throw err;
           }
           itf.meta = { src: fromAddress(b.tunnel.src), dst: fromAddress(b.tunnel.dst) };
+          this.trackHost(b.tunnel.table_id ?? 0, String(itf.meta.dst), true);
           return { sw_if_index: itf.swIfIndex };
         },
         ipip_del_tunnel: (b) => {
-          if (!tunnels.ipip.delete(b.sw_if_index)) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no ipip tunnel ${b.sw_if_index}`);
+          const t = tunnels.ipip.get(b.sw_if_index);
+          if (!t || !tunnels.ipip.delete(b.sw_if_index)) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no ipip tunnel ${b.sw_if_index}`);
+          this.trackHost(t!.tableId, t!.dst, false);
           this.removeInterface(b.sw_if_index);
           return {};
         },
@@ -381,10 +442,10 @@ function apiPathToSim(p: any, fam: Family): SimPath {
 
 function simRouteToApi(r: import('./fib').SimRoute) {
   return {
-    table_id: r.tableId, stats_index: 0, prefix: toPrefix(r.prefix.text), n_paths: r.paths.length,
+    table_id: r.tableId, stats_index: 0, prefix: toPrefix(r.shown ?? r.prefix.text), n_paths: r.paths.length,
     paths: r.paths.map((p) => ({
       sw_if_index: p.swIfIndex, table_id: p.tableId, rpf_id: 0, weight: p.weight, preference: p.preference, type: p.type, flags: p.flags, proto: p.proto,
-      nh: { address: p.nextHop ? toAddress(p.nextHop).un : p.proto === 1 ? { ip6: new Uint8Array(16) } : { ip4: new Uint8Array(4) }, via_label: 0, obj_id: 0, classify_table_index: INVALID_INDEX },
+      nh: { address: p.nextHop ? toAddress(p.nextHop).un : p.proto === 1 ? { ip6: new Uint8Array(16) } : { ip4: new Uint8Array(4) }, via_label: 0, obj_id: 0, classify_table_index: 0 },
       n_labels: 0,
     })),
   };
@@ -414,6 +475,13 @@ function interfaceDetailsOf(i: SimInterface): { devType: string; linkMtu: number
     default:
       return { devType: i.kind, linkMtu: Math.min(i.mtu, 65535), mtu: [i.mtu, i.mtu, i.mtu, 0], duplex: 2 };
   }
+}
+
+/** The broadcast address of an IPv4 network. */
+function broadcastOf(net: string, len: number): string {
+  const n = net.split('.').reduce((acc, o) => acc * 256 + Number(o), 0);
+  const b = n + 2 ** (32 - len) - 1;
+  return [24, 16, 8, 0].map((sh) => Math.floor(b / 2 ** sh) % 256).join('.');
 }
 
 function protoName(p: number): string {
