@@ -48,20 +48,8 @@ export const exceptions: readonly ConformanceException[] = [
 
 
 
-  {
-    id: 'acl-details', kind: 'gap', request: /^(acl_add_replace|acl_interface_set_acl_list|acl_interface_list_dump)$/, path: /^(reply\.(acl_index|retval)|details)$/,
-    why: 'acl_interface_list_dump lists every interface; a failed replace echoes the index; n_input beyond the list is accepted',
-  },
-  {
-    id: 'cnat-details', kind: 'gap', request: /^cnat_/, path: /^(reply\.(id|retval)|details.*)$/,
-    why: 'cnat: a backend of another family, deleting an absent exclusion, id reuse, the snat addresses dump, flow hash kept on update',
-  },
-  {
-    id: 'ipip-details', kind: 'gap', request: /^ipip_/, path: /^(reply\.(retval|sw_if_index)|details.*)$/,
-    why: 'ipip: instances allocated as VPP does, the existing index on a duplicate, instance in use refused',
-  },
-  {
-    id: 'wireguard-details', kind: 'gap', request: /^wireguard_/, path: /^(reply\.(retval|peer_index)|details.*)$/,
-    why: 'wireguard: user instances allocated, the errors of peer_add',
-  },
+
+
+
+
 ];

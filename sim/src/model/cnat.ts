@@ -53,6 +53,8 @@ export interface SnatConfig {
 export class CnatState {
   private readonly translations = new Map<number, SimTranslation>();
   private nextId = 0;
+  /** Freed translation ids: VPP's pool hands out the last freed one first. */
+  private readonly freed: number[] = [];
   readonly snat: SnatConfig = { ip4: '0.0.0.0', ip6: '::', swIfIndex: INVALID_INDEX, policy: 0, excluded: [], interfaces: { 0: new Set(), 1: new Set(), 2: new Set(), 3: new Set() } };
   readonly enabledOn = new Set<number>();
 
@@ -64,15 +66,14 @@ export class CnatState {
     const paths: SimTranslationPath[] = (t.paths ?? []).map((p: any) => ({
       dst: endpoint(p.dst_ep), src: endpoint(p.src_ep), flags: p.flags, noNat: (p.flags & CNAT_EPT_NO_NAT) !== 0,
     }));
-    for (const p of paths)
-      if (p.dst.addr.includes(':') !== vip.addr.includes(':') && p.dst.swIfIndex === INVALID_INDEX)
-        fail('VNET_API_ERROR_INVALID_ADDRESS_FAMILY', `backend ${p.dst.addr} and VIP ${vip.addr} differ in family`);
+    // (a backend of the other family is accepted, as VPP does; such a path never forwards)
     const existing = [...this.translations.values()].find((x) => x.vip.addr === vip.addr && x.vip.port === vip.port && x.proto === t.ip_proto);
-    const id = existing?.id ?? this.nextId++;
-    // VPP (cnat_translation_update) sets the LB type and flow-hash config only when it creates
-    // the translation; a later update of the same VIP keeps the first ones.
+    const id = existing?.id ?? this.freed.pop() ?? this.nextId++;
+    // VPP (cnat_translation_update) sets the LB type only when it creates the translation; a
+    // later update of the same VIP keeps it, and takes the new flow-hash config (the corpus:
+    // cnat-translation-replace).
     const lbType = existing ? existing.lbType : (t.lb_type ?? 0);
-    const flowHashConfig = existing ? existing.flowHashConfig : (t.flow_hash_config ?? 0);
+    const flowHashConfig = t.flow_hash_config ?? 0;
     const translation: SimTranslation = {
       id, vip, proto: t.ip_proto, isRealIp: !!t.is_real_ip, flags: t.flags ?? 0, lbType, flowHashConfig, paths,
       maglev: lbType === CNAT_LB_TYPE_MAGLEV ? maglevTable(paths.map((p) => ({ addr: p.dst.addr, port: p.dst.port })), this.maglevLen) : [],
@@ -84,6 +85,7 @@ export class CnatState {
 
   delete(id: number): void {
     if (!this.translations.delete(id)) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no cnat translation ${id}`);
+    this.freed.push(id);
   }
 
   list(): SimTranslation[] {
@@ -104,10 +106,8 @@ export class CnatState {
     const c = parseCidr(fromPrefix(prefix));
     const i = this.snat.excluded.findIndex((x) => x.text === c.text);
     if (isAdd && i < 0) this.snat.excluded.push(c);
-    if (!isAdd) {
-      if (i < 0) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `prefix ${c.text} is not excluded`);
-      this.snat.excluded.splice(i, 1);
-    }
+    // removing a prefix that is not excluded answers 0, as VPP does
+    if (!isAdd && i >= 0) this.snat.excluded.splice(i, 1);
   }
 
   policyInterface(swIfIndex: number, isAdd: boolean, table: number): void {

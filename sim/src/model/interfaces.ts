@@ -69,8 +69,8 @@ export interface SimInterface {
 /** Kinds without an ethernet address (VPP reports all zeros). */
 const NO_MAC: ReadonlySet<InterfaceKind> = new Set(['local', 'ipip', 'wireguard']);
 
-/** Kinds whose instance is the lowest free one, as VPP allocates loopback instances and tap ids. */
-const REUSED_INSTANCES: ReadonlySet<InterfaceKind> = new Set(['loopback', 'tap']);
+/** Kinds whose instance is the lowest free one, as VPP allocates loopback, ipip and wireguard instances and tap ids. */
+const REUSED_INSTANCES: ReadonlySet<InterfaceKind> = new Set(['loopback', 'tap', 'ipip', 'wireguard']);
 
 /** An address as configured (`10.0.0.1/24`): the host address and its connected subnet. */
 export interface InterfaceAddress {

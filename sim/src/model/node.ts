@@ -8,7 +8,7 @@ import { canonicalPrefix, fromAddress, fromPrefix, toAddress, toPrefix } from 'v
 import { CnatState, INVALID_INDEX } from './cnat';
 
 const CNAT_TRK_ACTIVE = 4;
-import { errorReply, fail } from './errors';
+import { errorReply, fail, SimApiError } from './errors';
 import { FIB_PATH_TYPE_DROP, Fib, type SimPath } from './fib';
 import { familyOf, maxLen, type Family } from './ip';
 import { InterfaceTable, type SimInterface } from './interfaces';
@@ -46,7 +46,7 @@ export class SimVpp {
     this.install(this.cnatModule());
     this.install(this.tunnelModule());
     this.install(npolMessageModule(this.npol));
-    this.install(this.acl.module((sw) => this.interfaces.find(sw) !== undefined));
+    this.install(this.acl.module((sw) => this.interfaces.find(sw) !== undefined, () => this.interfaces.list().map((i) => i.swIfIndex)));
     this.install(podInterfaceModule(this));
     this.install(this.neighbors.module((sw) => sw !== INVALID_INDEX && this.interfaces.find(sw) !== undefined));
   }
@@ -330,7 +330,14 @@ export class SimVpp {
         cnat_translation_dump: () =>
           this.cnat.list().map((t) => ({ translation: { ...t.api, paths: t.api.paths.map((p: any) => ({ ...p, flags: (p.flags ?? 0) | CNAT_TRK_ACTIVE })) } })),
         cnat_session_dump: () => [],
-        cnat_snat_addresses_dump: () => [],
+        // one entry: the snat addresses and the tables (VPP's details carry a retval of their own)
+        cnat_snat_addresses_dump: () => [
+          {
+            retval: 0, fwd_table_id4: 0, fwd_table_id6: 0, ret_table_id4: 0, ret_table_id6: 0,
+            snat_ip4: (toAddress(this.cnat.snat.ip4).un as { ip4: Uint8Array }).ip4, snat_ip6: (toAddress(this.cnat.snat.ip6).un as { ip6: Uint8Array }).ip6,
+            sw_if_index: this.cnat.snat.swIfIndex,
+          },
+        ],
       },
     };
   }
@@ -340,9 +347,17 @@ export class SimVpp {
     return {
       requests: {
         ipip_add_tunnel: (b) => {
-          const itf = this.interfaces.add({ kind: 'ipip' });
+          const src = fromAddress(b.tunnel.src);
+          const dst = fromAddress(b.tunnel.dst);
+          // the same endpoints again: refused with the existing tunnel's index (the corpus: ipip-errors)
+          const dup = [...tunnels.ipip.values()].find((x) => x.src === src && x.dst === dst && x.tableId === (b.tunnel.table_id ?? 0));
+          if (dup) return errorReply('VNET_API_ERROR_IF_ALREADY_EXISTS', { sw_if_index: dup.swIfIndex });
+          // an instance asked for must be free; otherwise the lowest free one (ipipN)
+          const want: number = b.tunnel.instance ?? INVALID_INDEX;
+          if (want !== INVALID_INDEX && this.interfaces.instanceInUse('ipip', want)) return errorReply('VNET_API_ERROR_INSTANCE_IN_USE', { sw_if_index: INVALID_INDEX });
+          const itf = this.interfaces.add({ kind: 'ipip', ...(want !== INVALID_INDEX ? { instance: want } : {}) });
           try {
-            tunnels.addIpip(itf.swIfIndex, b.tunnel);
+            tunnels.addIpip(itf.swIfIndex, { ...b.tunnel, instance: itf.instance });
           } catch (err) {
             this.interfaces.remove(itf.swIfIndex);
             throw err;
@@ -359,9 +374,10 @@ export class SimVpp {
           return {};
         },
         wireguard_interface_create: (b) => {
-          const itf = this.interfaces.add({ kind: 'wireguard' });
+          const want: number = b.interface.user_instance ?? INVALID_INDEX;
+          const itf = this.interfaces.add({ kind: 'wireguard', ...(want !== INVALID_INDEX ? { instance: want } : {}) });
           try {
-            tunnels.createWg(itf.swIfIndex, b.interface, !!b.generate_key);
+            tunnels.createWg(itf.swIfIndex, { ...b.interface, user_instance: itf.instance }, !!b.generate_key);
           } catch (err) {
             this.interfaces.remove(itf.swIfIndex);
             throw err;
@@ -374,7 +390,15 @@ export class SimVpp {
           this.removeInterface(b.sw_if_index);
           return {};
         },
-        wireguard_peer_add: (b) => ({ peer_index: tunnels.addPeer(b.peer) }),
+        wireguard_peer_add: (b) => {
+          try {
+            return { peer_index: tunnels.addPeer(b.peer) };
+          } catch (err) {
+            // a refused peer is answered with peer_index ~0
+            if (err instanceof SimApiError) return errorReply(err.errorName, { peer_index: INVALID_INDEX });
+            throw err;
+          }
+        },
         wireguard_peer_remove: (b) => (tunnels.removePeer(b.peer_index), {}),
       },
       dumps: {

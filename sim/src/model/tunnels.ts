@@ -66,7 +66,7 @@ export class TunnelState {
     const dst = fromAddress(t.dst);
     for (const x of this.ipip.values())
       if (x.src === src && x.dst === dst && x.tableId === t.table_id) fail('VNET_API_ERROR_IF_ALREADY_EXISTS', `ipip tunnel ${src} -> ${dst} exists`);
-    const tunnel = { swIfIndex, instance: t.instance === 0xffffffff ? swIfIndex : t.instance, src, dst, tableId: t.table_id, api: { ...t, sw_if_index: swIfIndex } };
+    const tunnel = { swIfIndex, instance: t.instance, src, dst, tableId: t.table_id, api: { ...t, sw_if_index: swIfIndex } };
     this.ipip.set(swIfIndex, tunnel);
     return tunnel;
   }
@@ -91,7 +91,7 @@ export class TunnelState {
     const allowed: Cidr[] = (p.allowed_ips ?? []).map((x: any) => parseCidr(fromPrefix(x)));
     const key = Buffer.from(p.public_key).toString('hex');
     for (const x of this.peers.values())
-      if (x.swIfIndex === p.sw_if_index && Buffer.from(x.publicKey).toString('hex') === key) fail('VNET_API_ERROR_VALUE_EXIST', 'peer with this key exists');
+      if (x.swIfIndex === p.sw_if_index && Buffer.from(x.publicKey).toString('hex') === key) fail('VNET_API_ERROR_ENTRY_ALREADY_EXISTS', 'peer with this key exists');
     const peerIndex = this.nextPeer++;
     this.peers.set(peerIndex, {
       peerIndex, publicKey: new Uint8Array(p.public_key), port: p.port, persistentKeepalive: p.persistent_keepalive, tableId: p.table_id,
