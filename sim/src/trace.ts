@@ -237,9 +237,18 @@ export class Tracer {
       hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${t.vip.addr}:${t.vip.port} has no backends` });
       return { drop: `service ${t.vip.addr}:${t.vip.port} has no backends` };
     }
+    // VPP balances over the active paths only: a path whose endpoint is an interface without an
+    // address of its family is not active (cnat_translation_stack)
+    const cnat = node.vpp.cnat;
+    const active = cnat.activePaths(t);
+    if (active.length === 0) {
+      hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${t.vip.addr}:${t.vip.port} has no active backends (${t.paths.length} unresolved)` });
+      return { drop: `service ${t.vip.addr}:${t.vip.port} has no active backends` };
+    }
     const flow = { src: packet.src, dst: packet.dst, proto: packet.proto, sport: packet.sport, dport: packet.dport };
-    const choice = t.lbType === CNAT_LB_TYPE_MAGLEV ? chooseBackend(flow, t.maglev, t.flowHashConfig) : chooseBackendDefault(flow, t.paths.length, t.flowHashConfig);
-    const path = t.paths[choice!.backend];
+    const choice = t.lbType === CNAT_LB_TYPE_MAGLEV ? chooseBackend(flow, cnat.maglevOf(t), t.flowHashConfig) : chooseBackendDefault(flow, active.length, t.flowHashConfig);
+    const chosen = active[choice!.backend];
+    const path = { ...chosen, dst: { ...chosen.dst, addr: cnat.resolve(chosen.dst)! }, src: { ...chosen.src, addr: cnat.resolve(chosen.src)! } };
     const backend = `${path.dst.addr}:${path.dst.port}`;
     const data = { translation: t.id, vip: `${t.vip.addr}:${t.vip.port}`, lb, bucket: choice!.bucket, hash: choice!.hash, backendIndex: choice!.backend, backend, nat: !path.noNat };
     if (path.noNat) {

@@ -308,6 +308,18 @@ export const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'cnat-path-activity',
+    about: 'a path whose backend is an interface without an address is not active; with an address it is, and shows it',
+    steps: [
+      loopback(), up(1),
+      cnatUpdate({ ...translation('10.96.0.10', 80, [{ dst: '10.244.0.5', port: 8080 }], { lb: 1 }), paths: [
+        { src_ep: ep('0.0.0.0', 0), dst_ep: ep('10.244.0.5', 8080), flags: 0 },
+        { src_ep: ep('0.0.0.0', 0), dst_ep: ep('0.0.0.0', 8080, 1), flags: 0 },
+      ] }),
+      dump('cnat_translation_dump'), addr(1, '10.9.0.1/24'), dump('cnat_translation_dump'), addr(1, '10.9.0.1/24', false), dump('cnat_translation_dump'),
+    ],
+  },
+  {
     name: 'cnat-snat-config',
     // (cnat_set_snat_addresses with an unknown sw_if_index is not asked: VPP does not check it
     // and its debug build asserts in vnet_get_sw_interface)

@@ -13,10 +13,19 @@ export const CNAT_EPT_NO_NAT = 2;
 export const INVALID_INDEX = 0xffffffff;
 
 export interface SimEndpoint {
+  /** The address as given (the unspecified address when the endpoint is an interface's). */
   addr: string;
   port: number;
+  /** ~0, or the interface whose first address of `family` the endpoint is. */
   swIfIndex: number;
+  family: 4 | 6;
 }
+
+/** CNAT_TRK_ACTIVE: the path's endpoints are resolved and it takes traffic. */
+export const CNAT_TRK_ACTIVE = 4;
+
+/** Finds an interface's first address of a family (cnat_resolve_addr). */
+export type InterfaceAddressResolver = (swIfIndex: number, family: 4 | 6) => string | undefined;
 
 export interface SimTranslationPath {
   dst: SimEndpoint;
@@ -58,7 +67,41 @@ export class CnatState {
   readonly snat: SnatConfig = { ip4: '0.0.0.0', ip6: '::', swIfIndex: INVALID_INDEX, policy: 0, excluded: [], interfaces: { 0: new Set(), 1: new Set(), 2: new Set(), 3: new Set() } };
   readonly enabledOn = new Set<number>();
 
-  constructor(private readonly maglevLen = CNAT_DEFAULT_MAGLEV_LEN) {}
+  private readonly maglevCache = new WeakMap<SimTranslation, { key: string; table: number[] }>();
+
+  constructor(
+    private readonly maglevLen = CNAT_DEFAULT_MAGLEV_LEN,
+    private readonly interfaceAddress: InterfaceAddressResolver = () => undefined,
+  ) {}
+
+  /**
+   * Where an endpoint is, now: its address, or the first address of its family on its interface;
+   * undefined while that interface has none (VPP: not CNAT_EP_FLAG_RESOLVED).
+   */
+  resolve(ep: SimEndpoint): string | undefined {
+    return ep.swIfIndex === INVALID_INDEX ? ep.addr : this.interfaceAddress(ep.swIfIndex, ep.family);
+  }
+
+  /** VPP (cnat_tracker_track) counts a path only when both its endpoints are resolved. */
+  isActive(p: SimTranslationPath): boolean {
+    return this.resolve(p.src) !== undefined && this.resolve(p.dst) !== undefined;
+  }
+
+  /** The paths that take traffic, in order: the load balancer and the Maglev table are built over these. */
+  activePaths(t: SimTranslation): SimTranslationPath[] {
+    return t.paths.filter((p) => this.isActive(p));
+  }
+
+  /** The Maglev table over the active paths (an index into `activePaths`). */
+  maglevOf(t: SimTranslation): number[] {
+    const active = this.activePaths(t).map((p) => ({ addr: this.resolve(p.dst)!, port: p.dst.port }));
+    const key = JSON.stringify(active);
+    const cached = this.maglevCache.get(t);
+    if (cached?.key === key) return cached.table;
+    const table = active.length > 0 ? maglevTable(active, this.maglevLen) : [];
+    this.maglevCache.set(t, { key, table });
+    return table;
+  }
 
   update(t: any): number {
     const vip = endpoint(t.vip);
@@ -119,5 +162,7 @@ export class CnatState {
 }
 
 function endpoint(ep: any): SimEndpoint {
-  return { addr: fromAddress(ep.addr), port: ep.port, swIfIndex: ep.sw_if_index };
+  const addr = fromAddress(ep.addr);
+  const swIfIndex = ep.sw_if_index ?? INVALID_INDEX;
+  return { addr, port: ep.port, swIfIndex, family: swIfIndex === INVALID_INDEX ? (addr.includes(':') ? 6 : 4) : ep.if_af === 1 ? 6 : 4 };
 }

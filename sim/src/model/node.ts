@@ -5,9 +5,8 @@
  * with VPP's own retval codes.
  */
 import { canonicalPrefix, fromAddress, fromPrefix, toAddress, toPrefix } from 'vpp-binapi-ts';
-import { CnatState, INVALID_INDEX } from './cnat';
+import { CNAT_TRK_ACTIVE, CnatState, INVALID_INDEX } from './cnat';
 
-const CNAT_TRK_ACTIVE = 4;
 import { errorReply, fail, SimApiError } from './errors';
 import { FIB_PATH_TYPE_DROP, Fib, type SimPath } from './fib';
 import { familyOf, maxLen, type Family } from './ip';
@@ -33,7 +32,7 @@ export const SIM_VERSION = { program: 'vpe', version: '26.10-rc0~vppnet-sim', bu
 export class SimVpp {
   readonly interfaces = new InterfaceTable();
   readonly fib = new Fib();
-  readonly cnat = new CnatState();
+  readonly cnat = new CnatState(undefined, (sw, fam) => this.interfaces.find(sw)?.addresses.find((a) => a.subnet.family === fam)?.ip);
   readonly tunnels = new TunnelState();
   readonly acl = new AclState();
   readonly neighbors = new NeighborTable();
@@ -325,10 +324,20 @@ export class SimVpp {
         },
       },
       dumps: {
-        // VPP reports each active path with CNAT_TRK_ACTIVE (4) set in its flags (seen in the
-        // recorded session), whatever the update sent.
+        // Each path's flags as given, with CNAT_TRK_ACTIVE (4) when both its endpoints resolve (an
+        // endpoint given by interface needs an address of its family there); an endpoint given by
+        // interface shows the address it resolved to (cnat_api.c, cnat_translation.c).
         cnat_translation_dump: () =>
-          this.cnat.list().map((t) => ({ translation: { ...t.api, paths: t.api.paths.map((p: any) => ({ ...p, flags: (p.flags ?? 0) | CNAT_TRK_ACTIVE })) } })),
+          this.cnat.list().map((t) => ({
+            translation: {
+              ...t.api,
+              paths: t.api.paths.map((p: any, i: number) => {
+                const sim = t.paths[i];
+                const ep = (api: any, e: typeof sim.dst) => (e.swIfIndex === INVALID_INDEX ? api : { ...api, addr: toAddress(this.cnat.resolve(e) ?? (e.family === 6 ? '::' : '0.0.0.0')) });
+                return { ...p, dst_ep: ep(p.dst_ep, sim.dst), src_ep: ep(p.src_ep, sim.src), flags: (p.flags ?? 0) | (this.cnat.isActive(sim) ? CNAT_TRK_ACTIVE : 0) };
+              }),
+            },
+          })),
         cnat_session_dump: () => [],
         // one entry: the snat addresses and the tables (VPP's details carry a retval of their own)
         cnat_snat_addresses_dump: () => [
