@@ -42,7 +42,8 @@ export async function recordScenario(s: Scenario, opts: RecordOptions): Promise<
       try {
         if ('call' in step) await client.request(step.call, step.body ?? {});
         else if ('dump' in step) await client.dump(step.dump, step.body ?? {});
-        else await client.request('cli_inband', { cmd: step.cli });
+        else if ('cli' in step) await client.request('cli_inband', { cmd: step.cli });
+        else await new Promise((r) => setTimeout(r, step.wait));
       } catch (err) {
         if (!(err instanceof VppApiError)) throw new Error(`${s.name} step ${i}: ${(err as Error).message}`);
       }

@@ -38,11 +38,12 @@ interface Exchange {
 const jsonCodec = createCodec({ json: true });
 
 /**
- * Dumps whose order VPP does not define: the FIB walks a table's hash of prefixes. Their details
+ * Dumps whose order VPP does not define: the FIB walks a table's hash of prefixes, cnat its
+ * session bihash. Their details
  * are compared as sets (both sides sorted by their JSON text). Every other dump walks a pool or a
  * vector in index order, and the order is compared too.
  */
-export const UNORDERED_DUMPS: ReadonlySet<string> = new Set(['ip_route_dump', 'ip_route_v2_dump']);
+export const UNORDERED_DUMPS: ReadonlySet<string> = new Set(['ip_route_dump', 'ip_route_v2_dump', 'cnat_session_dump']);
 
 /** Sorted by their JSON text without `stats_index` (a pool index, not part of what identifies a route). */
 const byJson = (xs: unknown[]): unknown[] =>

@@ -13,7 +13,9 @@ export type Step =
   | { call: string; body?: Body }
   | { dump: string; body?: Body }
   /** A CLI command through cli_inband (for the packet generator, which has no API for streams). */
-  | { cli: string };
+  | { cli: string }
+  /** Recording only: let VPP's main loop run (packet-generator streams are sent asynchronously). */
+  | { wait: number };
 
 export interface Scenario {
   name: string;
@@ -337,6 +339,19 @@ export const scenarios: Scenario[] = [
     name: 'cnat-sessions-fresh',
     about: 'cnat_session_dump with no traffic, cnat_session_purge',
     steps: [cnatUpdate(translation('10.96.0.10', 80, [{ dst: '10.244.0.5', port: 8080 }])), dump('cnat_session_dump'), call('cnat_session_purge'), dump('cnat_session_dump')],
+  },
+  {
+    name: 'cnat-sessions-traffic',
+    about: 'cnat sessions made by packets from the packet generator: a translated flow (its session and return session), a flow no translation matches; purge',
+    steps: [
+      call('pg_create_interface_v2', { interface_id: 0, gso_enabled: false, gso_size: 0, mode: 1 }), up(1), addr(1, '10.0.0.1/24'),
+      call('feature_cnat_enable_disable', { sw_if_index: 1, enable_disable: true }), cnatUpdate(translation('10.96.0.10', 80, [{ dst: '10.0.0.50', port: 8080 }])),
+      dump('cnat_session_dump'),
+      { cli: 'packet-generator new { name s0 limit 3 node ip4-input size 100-100 interface pg0 data { TCP: 10.0.0.99 -> 10.96.0.10 TCP: 40000 -> 80 SYN incrementing 100 } }' },
+      { cli: 'packet-generator new { name s1 limit 1 node ip4-input size 100-100 interface pg0 data { UDP: 10.0.0.99 -> 10.0.0.77 UDP: 40001 -> 53 incrementing 100 } }' },
+      { cli: 'packet-generator enable-stream s0' }, { cli: 'packet-generator enable-stream s1' }, { wait: 500 },
+      dump('cnat_session_dump'), call('cnat_session_purge'), dump('cnat_session_dump'),
+    ],
   },
   {
     name: 'cnat-feature',

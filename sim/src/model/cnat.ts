@@ -59,7 +59,33 @@ export interface SnatConfig {
   interfaces: Record<number, Set<number>>;
 }
 
+/** A 5-tuple as cnat keys its sessions: the packet that will hit the session. */
+export interface CnatFlow {
+  src: string;
+  dst: string;
+  proto: number;
+  sport: number;
+  dport: number;
+}
+
+/** CNAT_SESSION_IS_RETURN: the session that answers the reply direction of a flow. */
+export const CNAT_SESSION_IS_RETURN = 16;
+
+export interface SimCnatSession {
+  key: CnatFlow;
+  /** The flow's timestamp index (shared by a session and its return session); VPP's start at 1. */
+  tsIndex: number;
+  flags: number;
+  /** The packet as the forward session rewrites it (a translated flow's forward session only). */
+  rewrite?: CnatFlow;
+}
+
+const flowKey = (f: CnatFlow) => `${f.proto}|${f.src}|${f.sport}|${f.dst}|${f.dport}`;
+
 export class CnatState {
+  /** cnat's session table: each flow that passed an interface with the cnat feature, both directions. */
+  private readonly sessionTable = new Map<string, SimCnatSession>();
+  private nextTs = 1;
   private readonly translations = new Map<number, SimTranslation>();
   private nextId = 0;
   /** Freed translation ids: VPP's pool hands out the last freed one first. */
@@ -133,6 +159,45 @@ export class CnatState {
 
   list(): SimTranslation[] {
     return [...this.translations.values()].sort((a, b) => a.id - b.id);
+  }
+
+  sessions(): SimCnatSession[] {
+    return [...this.sessionTable.values()];
+  }
+
+  /** cnat_session_purge: every session goes (nothing here ages). */
+  purgeSessions(): void {
+    this.sessionTable.clear();
+  }
+
+  /**
+   * A packet entering an interface with the cnat feature (cnat-input): a packet of a known flow
+   * takes its session's rewrite; a new flow's first packet is translated when a translation
+   * matches (the backend chosen by `choose` among the active paths) and gets a session and a
+   * return session either way (the corpus: cnat-sessions-traffic). Returns the packet as it
+   * leaves cnat.
+   */
+  input(pkt: CnatFlow, choose: (t: SimTranslation, active: SimTranslationPath[]) => SimTranslationPath): CnatFlow {
+    const hit = this.sessionTable.get(flowKey(pkt));
+    if (hit) return hit.flags & CNAT_SESSION_IS_RETURN ? pkt : this.rewrite(pkt, hit);
+    let out = pkt;
+    const t = this.match(pkt.dst, pkt.dport, pkt.proto);
+    const active = t ? this.activePaths(t) : [];
+    if (t && active.length > 0) {
+      const p = choose(t, active);
+      out = { ...pkt, dst: this.resolve(p.dst)!, dport: p.dst.port || pkt.dport };
+      const src = this.resolve(p.src)!;
+      if (src !== '0.0.0.0' && src !== '::') out = { ...out, src, sport: p.src.port || out.sport };
+    }
+    const tsIndex = this.nextTs++;
+    this.sessionTable.set(flowKey(pkt), { key: pkt, tsIndex, flags: 0, ...(out !== pkt ? { rewrite: out } : {}) });
+    const back = { src: out.dst, dst: out.src, proto: out.proto, sport: out.dport, dport: out.sport };
+    this.sessionTable.set(flowKey(back), { key: back, tsIndex, flags: CNAT_SESSION_IS_RETURN });
+    return out;
+  }
+
+  private rewrite(pkt: CnatFlow, s: SimCnatSession): CnatFlow {
+    return s.rewrite ?? pkt;
   }
 
   /** The translation a packet to dst:port/proto hits, if any. */

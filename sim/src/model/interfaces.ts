@@ -5,7 +5,7 @@
 import { fail } from './errors';
 import { parseCidr, type Cidr, type Family } from './ip';
 
-export type InterfaceKind = 'local' | 'uplink' | 'loopback' | 'tap' | 'af_packet' | 'ipip' | 'wireguard';
+export type InterfaceKind = 'local' | 'uplink' | 'loopback' | 'tap' | 'af_packet' | 'ipip' | 'wireguard' | 'pg';
 
 /** What VPP keeps of a tap (tapv2: virtio over the kernel's tap/tun), as sw_interface_tap_v2_dump shows it. */
 export interface TapDevice {
@@ -169,7 +169,7 @@ export class InterfaceTable {
 }
 
 function baseName(kind: InterfaceKind): string {
-  return { local: 'local', uplink: 'eth', loopback: 'loop', tap: 'tap', af_packet: 'host-', ipip: 'ipip', wireguard: 'wg' }[kind];
+  return { local: 'local', uplink: 'eth', loopback: 'loop', tap: 'tap', af_packet: 'host-', ipip: 'ipip', wireguard: 'wg', pg: 'pg' }[kind];
 }
 
 function macFor(i: number): Uint8Array {

@@ -16,6 +16,8 @@ import { NpolState, npolMessageModule } from '../npol';
 import { AclState } from './acl';
 import { NeighborTable } from './neighbors';
 import { podInterfaceModule } from './pod-interfaces';
+import { PacketGenerator } from './pg';
+import { bswap16 } from '../cnat';
 
 export type Body = Record<string, any>;
 export type RequestHandler = (body: Body) => Body;
@@ -37,6 +39,7 @@ export class SimVpp {
   readonly acl = new AclState();
   readonly neighbors = new NeighborTable();
   readonly npol = new NpolState({ isValidSwIfIndex: (i: number) => this.interfaces.find(i) !== undefined });
+  readonly pg: PacketGenerator = new PacketGenerator(this);
   readonly requests = new Map<string, RequestHandler>();
   readonly dumps = new Map<string, DumpHandler>();
 
@@ -47,6 +50,7 @@ export class SimVpp {
     this.install(npolMessageModule(this.npol));
     this.install(this.acl.module((sw) => this.interfaces.find(sw) !== undefined, () => this.interfaces.list().map((i) => i.swIfIndex)));
     this.install(podInterfaceModule(this));
+    this.install(this.pg.module());
     this.install(this.neighbors.module((sw) => sw !== INVALID_INDEX && this.interfaces.find(sw) !== undefined));
   }
 
@@ -290,7 +294,7 @@ export class SimVpp {
       requests: {
         cnat_translation_update: (b) => ({ id: this.cnat.update(b.translation) }),
         cnat_translation_del: (b) => (this.cnat.delete(b.id), {}),
-        cnat_session_purge: () => ({}),
+        cnat_session_purge: () => (this.cnat.purgeSessions(), {}),
         cnat_set_snat_addresses: (b) => {
           if (b.sw_if_index !== INVALID_INDEX) this.interfaces.get(b.sw_if_index);
           this.cnat.setSnatAddresses(fromAddress({ af: 0, un: { ip4: b.snat_ip4 } }), fromAddress({ af: 1, un: { ip6: b.snat_ip6 } }), b.sw_if_index);
@@ -338,7 +342,15 @@ export class SimVpp {
               }),
             },
           })),
-        cnat_session_dump: () => [],
+        // VPP writes the session's ports in host byte order into the big-endian fields: they
+        // reach the client byte-swapped (the corpus: cnat-sessions-traffic)
+        cnat_session_dump: () =>
+          this.cnat.sessions().map((x) => ({
+            session: {
+              tuple: { addr: [toAddress(x.key.src), toAddress(x.key.dst)], port: [bswap16(x.key.sport), bswap16(x.key.dport)], ip_proto: x.key.proto },
+              ts_index: x.tsIndex, flags: x.flags,
+            },
+          })),
         // one entry: the snat addresses and the tables (VPP's details carry a retval of their own)
         cnat_snat_addresses_dump: () => [
           {
@@ -430,6 +442,8 @@ export class SimVpp {
 
   /** The few CLI commands people use to look at a node. */
   cli(cmd: string): string {
+    const pg = this.pg.cli(cmd);
+    if (pg !== undefined) return pg;
     const c = cmd.trim().replace(/\s+/g, ' ');
     if (/^sh(ow)? ver(sion)?/.test(c)) return `vpp v${SIM_VERSION.version} built by vppnet on ${SIM_VERSION.build_date}\n`;
     if (/^sh(ow)? cnat trans(lation)?/.test(c)) {
