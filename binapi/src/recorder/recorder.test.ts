@@ -58,7 +58,7 @@ it('passes the conversation through and records every frame with its name, decod
   expect(frames.find((f) => f.name === 'control_ping_reply')!.body).toMatchObject({ retval: 0, vpe_pid: 4242 });
   // the bytes are the frame's own: re-encoding the decoded body gives them back
   const detail = frames.find((f) => f.name === 'sw_interface_details')!;
-  const again = encodeFrame(codec.message('sw_interface_details'), createCodec().message('sw_interface_details').decodeFrom(Buffer.from(detail.hex!, 'hex'), 0), { id: detail.id }).subarray(FRAME_HEADER_SIZE);
+  const again = encodeFrame(codec.message('sw_interface_details'), createCodec().message('sw_interface_details').decodeFrom(Buffer.from(detail.hex!, 'hex'), 0) as unknown as Record<string, unknown>, { id: detail.id }).subarray(FRAME_HEADER_SIZE);
   expect(again.toString('hex')).toBe(detail.hex);
   expect(detail.body).toMatchObject({ interface_name: 'local0', sw_if_index: 0 });
   const table = frames[1].body!.message_table as Array<{ index: number; name: string }>;
