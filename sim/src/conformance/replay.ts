@@ -39,16 +39,16 @@ const jsonCodec = createCodec({ json: true });
 
 /**
  * Dumps whose order VPP does not define: the FIB walks a table's hash of prefixes, cnat its
- * session bihash. Their details
+ * session bihash, the neighbour table its per-interface hash. Their details
  * are compared as sets (both sides sorted by their JSON text). Every other dump walks a pool or a
  * vector in index order, and the order is compared too.
  */
-export const UNORDERED_DUMPS: ReadonlySet<string> = new Set(['ip_route_dump', 'ip_route_v2_dump', 'cnat_session_dump']);
+export const UNORDERED_DUMPS: ReadonlySet<string> = new Set(['ip_route_dump', 'ip_route_v2_dump', 'cnat_session_dump', 'ip_neighbor_dump']);
 
-/** Sorted by their JSON text without `stats_index` (a pool index, not part of what identifies a route). */
+/** Sorted by their JSON text without the fields that do not identify an object (a pool index, an age). */
 const byJson = (xs: unknown[]): unknown[] =>
   xs
-    .map((x) => [JSON.stringify(x, (k, v: unknown) => (k === 'stats_index' ? undefined : v)), x] as const)
+    .map((x) => [JSON.stringify(x, (k, v: unknown) => (k === 'stats_index' || k === 'age' ? undefined : v)), x] as const)
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([, x]) => x);
 const services = jsonCodec.schema.services();

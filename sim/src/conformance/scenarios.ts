@@ -475,5 +475,83 @@ export const scenarios: Scenario[] = [
       dump('ip_unnumbered_dump', { sw_if_index: ANY }), call('sw_interface_ip6_enable_disable', { sw_if_index: 99, enable: true }),
     ],
   },
+  {
+    name: 'iface-delete-with-routes',
+    about: 'deleting an interface: what happens to the API and client-source routes through it',
+    steps: [
+      ...uplink, fibSource('vppnet', 100), route('10.1.0.0/16', [fibPath(1, '10.0.0.2')]), route('10.2.0.0/16', [fibPath(1, '10.0.0.3')], { src: 24 }),
+      route('10.3.0.0/16', [fibPath(1, '10.0.0.4'), fibPath(ANY, '192.0.2.1')], { multipath: false }),
+      call('delete_loopback', { sw_if_index: 1 }), routesV2(0), routesV2(24), routes(0, true),
+    ],
+  },
+  {
+    name: 'route-preference-and-v6-multipath',
+    about: 'paths of different preference in one route; an IPv6 multipath route built path by path',
+    steps: [
+      ...uplink, route('10.4.0.0/16', [fibPath(1, '10.0.0.2', { preference: 1 }), fibPath(1, '10.0.0.3', { preference: 0 })]),
+      route('fd20::/48', [fibPath(1, 'fd00::2')], { multipath: true }), route('fd20::/48', [fibPath(1, 'fd00::3', { weight: 2 })], { multipath: true }),
+      routesV2(0), routesV2(0, 0, true), route('fd20::/48', [fibPath(1, 'fd00::2')], { multipath: true, add: false }), routesV2(0, 0, true),
+    ],
+  },
+  {
+    name: 'fib-source-same-priority',
+    about: 'two client sources of one priority on one prefix: the earlier one wins; then the later one alone',
+    steps: [
+      ...uplink, fibSource('first', 100), fibSource('second', 100), route('10.5.0.0/16', [fibPath(1, '10.0.0.3')], { src: 25 }),
+      route('10.5.0.0/16', [fibPath(1, '10.0.0.2')], { src: 24 }), routesV2(0), routesV2(24), routesV2(25), route('10.5.0.0/16', [], { src: 24, add: false }), routesV2(25),
+    ],
+  },
+  {
+    name: 'ip-table-v6',
+    about: 'an IPv6 VRF: create, its special routes, a route in it, delete it; deleting an absent table',
+    steps: [
+      call('ip_table_add_del', { is_add: true, table: { table_id: 20, is_ip6: true, name: 'v6-20' } }), dump('ip_table_dump'), routes(20, true),
+      call('ip_table_add_del', { is_add: false, table: { table_id: 20, is_ip6: true, name: '' } }), dump('ip_table_dump'),
+      call('ip_table_add_del', { is_add: false, table: { table_id: 21, is_ip6: false, name: '' } }),
+    ],
+  },
+  {
+    name: 'cnat-translation-protocols',
+    about: 'one VIP and port for TCP and UDP: two translations; delete one; update the other',
+    steps: [
+      cnatUpdate(translation('10.96.0.10', 53, [{ dst: '10.244.0.5', port: 53 }], { proto: 6 })), cnatUpdate(translation('10.96.0.10', 53, [{ dst: '10.244.0.5', port: 53 }], { proto: 17 })),
+      dump('cnat_translation_dump'), call('cnat_translation_del', { id: 0 }), cnatUpdate(translation('10.96.0.10', 53, [{ dst: '10.244.0.6', port: 53 }], { proto: 17 })),
+      cnatUpdate(translation('10.96.0.10', 53, [{ dst: '10.244.0.7', port: 53 }], { proto: 6 })), dump('cnat_translation_dump'),
+    ],
+  },
+  {
+    name: 'acl-replace-in-use',
+    about: 'replacing the rules of an ACL applied to an interface; the lists stay; deleting the interface',
+    steps: [
+      loopback(), call('acl_add_replace', { acl_index: ANY, tag: 'a', r: [aclRule(1, '0.0.0.0/0', '0.0.0.0/0')] }),
+      call('acl_interface_set_acl_list', { sw_if_index: 1, n_input: 1, acls: [0] }), call('acl_add_replace', { acl_index: 0, tag: 'a', r: [aclRule(0, '10.0.0.0/8', '0.0.0.0/0'), aclRule(1, '0.0.0.0/0', '0.0.0.0/0')] }),
+      dump('acl_dump', { acl_index: ANY }), dump('acl_interface_list_dump', { sw_if_index: ANY }), call('delete_loopback', { sw_if_index: 1 }),
+      dump('acl_interface_list_dump', { sw_if_index: ANY }), call('acl_del', { acl_index: 0 }),
+    ],
+  },
+  {
+    name: 'wireguard-delete-with-peers',
+    about: 'deleting a wireguard interface with peers: the peers go with it',
+    steps: [
+      ...uplink, wgInterface(1, '10.0.0.1'), wgPeer(2, 1, '10.0.0.2', ['10.244.1.0/24']), wgPeer(2, 2, '10.0.0.3', ['10.244.2.0/24']),
+      call('wireguard_interface_delete', { sw_if_index: 2 }), dump('wireguard_peers_dump', { peer_index: ANY }), wgInterface(3, '10.0.0.1'), wgPeer(2, 3, '10.0.0.4', ['10.244.3.0/24']),
+      dump('wireguard_peers_dump', { peer_index: ANY }),
+    ],
+  },
+  {
+    name: 'ipip-interface-config',
+    about: 'an ipip tunnel as an interface: up, addresses, its routes; deleting it',
+    steps: [
+      ...uplink, ipip('10.0.0.1', '10.0.0.2'), up(2), addr(2, '172.16.0.1/30'), addresses(2), routesV2(0), call('ipip_del_tunnel', { sw_if_index: 2 }), routesV2(0),
+    ],
+  },
+  {
+    name: 'ip-neighbors-dynamic',
+    about: 'dynamic and static neighbour entries: a dynamic one over a static, a static one over a dynamic; no-fib-entry',
+    steps: [
+      ...uplink, neighbor(1, '10.0.0.2', '02:00:00:00:00:02', 1), neighbor(1, '10.0.0.2', '02:00:00:00:00:03', 0), neighbor(1, '10.0.0.3', '02:00:00:00:00:04', 0),
+      neighbor(1, '10.0.0.3', '02:00:00:00:00:05', 1), neighbor(1, '10.0.0.4', '02:00:00:00:00:06', 3), dump('ip_neighbor_dump', { sw_if_index: ANY, af: 0 }), routesV2(0),
+    ],
+  },
 ];
 

@@ -4,6 +4,7 @@
  * routes that VPP adds for them.
  */
 import { fail } from './errors';
+import { comparePaths } from './load-balance';
 import { containsWords, parseCidr, parseIpWords, type Cidr, type Family, type IpWords } from './ip';
 
 export interface SimPath {
@@ -40,6 +41,12 @@ const BUILTIN_SOURCES: Array<[name: string, priority: number]> = [
   ['CLI', 129], ['LISP', 144], ['MAP', 160], ['DHCP', 176], ['IPv6-proxy-nd', 192], ['IPv6-nd', 193], ['adjacency', 208], ['mpls', 224],
   ['attached_export', 240], ['recursive-resolution', 251], ['urpf-exempt', 252], ['default-route', 253], ['interpose', 254], ['path-mtu', 16], ['cnat', 2],
 ];
+
+/**
+ * Sources VPP adds routes with by itself (tables, interface addresses, neighbours, tracked next
+ * hops): what no client programmed.
+ */
+export const VPP_OWN_SOURCES: ReadonlySet<RouteSource> = new Set(['special', 'interface', 'default-route', 'recursive-resolution', 'adjacency']);
 
 /** Older names the sim's callers use for two builtin sources. */
 const SOURCE_ALIASES: Record<string, string> = { api: 'API', cli: 'CLI' };
@@ -156,9 +163,11 @@ export class Fib {
     const existing = t.routes.get(key);
     if (opts.isAdd) {
       if (paths.length === 0) fail('VNET_API_ERROR_INVALID_VALUE', 'a route needs at least one path');
+      // a path list keeps its paths sorted (fib_path_list_copy_and_path_add: fib_path_cmp_for_sort)
       if (existing && opts.isMultipath) {
         for (const p of paths) if (!existing.paths.some((q) => samePath(p, q))) existing.paths.push(p);
-      } else t.routes.set(key, { tableId, prefix, paths: [...paths], source, ...(opts.shown ? { shown: opts.shown } : {}) });
+        existing.paths.sort(comparePaths);
+      } else t.routes.set(key, { tableId, prefix, paths: [...paths].sort(comparePaths), source, ...(opts.shown ? { shown: opts.shown } : {}) });
       return;
     }
     // VPP answers 0 to the removal of a route (or path) it does not have
@@ -181,6 +190,12 @@ export class Fib {
     const best = this.best([...t.routes.values()]);
     const picked = source !== undefined ? best.filter((r) => r.source === (SOURCE_ALIASES[source] ?? source)) : best;
     return picked.sort((a, b) => a.prefix.text.localeCompare(b.prefix.text));
+  }
+
+  /** The route one source added for exactly this prefix. */
+  route(tableId: number, prefixText: string, source: RouteSource): SimRoute | undefined {
+    const prefix = parseCidr(prefixText);
+    return this.table(tableId, prefix.family)?.routes.get(`${prefix.text}#${SOURCE_ALIASES[source] ?? source}`);
   }
 
   /**

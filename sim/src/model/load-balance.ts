@@ -39,8 +39,9 @@ function compareAddress(a: string, b: string): number {
   return 0;
 }
 
-/** fib_path_cmp_for_sort. */
+/** fib_path_cmp_for_sort: preference first, then fib_path_cmp. */
 export function comparePaths(a: SimPath, b: SimPath): number {
+  if (a.preference !== b.preference) return a.preference - b.preference;
   const ka = pathKind(a);
   const kb = pathKind(b);
   if (ka !== kb) return ka - kb;

@@ -14,7 +14,7 @@ import { InterfaceTable, type SimInterface } from './interfaces';
 import { TunnelState } from './tunnels';
 import { NpolState, npolMessageModule } from '../npol';
 import { AclState } from './acl';
-import { NeighborTable } from './neighbors';
+import { NeighborTable, addressOf, type SimNeighbor } from './neighbors';
 import { podInterfaceModule } from './pod-interfaces';
 import { PacketGenerator } from './pg';
 import { bswap16 } from '../cnat';
@@ -51,7 +51,25 @@ export class SimVpp {
     this.install(this.acl.module((sw) => this.interfaces.find(sw) !== undefined, () => this.interfaces.list().map((i) => i.swIfIndex)));
     this.install(podInterfaceModule(this));
     this.install(this.pg.module());
-    this.install(this.neighbors.module((sw) => sw !== INVALID_INDEX && this.interfaces.find(sw) !== undefined));
+    this.install(this.neighborModule());
+  }
+
+  /** The neighbour table's messages, with the adjacency routes its entries put in the FIB. */
+  private neighborModule(): MessageModule {
+    const m = this.neighbors.module((sw) => sw !== INVALID_INDEX && this.interfaces.find(sw) !== undefined);
+    const addDel = m.requests.ip_neighbor_add_del;
+    m.requests.ip_neighbor_add_del = (b) => {
+      const nb = b.neighbor ?? {};
+      const ip = nb.ip_address ? fromAddress(addressOf(nb.ip_address)) : '';
+      const before = ip ? this.neighbors.find(nb.sw_if_index, ip) : undefined;
+      const reply = addDel(b);
+      if (reply.retval === undefined || reply.retval === 0) {
+        if (b.is_add) this.adjacencyRoute(this.neighbors.find(nb.sw_if_index, ip)!, true);
+        else if (before) this.adjacencyRoute(before, false);
+      }
+      return reply;
+    };
+    return m;
   }
 
   install(module: MessageModule): void {
@@ -102,16 +120,32 @@ export class SimVpp {
    * policies and ACLs, and the unnumbered relations it is part of.
    */
   removeInterface(swIfIndex: number): void {
+    const itf = this.interfaces.get(swIfIndex);
+    // the interface's addresses go, and with them every route of the interface source
+    // (connected, local, network, broadcast; a simulated pod's host routes)
+    if (itf.adminUp) for (const a of itf.addresses) this.delAddressRoutes(itf, a.text);
+    for (const n of this.neighbors.list(undefined, swIfIndex)) this.adjacencyRoute(n, false);
     this.interfaces.remove(swIfIndex);
     this.npol.interfaceDeleted(swIfIndex);
     this.acl.lists.delete(swIfIndex);
     this.neighbors.interfaceDeleted(swIfIndex);
     for (const i of this.interfaces.list()) if (i.unnumberedOf === swIfIndex) delete i.unnumberedOf;
     for (const t of this.fib.listTables())
-      for (const [key, r] of [...t.routes]) {
-        r.paths = r.paths.filter((p) => p.swIfIndex !== swIfIndex);
-        if (r.paths.length === 0) t.routes.delete(key);
-      }
+      for (const [key, r] of [...t.routes]) if (r.source === 'interface' && r.paths.some((p) => p.swIfIndex === swIfIndex)) t.routes.delete(key);
+    // Routes other sources added through the interface stay, their paths naming an interface
+    // that is gone (the corpus: iface-delete-with-routes); the tracer finds them unreachable.
+  }
+
+  /**
+   * A neighbour entry without NO_FIB_ENTRY puts its host prefix in the FIB (source `adjacency`,
+   * the corpus: ip-neighbors-dynamic), in the table of its interface.
+   */
+  adjacencyRoute(n: SimNeighbor, add: boolean): void {
+    if (n.noFibEntry) return;
+    const itf = this.interfaces.find(n.swIfIndex);
+    const table = itf ? itf.table[n.family] : 0;
+    const p: SimPath = { ...path(n.swIfIndex, n.ip), proto: n.family === 6 ? 1 : 0 };
+    this.fib.update(table, `${n.ip}/${maxLen(n.family)}`, add ? [p] : [], { isAdd: add, isMultipath: false, source: 'adjacency' });
   }
 
   /**
@@ -163,18 +197,30 @@ export class SimVpp {
     for (const r of this.addressRoutes(cidr)) if (r.local || !subnetInUse) this.fib.update(table, r.prefix, [], { isAdd: false, isMultipath: false, source: 'interface' });
   }
 
+  /** How many recursive paths and tunnels track each host (`table|ip`). */
+  private readonly tracked = new Map<string, number>();
+
   /**
-   * A tunnel tracks the route to its destination (fib_entry_track): VPP adds the host prefix
-   * with source `recursive-resolution`, resolved through the covering route as it is when the
-   * tunnel is made (an attached next hop when that is a connected subnet). The sim does not
-   * re-resolve it when the covering route changes.
+   * VPP resolves a recursive next hop, and a tunnel its destination, through the host prefix it
+   * tracks (fib_entry_track): the prefix gets the source `recursive-resolution`, resolved through
+   * the covering route as it is at that moment (an attached next hop when that is a connected
+   * subnet, a drop under the default drop route), and goes with the last one tracking it. The
+   * sim does not re-resolve it when the covering route changes.
    */
   private trackHost(tableId: number, ip: string, add: boolean): void {
     const fam = familyOf(ip);
     const host = `${ip}/${maxLen(fam)}`;
-    if (!add) return this.fib.update(tableId, host, [], { isAdd: false, isMultipath: false, source: 'recursive-resolution' });
+    const key = `${tableId}|${ip}`;
+    const n = (this.tracked.get(key) ?? 0) + (add ? 1 : -1);
+    if (n > 0) this.tracked.set(key, n);
+    else this.tracked.delete(key);
+    if (!add) {
+      if (n <= 0) this.fib.update(tableId, host, [], { isAdd: false, isMultipath: false, source: 'recursive-resolution' });
+      return;
+    }
+    if (n > 1) return;
     const cover = this.fib.lookup(tableId, ip);
-    if (!cover || this.fib.exact(tableId, host)) return;
+    if (!cover || cover.prefix.len === maxLen(fam)) return;
     const paths = cover.paths.map((p) => (p.type === 0 && p.swIfIndex !== INVALID_INDEX && !p.nextHop ? { ...p, nextHop: ip } : { ...p }));
     this.fib.update(tableId, host, paths, { isAdd: true, isMultipath: false, source: 'recursive-resolution' });
   }
@@ -194,7 +240,12 @@ export class SimVpp {
     const failed = (name: string) => errorReply(name, { stats_index: INVALID_INDEX });
     if (!this.fib.table(r.table_id, familyOf(prefix))) return failed('VNET_API_ERROR_NO_SUCH_FIB');
     if (isAdd && paths.some((p: SimPath) => p.swIfIndex !== INVALID_INDEX && !this.interfaces.find(p.swIfIndex))) return failed('VNET_API_ERROR_NO_MATCHING_INTERFACE');
+    const recursive = (ps: readonly SimPath[] | undefined) => new Set((ps ?? []).filter((p) => p.swIfIndex === INVALID_INDEX && p.nextHop && p.type === 0).map((p) => p.nextHop));
+    const before = recursive(this.fib.route(r.table_id, prefix, source)?.paths);
     this.fib.update(r.table_id, prefix, paths, { isAdd, isMultipath, source });
+    const after = recursive(this.fib.route(r.table_id, prefix, source)?.paths);
+    for (const nh of after) if (!before.has(nh)) this.trackHost(r.table_id, nh, true);
+    for (const nh of before) if (!after.has(nh)) this.trackHost(r.table_id, nh, false);
     // VPP gives the FIB entry's index; the sim has no entry pool (see conformance exceptions)
     return { stats_index: isAdd ? 0 : INVALID_INDEX };
   }
@@ -244,7 +295,8 @@ export class SimVpp {
         ip_table_add_del: (b) => {
           const fam: Family = b.table.is_ip6 ? 6 : 4;
           if (b.is_add) this.fib.addTable(b.table.table_id, fam, b.table.name);
-          else this.fib.delTable(b.table.table_id, fam);
+          // deleting a table that is not there answers 0 (the corpus: ip-table-v6)
+          else if (this.fib.table(b.table.table_id, fam)) this.fib.delTable(b.table.table_id, fam);
           return {};
         },
         ip_route_add_del: (b) => this.routeAddDel(b.route, !!b.is_add, !!b.is_multipath, 'api'),
