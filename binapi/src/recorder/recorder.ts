@@ -14,6 +14,7 @@ import * as fs from 'fs';
 import * as net from 'net';
 import { createCodec, type Codec } from '../codec';
 import { FrameReader, messageId } from '../transport/framing';
+import { listenUnix } from '../transport/listen';
 import { SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID, normalizeCrc, splitNameCrc } from '../transport/message-table';
 
 /** One recorded frame (a line of the recording). */
@@ -82,19 +83,7 @@ export class VppApiRecorder {
   }
 
   async listen(socketPath: string): Promise<void> {
-    try {
-      fs.unlinkSync(socketPath);
-    } catch {
-      // not there
-    }
-    const server = net.createServer((client) => this.accept(client));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = await listenUnix(socketPath, (client) => this.accept(client));
     this.server = server;
     this.path = socketPath;
   }
