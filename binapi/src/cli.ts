@@ -109,7 +109,10 @@ interface RecordFlags {
 /** Runs the recorder until SIGINT / SIGTERM. */
 async function record(flags: RecordFlags, io: CliIo): Promise<number> {
   const out = fs.openSync(flags.out, 'a');
-  const sink = (line: RecordingLine) => fs.writeSync(out, `${JSON.stringify(line)}\n`);
+  let writing = true;
+  const sink = (line: RecordingLine) => {
+    if (writing) fs.writeSync(out, `${JSON.stringify(line)}\n`);
+  };
   const recorder = new VppApiRecorder({ upstream: flags.socket, sink, elideMessageTable: !!flags.elideMessageTable, ...(flags.apiDir ? { apiDir: flags.apiDir } : {}) });
   await recorder.listen(flags.listen);
   io.stderr(`recording ${flags.listen} -> ${flags.socket} into ${flags.out} (Ctrl-C to stop)\n`);
@@ -118,6 +121,7 @@ async function record(flags: RecordFlags, io: CliIo): Promise<number> {
     process.once('SIGTERM', resolve);
   });
   await recorder.close();
+  writing = false;
   fs.closeSync(out);
   return 0;
 }

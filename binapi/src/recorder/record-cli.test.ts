@@ -34,8 +34,9 @@ it('passes a client through to VPP and writes the frames as JSON lines, until SI
     await client.close();
   } finally {
     child.kill('SIGTERM');
-    expect(await exited).toBe(0);
+    const code = await exited;
     await vpp.close();
+    expect(code).toBe(0);
   }
   const lines = fs.readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { t: string; dir?: string; name?: string; body?: Record<string, unknown> });
   expect(lines.filter((l) => l.t === 'frame').map((l) => `${l.dir} ${l.name}`)).toEqual([

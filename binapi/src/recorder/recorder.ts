@@ -88,8 +88,11 @@ export class VppApiRecorder {
     this.path = socketPath;
   }
 
+  /** Stops listening and drops every connection; resolves once their last lines are written. */
   async close(): Promise<void> {
+    const closing = [...this.open].map((s) => (s.destroyed ? Promise.resolve() : new Promise<void>((r) => s.once('close', () => r()))));
     for (const s of this.open) s.destroy();
+    await Promise.all(closing);
     const server = this.server;
     this.server = undefined;
     if (server) await new Promise<void>((r) => server.close(() => r()));

@@ -429,6 +429,18 @@ export const scenarios: Scenario[] = [
     ],
   },
   {
+    name: 'npol-errors',
+    // (npol_configure_policies with more rx and tx policies than ids is not asked: this VPP
+    // aborts on it)
+    about: 'npol error codes: an invalid prefix in a NET ipset and in a rule, an unknown entry type, an ipset as a port-ipset',
+    steps: [
+      call('npol_ipset_create', { type: 2 }), call('npol_ipset_add_del_members', { set_id: 0, is_add: true, members: [{ val: { prefix: { address: '10.0.0.0', len: 33 } } }] }),
+      call('npol_rule_create', npolRule(0, [{ is_src: true, is_not: false, type: 0, data: { cidr: { address: 'fd00::', len: 129 } } }])),
+      call('npol_rule_create', npolRule(0, [{ is_src: true, is_not: false, type: 7, data: { set_id: { set_id: 0 } } }])),
+      call('npol_rule_create', npolRule(0, [npolSet(false, 0, 2)])),
+    ],
+  },
+  {
     name: 'npol-configure',
     about: 'npol on an interface: rx, tx and profile policies with defaults, a bad interface, an unknown policy, clearing',
     steps: [
