@@ -3,6 +3,7 @@
  * report, the reconciler's key states, unsupported objects, and (on the simulated dataplane)
  * what VPP now holds.
  */
+import { VPP_OWN_SOURCES } from '@vppnet/vpp-sim';
 import type { NodeAgent } from './run';
 
 export function summarize(agents: NodeAgent[]): string {
@@ -20,7 +21,7 @@ export function summarize(agents: NodeAgent[]): string {
     for (const f of a.runtime.objectStatus.list()) out.push(`  ${f.code} ${f.kind} ${f.object}: ${f.message} [${f.effect}]`);
     if (a.sim) {
       const vpp = a.sim.node(a.node).vpp;
-      const programmed = (source: string) => source !== 'interface' && source !== 'default-route';
+      const programmed = (source: string) => !VPP_OWN_SOURCES.has(source);
       const routes = vpp.fib.listTables().flatMap((t) =>
         [...t.routes.values()]
           .filter((r) => programmed(r.source))

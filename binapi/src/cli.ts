@@ -5,6 +5,7 @@
  *   vpp-binapi call show_version --socket /run/vpp/api.sock
  *   vpp-binapi call cnat_translation_del '{"id": 3}'
  *   vpp-binapi dump sw_interface_dump '{"sw_if_index": 1}'
+ *   vpp-binapi record --socket /run/vpp/api.sock --listen /tmp/rec.sock --out conversation.jsonl
  *
  * Input: a JSON object of the request's fields; missing fields are zero (or the .api.json
  * default); addresses and prefixes may be given as text ("10.0.0.1", "fd00::/64"), byte
@@ -13,10 +14,12 @@
  * 64-bit integers as decimal strings, byte arrays as hex, address types as text (`--raw`
  * prints them as their structure instead). A reply with retval != 0 exits with status 1.
  */
+import * as fs from 'fs';
 import { Command, CommanderError } from 'commander';
 import { VppClient, DEFAULT_SOCKET_PATH } from './client/client';
 import { messageToJson } from './client/to-json';
 import { VppApiError } from './errors';
+import { VppApiRecorder, type RecordingLine } from './recorder/recorder';
 
 export interface CliIo {
   stdout(text: string): void;
@@ -95,6 +98,34 @@ async function run(kind: 'call' | 'dump', message: string, json: string | undefi
   }
 }
 
+interface RecordFlags {
+  socket: string;
+  listen: string;
+  out: string;
+  apiDir?: string;
+  elideMessageTable?: boolean;
+}
+
+/** Runs the recorder until SIGINT / SIGTERM. */
+async function record(flags: RecordFlags, io: CliIo): Promise<number> {
+  const out = fs.openSync(flags.out, 'a');
+  let writing = true;
+  const sink = (line: RecordingLine) => {
+    if (writing) fs.writeSync(out, `${JSON.stringify(line)}\n`);
+  };
+  const recorder = new VppApiRecorder({ upstream: flags.socket, sink, elideMessageTable: !!flags.elideMessageTable, ...(flags.apiDir ? { apiDir: flags.apiDir } : {}) });
+  await recorder.listen(flags.listen);
+  io.stderr(`recording ${flags.listen} -> ${flags.socket} into ${flags.out} (Ctrl-C to stop)\n`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await recorder.close();
+  writing = false;
+  fs.closeSync(out);
+  return 0;
+}
+
 /** Run the CLI with `argv` (without node and the script); resolves to the exit status. */
 export async function runCli(argv: string[], io: CliIo = processIo): Promise<number> {
   let status = 0;
@@ -126,6 +157,17 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   ).action(async (message: string, json: string | undefined, flags: CallFlags) => {
     status = await run('dump', message, json, flags, io);
   });
+  program
+    .command('record')
+    .description('sit between clients and a real VPP: pass every frame through and write the conversation as JSON lines')
+    .option('-s, --socket <path>', 'the real VPP API socket', process.env.VPP_API_SOCKET ?? DEFAULT_SOCKET_PATH)
+    .requiredOption('-l, --listen <path>', 'socket the clients connect to instead of VPP')
+    .requiredOption('-o, --out <file>', 'file the conversation is appended to (one JSON object a line)')
+    .option('--api-dir <dir>', 'directory of the .api.json definitions')
+    .option('--elide-message-table', 'keep only the digest and size of the message table of sockclnt_create_reply')
+    .action(async (flags: RecordFlags) => {
+      status = await record(flags, io);
+    });
   try {
     await program.parseAsync(argv, { from: 'user' });
   } catch (err) {

@@ -71,3 +71,7 @@ export {
 export { MessageTable, splitNameCrc, normalizeCrc, SOCKCLNT_CREATE_ID, SOCKCLNT_CREATE_REPLY_ID, type MessageTableEntry, type MessageStatus } from './transport/message-table';
 export { FibSourceHandle, type FibSourceApi } from './helpers/fib-source';
 export { interfaceHolding, type InterfaceAddressApi } from './helpers/interface-holding';
+export {
+  VppApiRecorder, messageTableSha256,
+  type VppApiRecorderOptions, type RecordingLine, type RecordedFrameLine, type RecordedConnectionLine,
+} from './recorder/recorder';

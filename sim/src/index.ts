@@ -7,7 +7,7 @@ export { SimVpp, SIM_VERSION, type Body, type MessageModule } from './model/node
 export { SimApiError } from './model/errors';
 export type { SimInterface, InterfaceKind, TapDevice, AfPacketDevice } from './model/interfaces';
 export type { SimNeighbor } from './model/neighbors';
-export type { SimRoute, SimPath, SimTable } from './model/fib';
+export { VPP_OWN_SOURCES, type SimRoute, type SimPath, type SimTable } from './model/fib';
 export type { SimTranslation, SimTranslationPath, SimEndpoint } from './model/cnat';
 export { x25519PublicKey, x25519GeneratePrivateKey } from './model/tunnels';
 export { SimConnection, type SimConnectionEvents } from './connection';

@@ -64,7 +64,7 @@ describe('simulated VPP on a unix socket', () => {
       expect(r.version).toMatch(/vppnet-sim/);
       expect(r.interfaces).toEqual(['local0', 'eth0']);
       expect(r.ok).toBe(10000);
-      expect(vpp.fib.routes(0, 4).filter((x) => x.source === 'api')).toHaveLength(10000);
+      expect(vpp.fib.routes(0, 4).filter((x) => x.source === 'API')).toHaveLength(10000);
       expect(r.routes).toBe(vpp.fib.routes(0, 4).length);
     } finally {
       await server.close();

@@ -139,7 +139,11 @@ describe('tracer', () => {
     const cluster = threeNodes();
     const conn = new SimConnection(cluster.node('c').vpp);
     await conn.connect();
-    await conn.request('cnat_translation_update', { translation: { vip: ep('10.96.0.99', 80), ip_proto: 6, is_real_ip: 1, lb_type: 1, paths: [] } });
+    // no paths at all: refused, as a real VPP would abort
+    await expect(conn.request('cnat_translation_update', { translation: { vip: ep('10.96.0.99', 80), ip_proto: 6, is_real_ip: 0, lb_type: 1, paths: [] } })).rejects.toThrow(/INVALID_VALUE/);
+    // how the services plugin programs it: one path to the unspecified address
+    const drop = { dst_ep: ep('0.0.0.0', 0), src_ep: ep('0.0.0.0', 0), flags: 0 };
+    await conn.request('cnat_translation_update', { translation: { vip: ep('10.96.0.99', 80), ip_proto: 6, is_real_ip: 0, lb_type: 1, paths: [drop] } });
     const client = cluster.pods.get('shop/client')!;
     await conn.request('feature_cnat_enable_disable', { sw_if_index: client.swIfIndex, enable_disable: true });
     const r = new Tracer(cluster).trace({ from: { pod: 'shop/client' }, dst: '10.96.0.99', dport: 80 });

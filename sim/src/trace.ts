@@ -7,7 +7,8 @@
 import { chooseBackend, chooseBackendDefault } from './cnat';
 import type { SimCluster, SimNodeInfo } from './cluster';
 import { CNAT_LB_TYPE_MAGLEV, INVALID_INDEX, type SimTranslation } from './model/cnat';
-import { FIB_PATH_TYPE_DROP, FIB_PATH_TYPE_LOCAL, type SimRoute } from './model/fib';
+import { FIB_PATH_TYPE_DROP, FIB_PATH_TYPE_LOCAL, type SimPath, type SimRoute } from './model/fib';
+import { choosePath } from './model/load-balance';
 import { contains, isZeroAddress } from './model/ip';
 import { npolTraceVerdict } from './npol';
 import type { SimInterface } from './model/interfaces';
@@ -51,7 +52,24 @@ export interface TraceResult {
   hops: Hop[];
   /** For a delivered packet: what happens to the pod's answer. */
   reply?: TraceResult;
+  /**
+   * Behaviour the trace relied on that the recorded conformance corpus does not cover (taken
+   * from VPP's source): keys of TRACE_ASSUMPTIONS.
+   */
+  assumptions?: TraceAssumption[];
 }
+
+/**
+ * What the tracer takes from VPP's source without a recorded real-VPP observation behind it. A
+ * trace lists the ones it relied on, so its reader knows which steps are modelled, not measured.
+ */
+export const TRACE_ASSUMPTIONS = {
+  'npol-cnat-hook':
+    'npol runs as a cnat slow-path hook (npol_interface.c): only on interfaces with the cnat feature, once per flow on its first packet; the reply of a flow is not evaluated again',
+  'fib-multipath':
+    "a multipath route's path is chosen as VPP's load-balance does (paths sorted, weights normalised into power-of-two buckets, flow hash & (buckets - 1): load_balance.c)",
+} as const;
+export type TraceAssumption = keyof typeof TRACE_ASSUMPTIONS;
 
 /** A NAT the request went through, remembered so that the reply is translated back. */
 interface Session {
@@ -88,6 +106,18 @@ export class Tracer {
   }
 
   trace(req: TraceRequest): TraceResult {
+    this.assumed = new Set();
+    const result = this.traceFlow(req);
+    const assumptions = [...this.assumed];
+    return assumptions.length ? { ...result, assumptions } : result;
+  }
+
+  private assumed = new Set<TraceAssumption>();
+  /** Packets of the traced flow as cnat saw them, per node (what its session table holds). */
+  private flows: Array<{ node: string; packet: Packet }> = [];
+
+  private traceFlow(req: TraceRequest): TraceResult {
+    this.flows = [];
     const hops: Hop[] = [];
     const proto = req.proto ?? 6;
     let node: SimNodeInfo;
@@ -133,6 +163,7 @@ export class Tracer {
     const done = (outcome: TraceResult['outcome'], at: string, reason?: string): TraceResult => ({ outcome, packet, at, backend, reason, hops });
 
     for (let i = 0; i < MAX_HOPS; i++) {
+      const arrived = packet;
       // 0. input ACLs of the interface the packet came in on (ip4/ip6-input, before cnat)
       const aclIn = node.vpp.acl.evaluate(inItf.swIfIndex, 'input', packet);
       if (aclIn) {
@@ -162,22 +193,19 @@ export class Tracer {
           routeTo = r.routeTo;
         }
       }
+      if (!isReply && cnatHere) this.flows.push({ node: node.name, packet: arrived }, { node: node.name, packet });
       // 2. policy of the interface the packet came in on (npol's input hook runs after DNAT)
-      const rx = this.policy(node, inItf, 'rx', packet);
-      if (rx) {
-        hops.push({ node: node.name, step: 'policy', text: `rx ${inItf.name}: ${rx.text}`, data: rx.data });
-        if (!rx.allowed) return this.drop(hops, node, packet, backend, `denied by policy on ${inItf.name}`);
-      }
+      if (this.npolDenies(node, inItf, 'rx', packet, hops, isReply)) return this.drop(hops, node, packet, backend, `denied by policy on ${inItf.name}`);
       // 3. route (a NO_NAT path follows the backend's route while the destination stays the VIP)
       const route = node.vpp.fib.lookup(inItf.table[routeTo.includes(':') ? 6 : 4], routeTo);
       if (!route) return this.drop(hops, node, packet, backend, `no route to ${routeTo}`);
-      const path = this.pickPath(route, packet);
+      const path = this.pickPath(route, packet, node, hops);
       if (path.type === FIB_PATH_TYPE_DROP) return this.drop(hops, node, packet, backend, `route ${route.prefix.text} drops`);
       if (path.type === FIB_PATH_TYPE_LOCAL) {
         hops.push({ node: node.name, step: 'deliver', text: `to the host of ${node.name} (${route.prefix.text} is local)` });
         return done('to-host', node.name);
       }
-      const out = path.swIfIndex !== INVALID_INDEX ? node.vpp.interfaces.find(path.swIfIndex) : this.resolveOutInterface(node, path.nextHop);
+      const out = path.swIfIndex !== INVALID_INDEX ? node.vpp.interfaces.find(path.swIfIndex) : this.resolveOutInterface(node, path.nextHop, packet);
       hops.push({
         node: node.name, step: 'route',
         text: `${route.prefix.text} via ${path.nextHop || 'attached'}${out ? ` on ${out.name}` : ''}`,
@@ -190,12 +218,9 @@ export class Tracer {
         if (!aclOut.permit) return this.drop(hops, node, packet, backend, `denied by an output ACL on ${out.name}`);
       }
       // 4. leaving through a pod's tap: delivered (after the pod's tx policy)
+      if (!isReply && node.vpp.cnat.enabledOn.has(out.swIfIndex)) this.flows.push({ node: node.name, packet });
       if (out.kind === 'tap' || out.kind === 'af_packet') {
-        const tx = this.policy(node, out, 'tx', packet);
-        if (tx) {
-          hops.push({ node: node.name, step: 'policy', text: `tx ${out.name}: ${tx.text}`, data: tx.data });
-          if (!tx.allowed) return this.drop(hops, node, packet, backend, `denied by policy on ${out.name}`);
-        }
+        if (this.npolDenies(node, out, 'tx', packet, hops, isReply)) return this.drop(hops, node, packet, backend, `denied by policy on ${out.name}`);
         const pod = String(out.meta.pod ?? out.tag);
         hops.push({ node: node.name, step: 'deliver', text: `delivered to pod ${pod}: ${fmtPacket(packet)}` });
         return done('delivered', pod);
@@ -237,9 +262,18 @@ export class Tracer {
       hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${t.vip.addr}:${t.vip.port} has no backends` });
       return { drop: `service ${t.vip.addr}:${t.vip.port} has no backends` };
     }
+    // VPP balances over the active paths only: a path whose endpoint is an interface without an
+    // address of its family is not active (cnat_translation_stack)
+    const cnat = node.vpp.cnat;
+    const active = cnat.activePaths(t);
+    if (active.length === 0) {
+      hops.push({ node: node.name, step: 'cnat', text: `translation [${t.id}] ${t.vip.addr}:${t.vip.port} has no active backends (${t.paths.length} unresolved)` });
+      return { drop: `service ${t.vip.addr}:${t.vip.port} has no active backends` };
+    }
     const flow = { src: packet.src, dst: packet.dst, proto: packet.proto, sport: packet.sport, dport: packet.dport };
-    const choice = t.lbType === CNAT_LB_TYPE_MAGLEV ? chooseBackend(flow, t.maglev, t.flowHashConfig) : chooseBackendDefault(flow, t.paths.length, t.flowHashConfig);
-    const path = t.paths[choice!.backend];
+    const choice = t.lbType === CNAT_LB_TYPE_MAGLEV ? chooseBackend(flow, cnat.maglevOf(t), t.flowHashConfig) : chooseBackendDefault(flow, active.length, t.flowHashConfig);
+    const chosen = active[choice!.backend];
+    const path = { ...chosen, dst: { ...chosen.dst, addr: cnat.resolve(chosen.dst)! }, src: { ...chosen.src, addr: cnat.resolve(chosen.src)! } };
     if (isZeroAddress(path.dst.addr)) {
       // How a frontend without endpoints is programmed (VPP aborts on a translation without
       // paths): DNAT to the unspecified address, whose FIB entry (0.0.0.0/32, ::/128) drops.
@@ -261,15 +295,49 @@ export class Tracer {
     return { packet: next, backend, routeTo: next.dst };
   }
 
-  private pickPath(route: SimRoute, _packet: Packet) {
-    return route.paths[0];
+  /**
+   * npol's verdict on a packet at an interface, as VPP applies it: a cnat slow-path hook, so only
+   * where the cnat feature is on, and only for a flow's first packet (a reply belongs to the
+   * session its request made on this node). True when npol drops the packet.
+   */
+  private npolDenies(node: SimNodeInfo, itf: SimInterface, dir: 'rx' | 'tx', packet: Packet, hops: Hop[], isReply: boolean): boolean {
+    const v = this.policy(node, itf, dir, packet);
+    if (!v) return false;
+    this.assumed.add('npol-cnat-hook');
+    if (!node.vpp.cnat.enabledOn.has(itf.swIfIndex)) {
+      hops.push({ node: node.name, step: 'policy', text: `${dir} ${itf.name}: npol not evaluated: cnat is not enabled on ${itf.name} (npol runs as a cnat hook)`, data: { evaluated: false } });
+      return false;
+    }
+    if (isReply && this.flows.some((f) => f.node === node.name && samePacket(f.packet, reverse(packet)))) {
+      hops.push({ node: node.name, step: 'policy', text: `${dir} ${itf.name}: npol not evaluated: the reply is in the request's cnat session (npol runs on a flow's first packet)`, data: { evaluated: false } });
+      return false;
+    }
+    hops.push({ node: node.name, step: 'policy', text: `${dir} ${itf.name}: ${v.text}`, data: v.data });
+    return !v.allowed;
   }
 
-  private resolveOutInterface(node: SimNodeInfo, nextHop: string): SimInterface | undefined {
+  /** The path VPP forwards the packet on (for a multipath route: its load-balance bucket). */
+  private pickPath(route: SimRoute, packet: Packet, node?: SimNodeInfo, hops?: Hop[]): SimPath {
+    const c = choosePath(route.paths, packet);
+    if (c.multipath) {
+      this.assumed.add('fib-multipath');
+      if (node && hops)
+        hops.push({
+          node: node.name, step: 'route',
+          text: `${route.prefix.text} has ${c.multipath.paths} paths: flow hash ${c.multipath.hash >>> 0} picks bucket ${c.multipath.bucket} of ${c.multipath.buckets}`,
+          data: { ...c.multipath },
+        });
+    }
+    return c.path;
+  }
+
+  /** A recursive next hop resolves through its own route (and its load-balance, by the packet's hash). */
+  private resolveOutInterface(node: SimNodeInfo, nextHop: string, packet: Packet): SimInterface | undefined {
     if (!nextHop) return undefined;
     const r = node.vpp.fib.lookup(0, nextHop);
-    if (!r || r.paths[0].swIfIndex === INVALID_INDEX) return undefined;
-    return node.vpp.interfaces.find(r.paths[0].swIfIndex);
+    if (!r) return undefined;
+    const p = this.pickPath(r, packet);
+    return p.swIfIndex === INVALID_INDEX ? undefined : node.vpp.interfaces.find(p.swIfIndex);
   }
 
   private drop(hops: Hop[], node: SimNodeInfo, packet: Packet, backend: string | undefined, reason: string): TraceResult {
@@ -282,5 +350,9 @@ export function formatTrace(r: TraceResult): string {
   const lines = r.hops.map((h) => `  ${h.node.padEnd(10)} ${h.step.padEnd(8)} ${h.text}`);
   lines.push(`=> ${r.outcome}${r.outcome === 'delivered' ? ` to ${r.at}` : ''}${r.reason ? `: ${r.reason}` : ''}${r.backend ? ` (backend ${r.backend})` : ''}`);
   if (r.reply) lines.push('reply:', formatTrace(r.reply));
+  if (r.assumptions?.length) {
+    lines.push('assumed (from VPP\'s source, not in the recorded conformance corpus):');
+    for (const a of r.assumptions) lines.push(`  - ${TRACE_ASSUMPTIONS[a]}`);
+  }
   return lines.join('\n');
 }

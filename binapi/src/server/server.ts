@@ -20,6 +20,7 @@ import { EventEmitter } from 'eventemitter3';
 import { createCodec, type Codec, type MessageCodec } from '../codec';
 import type { ServiceDef } from '../schema';
 import { FrameReader, encodeFrame, headerLayout, messageId, type HeaderLayout } from '../transport/framing';
+import { listenUnix } from '../transport/listen';
 import { normalizeCrc, splitNameCrc, type MessageTableEntry } from '../transport/message-table';
 
 type Body = Record<string, any>;
@@ -320,19 +321,7 @@ export class VppApiServer extends EventEmitter<VppApiServerEvents> {
   /** Listen on a unix socket (a stale socket file is removed first, as VPP does). */
   async listen(socketPath: string): Promise<void> {
     if (this.server) throw new Error('already listening');
-    try {
-      fs.unlinkSync(socketPath);
-    } catch {
-      // not there
-    }
-    const server = net.createServer((socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(socketPath, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    const server = await listenUnix(socketPath, (socket) => this.accept(socket));
     this.server = server;
     this.path = socketPath;
   }

@@ -5,7 +5,7 @@
  * An interface with no list filters nothing.
  */
 import { fromPrefix } from 'vpp-binapi-ts';
-import { fail } from './errors';
+import { errorReply, fail, SimApiError } from './errors';
 import { contains, parseCidr, type Cidr } from './ip';
 import type { Body, MessageModule } from './node';
 
@@ -41,6 +41,8 @@ export class AclState {
   /** sw_if_index -> input and output ACL indexes. */
   readonly lists = new Map<number, { input: number[]; output: number[] }>();
   private next = 0;
+  /** Freed ACL indexes: the plugin's pool hands out the last freed one first. */
+  private readonly freed: number[] = [];
 
   addReplace(b: Body): number {
     const rules: AclRule[] = (b.r ?? []).map((r: any) => ({
@@ -48,7 +50,7 @@ export class AclState {
       sport: [r.srcport_or_icmptype_first, r.srcport_or_icmptype_last], dport: [r.dstport_or_icmpcode_first, r.dstport_or_icmpcode_last], api: r,
     }));
     if (b.acl_index === 0xffffffff || b.acl_index === undefined) {
-      const index = this.next++;
+      const index = this.freed.pop() ?? this.next++;
       this.acls.set(index, { index, tag: b.tag ?? '', rules });
       return index;
     }
@@ -66,10 +68,11 @@ export class AclState {
       if (l.output.includes(index)) fail('VNET_API_ERROR_ACL_IN_USE_OUTBOUND', `ACL ${index} is applied on output`);
     }
     this.acls.delete(index);
+    this.freed.push(index);
   }
 
+  /** An n_input beyond the list is taken as the whole list being input (VPP does not refuse it). */
   setList(swIfIndex: number, acls: number[], nInput: number): void {
-    if (nInput > acls.length) fail('VNET_API_ERROR_INVALID_VALUE', 'n_input is larger than the list');
     for (const a of acls) if (!this.acls.has(a)) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no ACL ${a}`);
     if (acls.length === 0) this.lists.delete(swIfIndex);
     else this.lists.set(swIfIndex, { input: acls.slice(0, nInput), output: acls.slice(nInput) });
@@ -95,10 +98,19 @@ export class AclState {
     return { permit: false, text: `no rule of acl ${list.join(', ')} matched: deny` };
   }
 
-  module(isInterface: (sw: number) => boolean): MessageModule {
+  /** `interfaces`: the sw_if_indexes there are, in order (acl_interface_list_dump lists each). */
+  module(isInterface: (sw: number) => boolean, interfaces: () => number[]): MessageModule {
     return {
       requests: {
-        acl_add_replace: (b) => ({ acl_index: this.addReplace(b) }),
+        acl_add_replace: (b) => {
+          try {
+            return { acl_index: this.addReplace(b) };
+          } catch (err) {
+            // a failed replace echoes the index asked for
+            if (err instanceof SimApiError) return errorReply(err.errorName, { acl_index: b.acl_index });
+            throw err;
+          }
+        },
         acl_del: (b) => (this.del(b.acl_index), {}),
         acl_interface_set_acl_list: (b) => {
           if (!isInterface(b.sw_if_index)) fail('VNET_API_ERROR_INVALID_SW_IF_INDEX', `no interface ${b.sw_if_index}`);
@@ -111,10 +123,14 @@ export class AclState {
           [...this.acls.values()]
             .filter((a) => b.acl_index === undefined || b.acl_index === 0xffffffff || a.index === b.acl_index)
             .map((a) => ({ acl_index: a.index, tag: a.tag, count: a.rules.length, r: a.rules.map((r) => r.api) })),
+        // every interface, with or without lists (or the one asked for)
         acl_interface_list_dump: (b) =>
-          [...this.lists.entries()]
-            .filter(([sw]) => b.sw_if_index === undefined || b.sw_if_index === 0xffffffff || sw === b.sw_if_index)
-            .map(([sw, l]) => ({ sw_if_index: sw, count: l.input.length + l.output.length, n_input: l.input.length, acls: [...l.input, ...l.output] })),
+          interfaces()
+            .filter((sw) => b.sw_if_index === undefined || b.sw_if_index === 0xffffffff || sw === b.sw_if_index)
+            .map((sw) => {
+              const l = this.lists.get(sw) ?? { input: [], output: [] };
+              return { sw_if_index: sw, count: l.input.length + l.output.length, n_input: l.input.length, acls: [...l.input, ...l.output] };
+            }),
       },
     };
   }

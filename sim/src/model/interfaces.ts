@@ -5,7 +5,7 @@
 import { fail } from './errors';
 import { parseCidr, type Cidr, type Family } from './ip';
 
-export type InterfaceKind = 'local' | 'uplink' | 'loopback' | 'tap' | 'af_packet' | 'ipip' | 'wireguard';
+export type InterfaceKind = 'local' | 'uplink' | 'loopback' | 'tap' | 'af_packet' | 'ipip' | 'wireguard' | 'pg';
 
 /** What VPP keeps of a tap (tapv2: virtio over the kernel's tap/tun), as sw_interface_tap_v2_dump shows it. */
 export interface TapDevice {
@@ -66,8 +66,11 @@ export interface SimInterface {
   meta: Record<string, unknown>;
 }
 
-/** Kinds whose instance is the lowest free one, as VPP allocates loopback instances and tap ids. */
-const REUSED_INSTANCES: ReadonlySet<InterfaceKind> = new Set(['loopback', 'tap']);
+/** Kinds without an ethernet address (VPP reports all zeros). */
+const NO_MAC: ReadonlySet<InterfaceKind> = new Set(['local', 'ipip', 'wireguard']);
+
+/** Kinds whose instance is the lowest free one, as VPP allocates loopback, ipip and wireguard instances and tap ids. */
+const REUSED_INSTANCES: ReadonlySet<InterfaceKind> = new Set(['loopback', 'tap', 'ipip', 'wireguard']);
 
 /** An address as configured (`10.0.0.1/24`): the host address and its connected subnet. */
 export interface InterfaceAddress {
@@ -80,6 +83,8 @@ export interface InterfaceAddress {
 export class InterfaceTable {
   private readonly byIndex = new Map<number, SimInterface>();
   private nextIndex = 1;
+  /** Freed sw_if_indexes: VPP's interface pool hands out the last freed one first. */
+  private readonly freed: number[] = [];
   private readonly instances = new Map<string, number>();
 
   constructor() {
@@ -90,12 +95,12 @@ export class InterfaceTable {
     spec: { kind: InterfaceKind; name?: string; tag?: string; mac?: Uint8Array; meta?: Record<string, unknown>; mtu?: number; instance?: number },
     index?: number,
   ): SimInterface {
-    const swIfIndex = index ?? this.nextIndex++;
+    const swIfIndex = index ?? this.freed.pop() ?? this.nextIndex++;
     const instance = spec.instance ?? (REUSED_INSTANCES.has(spec.kind) ? this.firstFreeInstance(spec.kind) : this.nextInstance(spec.kind));
     const name = spec.name ?? `${baseName(spec.kind)}${instance}`;
     const itf: SimInterface = {
       swIfIndex, name, kind: spec.kind, adminUp: false, tag: spec.tag ?? '',
-      mac: spec.mac ?? macFor(swIfIndex), addresses: [], table: { 4: 0, 6: 0 }, mtu: spec.mtu ?? 9000, instance, ip6Enabled: false, ip6Locks: 0, meta: spec.meta ?? {},
+      mac: spec.mac ?? (NO_MAC.has(spec.kind) ? new Uint8Array(6) : macFor(swIfIndex)), addresses: [], table: { 4: 0, 6: 0 }, mtu: spec.mtu ?? 9000, instance, ip6Enabled: false, ip6Locks: 0, meta: spec.meta ?? {},
     };
     this.byIndex.set(swIfIndex, itf);
     return itf;
@@ -119,6 +124,7 @@ export class InterfaceTable {
     const itf = this.get(swIfIndex);
     if (kind && itf.kind !== kind) fail('VNET_API_ERROR_INVALID_SW_IF_INDEX', `interface ${swIfIndex} is not a ${kind}`);
     this.byIndex.delete(swIfIndex);
+    this.freed.push(swIfIndex);
     return itf;
   }
 
@@ -163,7 +169,7 @@ export class InterfaceTable {
 }
 
 function baseName(kind: InterfaceKind): string {
-  return { local: 'local', uplink: 'eth', loopback: 'loop', tap: 'tap', af_packet: 'host-', ipip: 'ipip', wireguard: 'wg' }[kind];
+  return { local: 'local', uplink: 'eth', loopback: 'loop', tap: 'tap', af_packet: 'host-', ipip: 'ipip', wireguard: 'wg', pg: 'pg' }[kind];
 }
 
 function macFor(i: number): Uint8Array {

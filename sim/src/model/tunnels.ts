@@ -60,13 +60,15 @@ export class TunnelState {
   readonly wg = new Map<number, SimWgInterface>();
   readonly peers = new Map<number, SimWgPeer>();
   private nextPeer = 0;
+  /** Freed peer indexes: the last freed is given first (VPP's pool). */
+  private readonly freedPeers: number[] = [];
 
   addIpip(swIfIndex: number, t: any): SimIpipTunnel {
     const src = fromAddress(t.src);
     const dst = fromAddress(t.dst);
     for (const x of this.ipip.values())
       if (x.src === src && x.dst === dst && x.tableId === t.table_id) fail('VNET_API_ERROR_IF_ALREADY_EXISTS', `ipip tunnel ${src} -> ${dst} exists`);
-    const tunnel = { swIfIndex, instance: t.instance === 0xffffffff ? swIfIndex : t.instance, src, dst, tableId: t.table_id, api: { ...t, sw_if_index: swIfIndex } };
+    const tunnel = { swIfIndex, instance: t.instance, src, dst, tableId: t.table_id, api: { ...t, sw_if_index: swIfIndex } };
     this.ipip.set(swIfIndex, tunnel);
     return tunnel;
   }
@@ -83,7 +85,11 @@ export class TunnelState {
 
   deleteWg(swIfIndex: number): void {
     this.wg.delete(swIfIndex);
-    for (const [i, p] of this.peers) if (p.swIfIndex === swIfIndex) this.peers.delete(i);
+    for (const [i, p] of this.peers)
+      if (p.swIfIndex === swIfIndex) {
+        this.peers.delete(i);
+        this.freedPeers.push(i);
+      }
   }
 
   addPeer(p: any): number {
@@ -91,8 +97,8 @@ export class TunnelState {
     const allowed: Cidr[] = (p.allowed_ips ?? []).map((x: any) => parseCidr(fromPrefix(x)));
     const key = Buffer.from(p.public_key).toString('hex');
     for (const x of this.peers.values())
-      if (x.swIfIndex === p.sw_if_index && Buffer.from(x.publicKey).toString('hex') === key) fail('VNET_API_ERROR_VALUE_EXIST', 'peer with this key exists');
-    const peerIndex = this.nextPeer++;
+      if (x.swIfIndex === p.sw_if_index && Buffer.from(x.publicKey).toString('hex') === key) fail('VNET_API_ERROR_ENTRY_ALREADY_EXISTS', 'peer with this key exists');
+    const peerIndex = this.freedPeers.pop() ?? this.nextPeer++;
     this.peers.set(peerIndex, {
       peerIndex, publicKey: new Uint8Array(p.public_key), port: p.port, persistentKeepalive: p.persistent_keepalive, tableId: p.table_id,
       endpoint: fromAddress(p.endpoint), swIfIndex: p.sw_if_index, flags: p.flags, allowedIps: allowed, api: { ...p, peer_index: peerIndex },
@@ -102,5 +108,6 @@ export class TunnelState {
 
   removePeer(peerIndex: number): void {
     if (!this.peers.delete(peerIndex)) fail('VNET_API_ERROR_NO_SUCH_ENTRY', `no wireguard peer ${peerIndex}`);
+    this.freedPeers.push(peerIndex);
   }
 }
