@@ -40,7 +40,8 @@ describe('ProcessSupervisor', () => {
     await s.start();
     expect(existsSync(marker)).toBe(true);
     expect(s.running).toBe(true);
-    await new Promise((r) => setTimeout(r, 50));
+    // what it printed arrives on its own pipe, maybe after the probe passed
+    for (let i = 0; i < 500 && !s.output().includes('serving'); i++) await new Promise((r) => setTimeout(r, 10));
     expect(s.output()).toContain('serving');
   });
 
