@@ -537,8 +537,9 @@ describe('VppClient: framing and the write buffer', () => {
   });
 
   it("restarts a dump's time limit with each detail", async () => {
-    const { server, client } = await setup({}, { requestTimeoutMs: 150 });
-    let gaps = [25, 25, 25, 25, 25, 25, 25, 25];
+    // generous margins: a loaded machine stalls timers by tens of milliseconds
+    const { server, client } = await setup({}, { requestTimeoutMs: 600 });
+    let gaps = [100, 100, 100, 100, 100, 100, 100, 100];
     server.handleDump('cnat_translation_dump', async function* () {
       for (const [i, gap] of gaps.entries()) {
         await sleep(gap);
@@ -546,9 +547,9 @@ describe('VppClient: framing and the write buffer', () => {
       }
     });
     await client.connect();
-    // 200 ms in all, more than the limit, but never 150 ms of silence
+    // 800 ms in all, more than the limit, but never 600 ms of silence
     await expect(client.dump('cnat_translation_dump')).resolves.toHaveLength(8);
-    gaps = [25, 400];
+    gaps = [100, 1500];
     await expect(client.dump('cnat_translation_dump')).rejects.toBeInstanceOf(VppTimeoutError);
   });
 });
