@@ -28,6 +28,7 @@ describe('policy plugin manifest', () => {
       'NP_NON_PORT_PROTOCOLS:info:applied-approximately',
       'NP_NPOL_NO_READBACK:info:applied-approximately',
       'NP_STATUS_IGNORED:info:field-ignored',
+      'NP_WITHOUT_CNAT_FEATURE:error:applied-approximately',
     ]);
   });
 
@@ -37,5 +38,7 @@ describe('policy plugin manifest', () => {
     expect(codes({ policy: { serviceVips: false } })).toEqual(['NP_NPOL_NO_READBACK', 'NP_DSR_WITHOUT_SERVICE_VIPS']);
     expect(codes({ policy: { serviceVips: false }, services: { dsr: false } })).toEqual(['NP_NPOL_NO_READBACK']);
     expect(checkComposition([bgp, services, policy], { policy: { serviceVips: 'yes' } }).ok).toBe(false);
+    // without the services plugin nothing enables cnat's feature, which npol runs inside
+    expect(checkComposition([bgp, policy], {}).violations.map((v) => v.code)).toContain('NP_WITHOUT_CNAT_FEATURE');
   });
 });

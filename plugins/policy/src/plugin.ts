@@ -54,6 +54,12 @@ export const manifest = defineManifest<PolicyConfig>({
       when: ({ config, plugins, enabled }) => enabled.has('services') && (plugins.get('services') as { dsr?: boolean } | undefined)?.dsr !== false && !config.serviceVips,
     },
     {
+      level: 'composition', code: CODES.WITHOUT_CNAT_FEATURE, severity: 'error', effect: 'applied-approximately',
+      reason: 'VPP runs npol inside cnat\'s interface feature (found with the conformance corpus), and the services plugin is what enables that feature on pod interfaces: without it, policies are programmed but not enforced on a real VPP',
+      hint: 'enable the services plugin',
+      when: ({ enabled }) => !enabled.has('services'),
+    },
+    {
       level: 'object', kind: 'NetworkPolicy', code: CODES.INVALID_POD_SELECTOR, severity: 'error', effect: 'object-skipped',
       reason: 'spec.podSelector is missing or invalid (the API server would reject it): which pods the policy isolates is unknown, so it is not applied',
       when: (np) => podSelectorProblems(np).length > 0,
