@@ -3,6 +3,12 @@ import { createCodec } from '../codec';
 import { VppApiError } from '../errors';
 import { VppApiServer, type VppApiServerOptions, type VppApiSession } from '../server/server';
 import { cleanupSockets, sleep, tmpSocketPath } from '../server/testdata/helpers';
+
+/** Waits (bounded) until the condition holds: state, not a guess of how long it takes. */
+async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  while (!cond() && Date.now() < end) await sleep(5);
+}
 import { VppClient, type VppClientOptions } from './client';
 import { VppDisconnectedError, VppTimeoutError, VppUnavailableError } from './errors';
 
@@ -279,7 +285,7 @@ describe('VppClient: disconnects and reconnects', () => {
     expect(wants).toEqual([1, 1]);
     const session = server.sessions.find((s) => s.state.get('events'))!;
     session.send('sw_interface_event', { client_index: session.index, pid: process.pid, sw_if_index: 7, flags: 3 });
-    await sleep(20);
+    await until(() => got.length > 0);
     expect(got).toEqual([7]);
   });
 
@@ -290,7 +296,8 @@ describe('VppClient: disconnects and reconnects', () => {
     client.events.on('disconnected', (r) => events.push(`disconnected:${r}`));
     await client.connect();
     server.disconnectAll();
-    await sleep(50);
+    await until(() => events.length > 0);
+    await sleep(50); // and nothing else follows (no reconnecting)
     expect(events).toEqual(['disconnected:VPP closed the connection']);
     const { server: s2, client: c2 } = await setup({}, { reconnect: { initialDelayMs: 30 } });
     await c2.connect();
@@ -526,7 +533,7 @@ describe('VppClient: framing and the write buffer', () => {
       if ((context & 63) === ((late - 1) & 63)) break;
     }
     const current = client.request<{ context: number }>('cnat_translation_del', { id: 2 });
-    await sleep(10);
+    await until(() => held.length > 1);
     expect(held[1].context & 63).toBe(late & 63);
     const dropped = client.stats.dropped;
     held[0].session.send('cnat_translation_del_reply', { context: late, retval: 0 });
