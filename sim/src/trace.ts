@@ -7,6 +7,10 @@
 import { chooseBackend, chooseBackendDefault } from './cnat';
 import type { SimCluster, SimNodeInfo } from './cluster';
 import { CNAT_LB_TYPE_MAGLEV, INVALID_INDEX, type SimTranslation } from './model/cnat';
+
+/** cnat_snat_policies. */
+const CNAT_POLICY_IF_PFX = 1;
+const CNAT_POLICY_K8S = 2;
 import { FIB_PATH_TYPE_DROP, FIB_PATH_TYPE_LOCAL, type SimPath, type SimRoute } from './model/fib';
 import { choosePath } from './model/load-balance';
 import { contains, isZeroAddress } from './model/ip';
@@ -239,10 +243,12 @@ export class Tracer {
       const next = [...this.cluster.nodes.values()].find((n) => n.addresses.includes(underlayDst));
       if (!next) {
         if (out.kind === 'uplink' && !path.nextHop && !this.cluster.podByIp(packet.dst)) {
+          packet = this.egressSnat(node, inItf, out, packet, hops);
           hops.push({ node: node.name, step: 'fabric', text: `leaves the cluster towards ${packet.dst}` });
           return done('left-cluster', packet.dst);
         }
         if (out.kind === 'uplink' && path.nextHop) {
+          packet = this.egressSnat(node, inItf, out, packet, hops);
           hops.push({ node: node.name, step: 'fabric', text: `to gateway ${path.nextHop}, outside the cluster` });
           return done('left-cluster', path.nextHop);
         }
@@ -254,6 +260,25 @@ export class Tracer {
       inItf = next.uplink;
     }
     return this.drop(hops, node, packet, backend, 'too many hops (routing loop)');
+  }
+
+  /**
+   * Egress source NAT on the way out of the cluster, as cnat's snat policy does it on the
+   * uplink's output (IF_PFX or K8S): a packet that entered from an interface of its family's
+   * include table, to a destination no excluded prefix covers, leaves with the snat address.
+   */
+  private egressSnat(node: SimNodeInfo, inItf: SimInterface, out: SimInterface, packet: Packet, hops: Hop[]): Packet {
+    const cnat = node.vpp.cnat;
+    const snat = cnat.snat;
+    if (snat.policy !== CNAT_POLICY_IF_PFX && snat.policy !== CNAT_POLICY_K8S) return packet;
+    if (!cnat.enabledOn.has(out.swIfIndex)) return packet;
+    const v6 = packet.src.includes(':');
+    if (!snat.interfaces[v6 ? 1 : 0]?.has(inItf.swIfIndex)) return packet;
+    if (snat.excluded.some((c) => contains(c, packet.dst))) return packet;
+    const to = v6 ? snat.ip6 : snat.ip4;
+    if (isZeroAddress(to)) return packet;
+    hops.push({ node: node.name, step: 'snat', text: `egress source NAT to ${to} (cnat snat policy)`, data: { src: to } });
+    return { ...packet, src: to };
   }
 
   private translate(node: SimNodeInfo, t: SimTranslation, packet: Packet, hops: Hop[]): { packet: Packet; backend: string; routeTo: string } | { drop: string } {

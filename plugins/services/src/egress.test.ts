@@ -4,7 +4,7 @@
  */
 import { startTestAgent } from '@vppnet/core/testing';
 import { WorkloadRegistry, type ClusterObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
-import { SimConnection, SimVpp } from '@vppnet/vpp-sim';
+import { SimCluster, SimConnection, SimVpp, Tracer } from '@vppnet/vpp-sim';
 import { desiredEgress, excludeKey, includeKey, SNAT_TABLE } from './egress';
 import services from './plugin';
 
@@ -72,5 +72,33 @@ describe('services plugin: egress SNAT in the simulated VPP', () => {
     expect([...vpp.cnat.snat.interfaces[0]]).toEqual([]);
     expect([...vpp.cnat.snat.interfaces[2]]).toEqual([]);
     await agent.stop();
+  });
+});
+
+describe('egress SNAT traced in the simulated cluster', () => {
+  it('a pod of a natOutgoing pool leaves the cluster as its node; toward another node\'s pod it keeps its address', async () => {
+    const objects = [
+      node('a', ['10.0.0.11'], ['10.244.0.0/24']), node('b', ['10.0.0.12'], ['10.244.1.0/24']), pool('nat', '10.244.0.0/16', true),
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { nodeName: 'a' }, status: { phase: 'Running', podIP: '10.244.0.5', podIPs: [{ ip: '10.244.0.5' }] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db', namespace: 'shop' }, spec: { nodeName: 'b' }, status: { phase: 'Running', podIP: '10.244.1.5', podIPs: [{ ip: '10.244.1.5' }] } },
+    ] as ClusterObject[];
+    const cluster = SimCluster.fromObjects(objects as never);
+    const workloads = new WorkloadRegistry();
+    const unfeed = cluster.feedWorkloads('a', (w) => workloads.publish('sim', w));
+    const agent = await startTestAgent({
+      plugins: [services], vpp: new SimConnection(cluster.node('a').vpp), objects, nodeName: 'a', workloads,
+      pluginsConfig: { services: { healthCheckBindAddress: '', uplinkInterface: cluster.node('a').vpp.interfaces.get(cluster.node('a').uplink.swIfIndex).name } },
+    });
+    await agent.settled();
+    try {
+      const out = new Tracer(cluster).trace({ from: { pod: 'shop/web' }, dst: '198.51.100.7', dport: 443 });
+      expect(out).toMatchObject({ outcome: 'left-cluster', packet: { src: '10.0.0.11', dst: '198.51.100.7' } });
+      expect(out.hops.map((h) => h.step)).toContain('snat');
+      const inside = new Tracer(cluster).trace({ from: { pod: 'shop/web' }, dst: '10.244.1.5', dport: 5432 });
+      expect(inside.hops.some((h) => h.step === 'snat')).toBe(false);
+    } finally {
+      unfeed();
+      await agent.stop();
+    }
   });
 });
