@@ -17,6 +17,7 @@ import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { stringify as toYaml } from 'yaml';
 import { loadManifestDir, nodeInternalIPs, type NodeObject, type PodObject } from '@vppnet/core';
+import { processAlive } from '../vpp/runner';
 
 export interface LabOptions {
   /** The vpp binary. */
@@ -243,15 +244,6 @@ export async function labUp(opts: LabOptions): Promise<LabState> {
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Takes the lab down from its state file: agents first (each stops its VPP and gives its uplink
  * back), then the API server, then every namespace (their veths go with them), then the files.
@@ -262,16 +254,16 @@ export async function labDown(dir: string, opts: { keepLogs?: boolean } = {}): P
   if (!existsSync(file)) return false;
   const state = JSON.parse(readFileSync(file, 'utf8')) as LabState;
   const procs = [...state.processes].reverse();
-  for (const p of procs) if (alive(p.pid)) process.kill(p.pid, 'SIGTERM');
+  for (const p of procs) if (processAlive(p.pid)) process.kill(p.pid, 'SIGTERM');
   const end = Date.now() + 20_000;
-  while (procs.some((p) => alive(p.pid)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
-  for (const p of procs) if (alive(p.pid)) process.kill(p.pid, 'SIGKILL');
+  while (procs.some((p) => processAlive(p.pid)) && Date.now() < end) await new Promise((r) => setTimeout(r, 100));
+  for (const p of procs) if (processAlive(p.pid)) process.kill(p.pid, 'SIGKILL');
   // A VPP whose agent was killed outright is still running: its runner's pid file says which.
   for (const n of state.nodes) {
     const pidFile = path.join(n.runDir, 'vpp.pid');
     if (existsSync(pidFile)) {
       const pid = Number(readFileSync(pidFile, 'utf8'));
-      if (alive(pid)) process.kill(pid, 'SIGKILL');
+      if (processAlive(pid)) process.kill(pid, 'SIGKILL');
     }
   }
   for (const ns of [...state.namespaces].reverse()) spawnSync('ip', ['netns', 'del', ns]);

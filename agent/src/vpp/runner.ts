@@ -17,6 +17,16 @@ export interface VppRunnerOptions {
   logger?: Logger;
 }
 
+/** Whether a process of this pid exists (signal 0 checks without sending anything). */
+export function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** True once something accepts connections on the unix socket. */
 export function socketAccepts(socketPath: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -89,12 +99,7 @@ export class VppRunner {
   private runningPid(): number | undefined {
     if (!existsSync(this.pidFile)) return undefined;
     const pid = Number(readFileSync(this.pidFile, 'utf8'));
-    try {
-      process.kill(pid, 0);
-      return pid;
-    } catch {
-      return undefined;
-    }
+    return processAlive(pid) ? pid : undefined;
   }
 
   /** Stops VPP; its sockets go too (VPP leaves them behind, and they would look alive to the next start). */
@@ -108,14 +113,7 @@ export class VppRunner {
 
 /** Stops a VPP this runner did not start (SIGTERM, then SIGKILL after 5 s). */
 async function stopAdopted(pid: number): Promise<void> {
-  const alive = () => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch {
-      return false;
-    }
-  };
+  const alive = () => processAlive(pid);
   if (!alive()) return;
   process.kill(pid, 'SIGTERM');
   for (let i = 0; i < 50 && alive(); i++) await new Promise((r) => setTimeout(r, 100));

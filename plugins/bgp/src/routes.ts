@@ -9,7 +9,7 @@
  * instead of following the default route out (the /32 of each pod is more specific).
  */
 import ipaddr from 'ipaddr.js';
-import { nodeInternalIPs, nodePodCIDRs, type BlockAffinityObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
+import { nodeInternalIPs, podBlocksByNode, type BlockAffinityObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
 import type { BgpConfig, Encapsulation } from './config';
 import type { LearnedRoute } from './gobgp/paths';
@@ -71,18 +71,12 @@ export function normalisePrefix(text: string): string | undefined {
 
 /** The static route source: (prefix -> node) for every node. */
 export function staticRoutes(nodes: NodeObject[], blockAffinities: BlockAffinityObject[]): RouteEntry[] {
-  const blocks = new Map<string, string[]>();
-  for (const b of blockAffinities) {
-    const spec = b.spec;
-    if (!spec.node || !spec.cidr || (spec.state && spec.state !== 'confirmed') || String(spec.deleted) === 'true') continue;
-    blocks.set(spec.node, [...(blocks.get(spec.node) ?? []), spec.cidr]);
-  }
+  const blocks = podBlocksByNode(nodes, blockAffinities);
   const out: RouteEntry[] = [];
   for (const n of nodes) {
     const name = n.metadata.name;
-    const cidrs = blocks.get(name) ?? nodePodCIDRs(n);
     const addrs = nodeInternalIPs(n);
-    for (const c of cidrs) {
+    for (const c of blocks.get(name) ?? []) {
       const prefix = normalisePrefix(c);
       if (!prefix) continue;
       out.push({ prefix, node: name, via: addrs.find((a) => family(a) === family(prefix)) ?? '' });

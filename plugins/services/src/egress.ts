@@ -9,7 +9,7 @@
  * table of its family is source-NATed to the snat address unless its destination is in an
  * excluded prefix. This module computes that configuration (pure); egress-descriptors.ts applies it.
  */
-import ipaddr from 'ipaddr.js';
+import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
 import { nodeInternalIPs, nodePodCIDRs, type IPPoolObject, type NodeObject, type WorkloadEndpoint } from '@vppnet/core';
 
 export const EGRESS_PREFIX = 'services/snat/';
@@ -57,26 +57,10 @@ export interface EgressInput {
 
 const familyOf = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
 const hostPrefix = (ip: string) => `${ip}/${familyOf(ip) === 6 ? 128 : 32}`;
-const canonicalCidr = (cidr: string) => {
-  const [addr, len] = ipaddr.parseCIDR(cidr);
-  const net = addr.kind() === 'ipv6' ? ipaddr.IPv6.networkAddressFromCIDR(cidr) : ipaddr.IPv4.networkAddressFromCIDR(cidr);
-  return `${net.toString()}/${len}`;
-};
-
-function inCidr(ip: string, cidr: string): boolean {
-  try {
-    const a = ipaddr.parse(ip);
-    const range = ipaddr.parseCIDR(cidr);
-    return a.kind() === range[0].kind() && a.match(range);
-  } catch {
-    return false;
-  }
-}
-
 /** The pool an address belongs to (the most specific one, as IPAM would have chosen it). */
 function poolOf(ip: string, pools: IPPoolObject[]): IPPoolObject | undefined {
   return pools
-    .filter((p) => !p.spec.disabled && inCidr(ip, p.spec.cidr))
+    .filter((p) => !p.spec.disabled && prefixContains(p.spec.cidr, ip))
     .sort((a, b) => Number(b.spec.cidr.split('/')[1]) - Number(a.spec.cidr.split('/')[1]))[0];
 }
 
@@ -100,7 +84,7 @@ export function desiredEgress(input: EgressInput): Array<[string, unknown]> {
   const excluded = new Set<string>();
   const exclude = (cidr: string) => {
     try {
-      excluded.add(canonicalCidr(cidr));
+      excluded.add(canonicalPrefix(cidr));
     } catch {
       // an invalid CIDR is the owning object's problem, reported where it is read
     }

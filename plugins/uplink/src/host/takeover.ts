@@ -17,8 +17,7 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import ipaddr from 'ipaddr.js';
-import { linkLocalFromMac } from 'vpp-binapi-ts';
+import { canonicalPrefix, linkLocalFromMac } from 'vpp-binapi-ts';
 import { IpRoute, type RouteInfo } from './iproute';
 
 /** The host's next hop toward VPP on the veth (never seen on any wire: the neighbour is permanent). */
@@ -118,15 +117,8 @@ export function vppMacFor(uplinkMac: string): string {
   return [0x0e, ...h.subarray(0, 5)].map((b) => b.toString(16).padStart(2, '0')).join(':');
 }
 
-const plen = (cidr: string) => Number(cidr.split('/')[1]);
 const addrOf = (cidr: string) => cidr.split('/')[0];
 const isV6 = (cidr: string) => cidr.includes(':');
-
-/** The network of an address with its prefix length (`192.0.2.10/24` → `192.0.2.0/24`). */
-export function networkOf(cidr: string): string {
-  const net = isV6(cidr) ? ipaddr.IPv6.networkAddressFromCIDR(cidr) : ipaddr.IPv4.networkAddressFromCIDR(cidr);
-  return `${net.toString()}/${plen(cidr)}`;
-}
 
 /** The host's routes after the takeover, per family: everything it reached through the uplink now goes via VPP. */
 export function hostRoutes(uplink: HostUplink, side: HostSide): Record<4 | 6, string[]> {
@@ -135,7 +127,7 @@ export function hostRoutes(uplink: HostUplink, side: HostSide): Record<4 | 6, st
   const via = (family: 4 | 6) => (family === 4 ? `via ${side.gateway4} dev ${side.hostIf} onlink` : `via ${side.gateway6} dev ${side.hostIf}`);
   for (const a of uplink.addresses) {
     const family = isV6(a) ? 6 : 4;
-    lines[family].push(`route replace ${networkOf(a)} ${via(family)} src ${addrOf(a)}`);
+    lines[family].push(`route replace ${canonicalPrefix(a)} ${via(family)} src ${addrOf(a)}`);
   }
   for (const r of uplink.routes) {
     const s = r.prefsrc ?? (src(r.family) ? addrOf(src(r.family)!) : undefined);
