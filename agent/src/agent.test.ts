@@ -70,6 +70,33 @@ describe('vppnet run --sim on the example cluster', () => {
   });
 });
 
+describe('tunnels between nodes meet cnat', () => {
+  /** The names of the interfaces of a simulated node's VPP that have cnat's feature on. */
+  const cnatOn = (running: Awaited<ReturnType<typeof startAgents>>, node: string) => {
+    const vpp = running.sim!.node(node).vpp;
+    return [...vpp.cnat.enabledOn].map((i) => vpp.interfaces.get(i).name as string).sort();
+  };
+
+  it.each([
+    { encapsulation: 'ipip', plugins: { bgp: { encapsulation: 'ipip' } }, tunnels: ['ipip0', 'ipip1', 'ipip2', 'ipip3'] },
+    { encapsulation: 'wireguard', plugins: { wireguard: { enabled: true } }, tunnels: ['wg0'] },
+  ])('$encapsulation: the services plugin enables cnat on every tunnel the other plugins publish', async ({ plugins, tunnels }) => {
+    const config = loadConfig({ file: example, env: {}, flags: { watch: false, plugins } });
+    const running = await startAgents(config, { logger: pino({ level: 'silent' }) });
+    try {
+      for (const a of running.agents) {
+        const on = cnatOn(running, a.node);
+        for (const t of tunnels) expect(on).toContain(t);
+        // and still on the uplink and the pods
+        expect(on.length).toBeGreaterThan(tunnels.length + 1);
+        expect(a.runtime.undeclaredVppCalls()).toEqual([]);
+      }
+    } finally {
+      await running.stop();
+    }
+  });
+});
+
 describe('vppnet check (the built CLI)', () => {
   const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', cwd: repo });
 

@@ -47,9 +47,7 @@ function real(lab: LabState, p: Probe): { pod: string; saw: string } | undefined
 
 const MODES: Array<{ mode: string; plugins: Record<string, Record<string, unknown>>; full: boolean; tcpBetweenNodes: boolean }> = [
   { mode: 'flat', plugins: FLAT, full: true, tcpBetweenNodes: true },
-  // Over ipip only what a real VPP does today (BGP_IPIP_CNAT_NPOL_REAL_VPP, SVC_NODEPORT_NO_SNAT):
-  // pod to pod and NodePorts with a local backend.
-  { mode: 'ipip', plugins: IPIP, full: false, tcpBetweenNodes: true },
+  { mode: 'ipip', plugins: IPIP, full: true, tcpBetweenNodes: true },
   // Over wireguard TCP between nodes fails on a real VPP (WG_OFFLOAD_REAL_VPP); ICMP goes through.
   { mode: 'wireguard', plugins: WIREGUARD, full: false, tcpBetweenNodes: false },
 ];
@@ -120,7 +118,9 @@ gate.describe.each(MODES)('the lab ($mode): a real three-node cluster agrees wit
   it.each(probes)('$what: real outcome = simulated prediction', (p) => {
     const r = real(lab, p);
     const t = predicted(p);
-    expect({ delivered: r !== undefined, at: r?.pod }).toEqual({ delivered: t.outcome === 'delivered', at: t.outcome === 'delivered' ? t.at : undefined });
+    // where it arrived, and the source address the receiving pod saw
+    const delivered = t.outcome === 'delivered';
+    expect({ delivered: r !== undefined, at: r?.pod, saw: r?.saw }).toEqual({ delivered, at: delivered ? t.at : undefined, saw: delivered ? t.packet.src : undefined });
   });
 
   if (mode === 'wireguard')

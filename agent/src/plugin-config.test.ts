@@ -11,10 +11,9 @@ describe('plugin config derived by the agent', () => {
     expect(encapsulations({ bgp: { enabled: false, encapsulation: 'ipip' } })).toEqual([]);
   });
 
-  it('with a tunnel between nodes, the services plugin gets the if-pfx snat policy unless the operator chose', () => {
-    expect(pluginsConfigFor(configWith({}), { servesCni: false }).services?.snatPolicy).toBeUndefined();
-    expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' } }), { servesCni: false }).services?.snatPolicy).toBe('if-pfx');
-    expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' }, services: { snatPolicy: 'k8s' } }), { servesCni: false }).services?.snatPolicy).toBe('k8s');
+  it('tunnels between nodes reach the CNI (pod MTU); the snat policy stays what the operator chose', () => {
+    expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' } }), { servesCni: false }).services?.snatPolicy).toBeUndefined();
+    expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' }, services: { snatPolicy: 'if-pfx' } }), { servesCni: false }).services?.snatPolicy).toBe('if-pfx');
     expect(pluginsConfigFor(configWith({ wireguard: { enabled: true } }), { servesCni: false }).cni?.encapsulations).toEqual(['wireguard']);
   });
 

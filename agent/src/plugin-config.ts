@@ -26,9 +26,6 @@ export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean
   // The simulated VPP's taps exist only in the model; a veth is real, so pods can use it.
   if (config.sim && cni.interfaceType === undefined) cni.interfaceType = 'af_packet';
   if (cni.encapsulations === undefined) cni.encapsulations = encapsulations(plugins);
-  // cnat's k8s snat policy drops tunnel traffic on a real VPP: with tunnels, egress SNAT only.
-  if (encapsulations(plugins).length > 0 && plugins.services?.snatPolicy === undefined)
-    plugins.services = { ...(plugins.services ?? {}), snatPolicy: 'if-pfx' };
   plugins.cni = cni;
   // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet).
   const uplink = plugins.uplink;

@@ -26,6 +26,7 @@ export { INVALID_OBJECT_CODE } from './runtime/plugin-cluster-view';
 export { objectRef, clusterKind, type KindEvent, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
 export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
 export type { WorkloadEndpoint, WorkloadEndpoints, WorkloadPublisher } from './runtime/workloads';
+export type { TunnelInterface, NodeTunnels } from './runtime/tunnels';
 /** For plugins and the agent that run a program they depend on (gobgpd, VPP). */
 export { ProcessSupervisor, SupervisorError, type SupervisorOptions, type SupervisorEvents } from './runtime/supervisor';
 

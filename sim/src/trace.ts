@@ -11,9 +11,13 @@ import { CNAT_LB_TYPE_MAGLEV, INVALID_INDEX, type SimTranslation } from './model
 /** cnat_snat_policies. */
 const CNAT_POLICY_IF_PFX = 1;
 const CNAT_POLICY_K8S = 2;
+/** cnat's snat interface table of pods (CNAT_POLICY_POD). */
+const SNAT_TABLE_POD = 2;
+/** The first 32 bits of an IPv6 address, as a number. */
+const first32BitsOf6 = (ip: string): number => parseIpWords(ip).words[0];
 import { FIB_PATH_TYPE_DROP, FIB_PATH_TYPE_LOCAL, type SimPath, type SimRoute } from './model/fib';
 import { choosePath } from './model/load-balance';
-import { contains, isZeroAddress } from './model/ip';
+import { contains, isZeroAddress, parseIpWords } from './model/ip';
 import { npolTraceVerdict } from './npol';
 import type { SimInterface } from './model/interfaces';
 
@@ -221,6 +225,11 @@ export class Tracer {
         hops.push({ node: node.name, step: 'policy', text: `output ACL on ${out.name}: ${aclOut.text}`, data: { acl: aclOut.acl, rule: aclOut.rule } });
         if (!aclOut.permit) return this.drop(hops, node, packet, backend, `denied by an output ACL on ${out.name}`);
       }
+      if (!isReply) {
+        const natted = this.hairpinSnat(node, inItf, out, packet, hops);
+        if (natted !== packet) sessions.push({ node: node.name, original: packet, translated: natted });
+        packet = natted;
+      }
       // 4. leaving through a pod's tap: delivered (after the pod's tx policy)
       if (!isReply && node.vpp.cnat.enabledOn.has(out.swIfIndex)) this.flows.push({ node: node.name, packet });
       if (out.kind === 'tap' || out.kind === 'af_packet') {
@@ -278,6 +287,28 @@ export class Tracer {
     const to = v6 ? snat.ip6 : snat.ip4;
     if (isZeroAddress(to)) return packet;
     hops.push({ node: node.name, step: 'snat', text: `egress source NAT to ${to} (cnat snat policy)`, data: { src: to } });
+    return { ...packet, src: to };
+  }
+
+  /**
+   * The K8S snat policy's rule for a pod reaching itself through a Service: a flow into or out of
+   * a pod interface whose source equals its destination leaves with the snat address. VPP's test
+   * (cnat_snat_policy_k8s) also compares the IPv4 view of the addresses for IPv6 flows, that is
+   * their first 32 bits, so IPv6 flows between pods whose addresses share those bits are
+   * source-NATed too: modelled as VPP does it, since the simulator predicts VPP.
+   */
+  private hairpinSnat(node: SimNodeInfo, inItf: SimInterface, out: SimInterface, packet: Packet, hops: Hop[]): Packet {
+    const cnat = node.vpp.cnat;
+    const snat = cnat.snat;
+    if (snat.policy !== CNAT_POLICY_K8S || !cnat.enabledOn.has(out.swIfIndex)) return packet;
+    const pods = snat.interfaces[SNAT_TABLE_POD];
+    if (!pods?.has(inItf.swIfIndex) && !pods?.has(out.swIfIndex)) return packet;
+    const v6 = packet.src.includes(':');
+    const same = v6 ? first32BitsOf6(packet.src) === first32BitsOf6(packet.dst) : packet.src === packet.dst;
+    const to = v6 ? snat.ip6 : snat.ip4;
+    if (!same || isZeroAddress(to)) return packet;
+    const why = v6 && packet.src !== packet.dst ? ' (VPP compares only the first 32 bits of IPv6 addresses here)' : '';
+    hops.push({ node: node.name, step: 'snat', text: `source NAT to ${to}: cnat's k8s policy for a pod reaching itself${why}`, data: { src: to } });
     return { ...packet, src: to };
   }
 

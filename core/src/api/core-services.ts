@@ -11,6 +11,7 @@ import { createServiceRef } from './service-ref';
 import type { VppApi, VppConnectionEvents } from './vpp';
 import type { DesiredStateTxn, SyncSummary } from '../runtime/reconciler';
 import type { WorkloadEndpoints, WorkloadPublisher } from '../runtime/workloads';
+import type { NodeTunnels } from '../runtime/tunnels';
 
 /** The reconciler as plugins see it: desired state in, status out. */
 export interface DesiredState {
@@ -82,4 +83,6 @@ export const coreServices = {
   /** For the plugin that connects pods (the CNI): publishes this node's workloads. */
   workloadPublisher: createServiceRef<WorkloadPublisher>({ id: 'core.workloadPublisher' }),
   nodeStatus: createServiceRef<NodeStatusWriter>({ id: 'core.nodeStatus' }),
+  /** Tunnel interfaces between nodes, published by the plugins that make them (see runtime/tunnels). */
+  tunnels: createServiceRef<NodeTunnels>({ id: 'core.tunnels' }),
 } as const;

@@ -25,6 +25,7 @@ import { ObjectStatusRegistry } from './object-status';
 import { PluginClusterView } from './plugin-cluster-view';
 import { Reconciler, type RetryPolicy, type SyncSummary } from './reconciler';
 import { WorkloadRegistry, type WorkloadEndpoints, type WorkloadPublisher } from './workloads';
+import { TunnelRegistry } from './tunnels';
 
 export type PluginState = 'ok' | 'disabled' | 'failed' | 'rolled-back' | 'not-started' | 'stopped';
 
@@ -139,6 +140,7 @@ export class AgentRuntime {
     const workloads = (this.workloads = options.workloads ?? new WorkloadRegistry());
     this.provide(this.root, coreServices.workloads, workloads);
     this.provide(this.root, coreServices.workloadPublisher, isPublisher(workloads) ? workloads : readOnlyWorkloads());
+    this.provide(this.root, coreServices.tunnels, new TunnelRegistry());
     this.provide(this.root, coreServices.nodeStatus, options.nodeStatus ?? {
       annotate: async () => {
         throw new Error('this agent has no way to write to its Node object (no cluster writer configured)');

@@ -16,7 +16,7 @@ import { ASN_ANNOTATION, planSpeaker, type SpeakerProblem } from './speaker-stat
 import { SPEAKER_RULES } from './speaker-rules';
 import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
 import { IPIP_MESSAGES, routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
-import { desiredRouting } from './routes';
+import { desiredRouting, TUNNEL_PREFIX } from './routes';
 
 export const manifest = defineManifest<BgpConfig>({
   id: 'bgp',
@@ -38,12 +38,6 @@ export const manifest = defineManifest<BgpConfig>({
       reason: 'neither the static route source nor a BGP speaker is enabled: pods on different nodes could not reach each other',
       hint: 'set plugins.bgp.static: true (routes from Node objects) or enable the speaker',
       when: ({ config }) => !config.static && !config.speaker.enabled,
-    },
-    {
-      level: 'composition', code: 'BGP_IPIP_CNAT_NPOL_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
-      reason: 'over ipip on a real VPP (found in the lab), traffic arriving through a tunnel skips cnat and npol: replies of a Service whose backend is on another node are not translated back (the connection fails), and NetworkPolicy does not stop traffic from pods on other nodes. Pod-to-pod traffic and NodePorts with a local backend work',
-      hint: 'use encapsulation: none between nodes on one network',
-      when: ({ config }) => wantsTunnels(config),
     },
     ...SPEAKER_RULES,
     {
@@ -72,19 +66,20 @@ export default definePlugin<BgpConfig>({
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, config: coreServices.config, node: coreServices.node,
-        logger: coreServices.logger, unsupported: coreServices.unsupported, vpp: coreServices.vpp,
+        logger: coreServices.logger, unsupported: coreServices.unsupported, vpp: coreServices.vpp, tunnels: coreServices.tunnels,
       },
-      async init({ cluster, desired, config, node, logger, unsupported, vpp }) {
+      async init({ cluster, desired, config, node, logger, unsupported, vpp, tunnels }) {
         const cfg = config as BgpConfig;
         let learned: LearnedRoute[] = [];
-        const recompute = () =>
-          void desired.replace(
-            'bgp/',
-            desiredRouting({
-              nodeName: node.name, config: cfg, learned,
-              nodes: cluster.list('Node'), blockAffinities: cluster.list('BlockAffinity'), ipPools: cluster.list('IPPool'),
-            }),
-          );
+        const recompute = () => {
+          const routing = desiredRouting({
+            nodeName: node.name, config: cfg, learned,
+            nodes: cluster.list('Node'), blockAffinities: cluster.list('BlockAffinity'), ipPools: cluster.list('IPPool'),
+          });
+          // what arrives through the ipip tunnels must meet cnat and npol (the services plugin)
+          tunnels.publish('bgp', [...routing.keys()].filter((k) => k.startsWith(TUNNEL_PREFIX)).map((key) => ({ key, kind: 'ipip' })));
+          void desired.replace('bgp/', routing);
+        };
         const stopRoutes = cluster.watch(['Node', 'BlockAffinity', 'IPPool'], recompute);
         if (!cfg.speaker.enabled) return stopRoutes;
 

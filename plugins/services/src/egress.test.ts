@@ -76,12 +76,8 @@ describe('services plugin: egress SNAT in the simulated VPP', () => {
 });
 
 describe('egress SNAT traced in the simulated cluster', () => {
-  it('a pod of a natOutgoing pool leaves the cluster as its node; toward another node\'s pod it keeps its address', async () => {
-    const objects = [
-      node('a', ['10.0.0.11'], ['10.244.0.0/24']), node('b', ['10.0.0.12'], ['10.244.1.0/24']), pool('nat', '10.244.0.0/16', true),
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { nodeName: 'a' }, status: { phase: 'Running', podIP: '10.244.0.5', podIPs: [{ ip: '10.244.0.5' }] } },
-      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db', namespace: 'shop' }, spec: { nodeName: 'b' }, status: { phase: 'Running', podIP: '10.244.1.5', podIPs: [{ ip: '10.244.1.5' }] } },
-    ] as ClusterObject[];
+  /** A simulated cluster of `objects` whose node a runs the services plugin (the others nothing). */
+  const servicesOnNodeA = async (objects: ClusterObject[]) => {
     const cluster = SimCluster.fromObjects(objects as never);
     const workloads = new WorkloadRegistry();
     const unfeed = cluster.feedWorkloads('a', (w) => workloads.publish('sim', w));
@@ -90,6 +86,16 @@ describe('egress SNAT traced in the simulated cluster', () => {
       pluginsConfig: { services: { healthCheckBindAddress: '', uplinkInterface: cluster.node('a').vpp.interfaces.get(cluster.node('a').uplink.swIfIndex).name } },
     });
     await agent.settled();
+    return { cluster, stop: async () => { unfeed(); await agent.stop(); } };
+  };
+
+  it('a pod of a natOutgoing pool leaves the cluster as its node; toward another node\'s pod it keeps its address', async () => {
+    const objects = [
+      node('a', ['10.0.0.11'], ['10.244.0.0/24']), node('b', ['10.0.0.12'], ['10.244.1.0/24']), pool('nat', '10.244.0.0/16', true),
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web', namespace: 'shop' }, spec: { nodeName: 'a' }, status: { phase: 'Running', podIP: '10.244.0.5', podIPs: [{ ip: '10.244.0.5' }] } },
+      { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'db', namespace: 'shop' }, spec: { nodeName: 'b' }, status: { phase: 'Running', podIP: '10.244.1.5', podIPs: [{ ip: '10.244.1.5' }] } },
+    ] as ClusterObject[];
+    const { cluster, stop } = await servicesOnNodeA(objects);
     try {
       const out = new Tracer(cluster).trace({ from: { pod: 'shop/web' }, dst: '198.51.100.7', dport: 443 });
       expect(out).toMatchObject({ outcome: 'left-cluster', packet: { src: '10.0.0.11', dst: '198.51.100.7' } });
@@ -97,8 +103,27 @@ describe('egress SNAT traced in the simulated cluster', () => {
       const inside = new Tracer(cluster).trace({ from: { pod: 'shop/web' }, dst: '10.244.1.5', dport: 5432 });
       expect(inside.hops.some((h) => h.step === 'snat')).toBe(false);
     } finally {
-      unfeed();
-      await agent.stop();
+      await stop();
+    }
+  });
+
+  it('IPv6 between pods whose addresses share their first 32 bits: source-NATed, as cnat\'s k8s policy does on a real VPP', async () => {
+    const v6pod = (name: string, onNode: string, ip: string) =>
+      ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' }, spec: { nodeName: onNode }, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] } });
+    const objects = [
+      node('a', ['10.0.0.11', 'fd00:10::11'], ['10.244.0.0/24', 'fd00:244::/64', 'fd01:244::/64']), node('b', ['10.0.0.12', 'fd00:10::12'], ['10.244.1.0/24', 'fd00:244:0:1::/64']),
+      v6pod('web', 'a', 'fd00:244::5'), v6pod('db', 'b', 'fd00:244:0:1::5'), v6pod('other', 'a', 'fd01:244::7'),
+    ] as ClusterObject[];
+    const { cluster, stop } = await servicesOnNodeA(objects);
+    try {
+      const tracer = new Tracer(cluster);
+      // (only node a runs an agent here: what matters is the address the packet leaves it with)
+      const snatHops = (from: string) => tracer.trace({ from: { pod: from }, dst: 'fd00:244:0:1::5', dport: 5432 }).hops.filter((h) => h.step === 'snat').map((h) => h.data);
+      expect(snatHops('shop/web')).toEqual([{ src: 'fd00:10::11' }]);
+      // the first 32 bits differ: the pod keeps its address
+      expect(snatHops('shop/other')).toEqual([]);
+    } finally {
+      await stop();
     }
   });
 });

@@ -9,7 +9,7 @@ import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
 import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION, wireguardConfig, type WireguardConfig } from './config';
 import { FibSourceHandle } from 'vpp-binapi-ts';
 import { interfaceDescriptor, peerDescriptor, routeDescriptor } from './descriptors';
-import { desiredWireguard } from './desired';
+import { desiredWireguard, INTERFACE_KEY } from './desired';
 import { loadOrCreatePrivateKey, publicKeyOf } from './keys';
 
 export const manifest = defineManifest<WireguardConfig>({
@@ -54,8 +54,8 @@ export default definePlugin<WireguardConfig>({
     env.registerDescriptor(peerDescriptor);
     env.registerDescriptor(routeDescriptor(source));
     env.registerInit({
-      deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, nodeStatus: coreServices.nodeStatus, unsupported: coreServices.unsupported, log: coreServices.logger },
-      async init({ cluster, desired, node, nodeStatus, unsupported, log }) {
+      deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, nodeStatus: coreServices.nodeStatus, unsupported: coreServices.unsupported, log: coreServices.logger, tunnels: coreServices.tunnels },
+      async init({ cluster, desired, node, nodeStatus, unsupported, log, tunnels }) {
         const privateKey = loadOrCreatePrivateKey(env.config.privateKeyFile);
         const publicKey = publicKeyOf(privateKey).toString('base64');
         await nodeStatus.annotate({ [CALICO_PUBLIC_KEY_ANNOTATION]: publicKey, [PUBLIC_KEY_ANNOTATION]: publicKey });
@@ -68,11 +68,14 @@ export default definePlugin<WireguardConfig>({
             if (p) unsupported.report(n, 'WG_PEER_NOT_ENCRYPTED', p.reason);
             else unsupported.clear(n, 'WG_PEER_NOT_ENCRYPTED');
           }
+          // what wg0 decrypts must meet cnat and npol (the services plugin)
+          tunnels.publish('wireguard', values.has(INTERFACE_KEY) ? [{ key: INTERFACE_KEY, kind: 'wireguard' }] : []);
           void desired.replace('wireguard/', values);
         };
         const unwatch = cluster.watch(['Node', 'BlockAffinity'], recompute);
         return async () => {
           unwatch();
+          tunnels.publish('wireguard', []);
           // leaving: the other nodes stop using this node's key and fall back to plain routes
           await nodeStatus.annotate({ [CALICO_PUBLIC_KEY_ANNOTATION]: null, [PUBLIC_KEY_ANNOTATION]: null }).catch(() => undefined);
         };
