@@ -15,6 +15,10 @@ describe('plugin config derived by the agent', () => {
     expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' } }), { servesCni: false }).services?.snatPolicy).toBeUndefined();
     expect(pluginsConfigFor(configWith({ bgp: { encapsulation: 'ipip' }, services: { snatPolicy: 'if-pfx' } }), { servesCni: false }).services?.snatPolicy).toBe('if-pfx');
     expect(pluginsConfigFor(configWith({ wireguard: { enabled: true } }), { servesCni: false }).cni?.encapsulations).toEqual(['wireguard']);
+    // with wireguard the host's veth into VPP finishes its own checksums, unless the operator said otherwise
+    expect(pluginsConfigFor(configWith({ wireguard: { enabled: true }, uplink: { enabled: true, interface: 'eth0' } }), { servesCni: false }).uplink?.hostTxChecksumOffload).toBe(false);
+    expect(pluginsConfigFor(configWith({ uplink: { enabled: true, interface: 'eth0' } }), { servesCni: false }).uplink?.hostTxChecksumOffload).toBeUndefined();
+    expect(pluginsConfigFor(configWith({ wireguard: { enabled: true }, uplink: { enabled: true, interface: 'eth0', hostTxChecksumOffload: true } }), { servesCni: false }).uplink?.hostTxChecksumOffload).toBe(true);
   });
 
   it('with the uplink plugin on, services enables cnat on the uplink by VPP\'s name for it', () => {

@@ -27,8 +27,10 @@ export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean
   if (config.sim && cni.interfaceType === undefined) cni.interfaceType = 'af_packet';
   if (cni.encapsulations === undefined) cni.encapsulations = encapsulations(plugins);
   plugins.cni = cni;
-  // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet).
   const uplink = plugins.uplink;
+  // VPP's wireguard seals what it gets: the host's veth into VPP must not leave checksums unfinished.
+  if (uplink?.enabled === true && encapsulations(plugins).includes('wireguard') && uplink.hostTxChecksumOffload === undefined) uplink.hostTxChecksumOffload = false;
+  // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet).
   if (uplink?.enabled === true && uplink.interface && plugins.services?.uplinkInterface === undefined) {
     const first = Array.isArray(uplink.interface) ? uplink.interface[0] : uplink.interface;
     plugins.services = { ...(plugins.services ?? {}), uplinkInterface: `host-${String(first)}` };

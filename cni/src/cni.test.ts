@@ -15,6 +15,7 @@ import cni from './plugin';
 import { linkIdentity } from './links';
 
 const gate = testGates(rootUser('creates network namespaces and veths'), systemTool('ip', { why: 'network namespaces and veths' }), systemTool('nsenter', { debianPackage: 'util-linux' }));
+const ethtool = testGates(rootUser('creates network namespaces and veths'), systemTool('ip', { why: 'network namespaces and veths' }), systemTool('ethtool', { why: 'pod checksum offload with wireguard' }));
 const BIN = path.resolve(__dirname, '../bin/vppnet-cni.js');
 const RUN = `vppnet-cni-${process.pid}`;
 const tmp = tempDirs();
@@ -235,6 +236,26 @@ gate.describe('vppnet-cni with the agent on the simulated VPP', () => {
     // the same interface, not a new one
     expect(h.workloads.get('shop/m-1')!.swIfIndex).toBe(index);
     expect((await runCni(h.socket, { command: 'DEL', containerId: `${RUN}-m1`, netns: ns })).status).toBe(0);
+  });
+
+  ethtool.it('with wireguard the pod finishes its own checksums (VPP\'s wireguard would seal them unfinished), and offloads again once it is off', async () => {
+    const ns = netns('csum');
+    const offload = () => /^tx-checksumming:\s+(on|off)/m.exec(spawnSync('ip', ['netns', 'exec', path.basename(ns), 'ethtool', '-k', 'eth0'], { encoding: 'utf8' }).stdout)?.[1];
+    await add(h, `${RUN}-c1`, ns, 'c-1');
+    expect(offload()).toBe('on');
+    await h.agent.stop();
+    h = await startAgent({ sim: h.sim, socket: h.socket, stateDir: h.stateDir, encapsulations: ['wireguard'] });
+    await h.agent.settled();
+    expect(offload()).toBe('off');
+    // a pod added while wireguard is on starts without it
+    const ns2 = netns('csum2');
+    await add(h, `${RUN}-c2`, ns2, 'c-2');
+    expect(/^tx-checksumming:\s+off/m.test(spawnSync('ip', ['netns', 'exec', path.basename(ns2), 'ethtool', '-k', 'eth0'], { encoding: 'utf8' }).stdout)).toBe(true);
+    await h.agent.stop();
+    h = await startAgent({ sim: h.sim, socket: h.socket, stateDir: h.stateDir });
+    await h.agent.settled();
+    expect(offload()).toBe('on');
+    for (const [id, n] of [[`${RUN}-c1`, ns], [`${RUN}-c2`, ns2]]) expect((await runCni(h.socket, { command: 'DEL', containerId: id, netns: n })).status).toBe(0);
   });
 
   it('after a VPP restart the agent recreates the pod interface from its record, with a fresh index for the workload', async () => {

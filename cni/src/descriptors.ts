@@ -11,7 +11,7 @@
  */
 import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { canonicalAddress, formatMac, fromAddress, fromPrefix, toAddress, type FibSourceHandle } from 'vpp-binapi-ts';
-import { configurePod, createVeth, deleteHostLink, hostLinkExists, hostLinkMtus, setPodMtu, type PodLink } from './netns';
+import { configurePod, createVeth, deleteHostLink, hostLinkExists, hostLinkMtus, podTxChecksumOffload, setPodMtu, setPodTxChecksumOffload, type PodLink } from './netns';
 import type { InterfaceType } from './records';
 
 const NO_INDEX = 0xffffffff;
@@ -116,36 +116,52 @@ async function deletePodInterface(v: PodInterfaceValue, meta: IfMeta, ctx: Descr
 }
 
 const sameInterface = (a: PodInterfaceValue, b: PodInterfaceValue) => a.type === b.type && a.hostIf === b.hostIf && a.vppMac === b.vppMac;
+/** Equal, or one of them not known (a value read back from VPP and the host). */
+const sameIfKnown = <T>(a: T | undefined, b: T | undefined) => a === undefined || b === undefined || a === b;
 
-export const podInterfaceDescriptor = defineDescriptor<PodInterfaceValue, IfMeta>({
-  name: 'cni-pod-interface',
-  keyPrefix: 'cni/interface/',
-  dependencies: () => [GATEWAY_KEY],
-  create: (_k, v, ctx) => createPodInterface(v, ctx),
-  delete: (_k, v, meta, ctx) => deletePodInterface(v, meta, ctx),
-  // Only the MTU changed (the encapsulation between nodes did): both veth ends get the new one.
-  update: async (_k, prev, next, meta, ctx) => {
-    if (sameInterface(prev, next) && next.type === 'af_packet') {
-      await setPodMtu(next);
-      return meta;
-    }
-    await deletePodInterface(prev, meta, ctx);
-    return createPodInterface(next, ctx);
-  },
-  // What VPP shows of a pod interface (its kind, host interface and MAC), and the veth's MTU.
-  equals: (a, b) => sameInterface(a, b) && (a.mtu === undefined || b.mtu === undefined || a.mtu === b.mtu),
-  retrieve: async (ctx) => {
-    const mtus = await hostLinkMtus().catch(() => new Map<string, number>());
-    return (await ourInterfaces(ctx.vpp))
-      .filter((i) => i.tag !== GATEWAY_TAG)
-      .map((i) => {
+/**
+ * Pod interfaces. `podOf` names the namespace and interface of a pod by its host interface (from
+ * the agent's records), so that read-back can look inside the pod.
+ */
+export function podInterfaceDescriptor(podOf: (hostIf: string) => { netns: string; ifName: string } | undefined = () => undefined) {
+  return defineDescriptor<PodInterfaceValue, IfMeta>({
+    name: 'cni-pod-interface',
+    keyPrefix: 'cni/interface/',
+    dependencies: () => [GATEWAY_KEY],
+    create: (_k, v, ctx) => createPodInterface(v, ctx),
+    delete: (_k, v, meta, ctx) => deletePodInterface(v, meta, ctx),
+    // Only what follows the encapsulation between nodes changed: the MTU of both veth ends, the
+    // pod's checksum offload.
+    update: async (_k, prev, next, meta, ctx) => {
+      if (sameInterface(prev, next) && next.type === 'af_packet') {
+        if (prev.mtu !== next.mtu) await setPodMtu(next);
+        if ((prev.txChecksumOffload !== false) !== (next.txChecksumOffload !== false)) await setPodTxChecksumOffload(next);
+        return meta;
+      }
+      await deletePodInterface(prev, meta, ctx);
+      return createPodInterface(next, ctx);
+    },
+    // What VPP shows of a pod interface (its kind, host interface and MAC), the veth's MTU and the
+    // pod's checksum offload.
+    equals: (a, b) => sameInterface(a, b) && sameIfKnown(a.mtu, b.mtu) && sameIfKnown(a.txChecksumOffload, b.txChecksumOffload),
+    retrieve: async (ctx) => {
+      const mtus = await hostLinkMtus().catch(() => new Map<string, number>());
+      const out = [];
+      for (const i of await ourInterfaces(ctx.vpp)) {
+        if (i.tag === GATEWAY_TAG) continue;
         const hostIf = i.tag.slice(TAG_PREFIX.length);
         const type: InterfaceType = i.interface_name.startsWith('host-') ? 'af_packet' : 'tap';
-        const value = { type, hostIf, vppMac: formatMac(i.l2_address), mtu: type === 'af_packet' ? mtus.get(hostIf) : undefined } as PodInterfaceValue;
-        return { key: interfaceKey(hostIf), value, meta: { swIfIndex: i.sw_if_index } };
-      });
-  },
-});
+        const pod = podOf(hostIf);
+        const value = {
+          type, hostIf, vppMac: formatMac(i.l2_address), mtu: type === 'af_packet' ? mtus.get(hostIf) : undefined,
+          txChecksumOffload: pod && type === 'af_packet' ? await podTxChecksumOffload(pod.netns, pod.ifName) : undefined,
+        } as PodInterfaceValue;
+        out.push({ key: interfaceKey(hostIf), value, meta: { swIfIndex: i.sw_if_index } });
+      }
+      return out;
+    },
+  });
+}
 
 export function podRouteDescriptor(source: FibSourceHandle) {
   const route = async (r: PodRouteValue, ctx: DescriptorContext, sw_if_index: number) => {

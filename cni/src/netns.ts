@@ -3,7 +3,10 @@
  * namespace, and inside it the pod's addresses, a route to the gateway, the default routes and
  * permanent neighbour entries for the gateway (VPP's interface MAC), so the pod never needs to
  * resolve anything. Done with iproute2 (`ip -batch`, one process per namespace), entering the
- * pod's namespace by path with util-linux's nsenter, as CNI_NETNS is a path.
+ * pod's namespace by path with util-linux's nsenter, as CNI_NETNS is a path. With wireguard
+ * between nodes the pod's interface also loses TCP/UDP checksum offload (ethtool): VPP's
+ * wireguard encrypts packets as it gets them, so a checksum left to the device would be sealed
+ * unfinished and the offload request would then be applied to the ciphertext.
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -24,6 +27,11 @@ export interface PodLink {
   gateway4: string;
   /** VPP's link-local address on the pod interface, the IPv6 gateway. */
   gateway6: string;
+  /**
+   * Whether the pod's kernel may leave TCP/UDP checksums to its interface (the default); false
+   * with wireguard between nodes (see above). Undefined when not known (read back from VPP).
+   */
+  txChecksumOffload?: boolean;
 }
 
 function run(cmd: string, args: string[], input?: string): Promise<string> {
@@ -99,6 +107,30 @@ export async function configurePod(link: PodLink): Promise<void> {
     await inPod(link.netns, ['-batch', '-'], `${lines.join('\n')}\n`);
   } catch (err) {
     throw netnsFailed(`configure ${dev} in ${link.netns}`, err);
+  }
+  if (link.txChecksumOffload === false) await setPodTxChecksumOffload(link);
+}
+
+/** Turns the pod interface's TCP/UDP checksum offload on or off, as `link` says. */
+export async function setPodTxChecksumOffload(link: PodLink): Promise<void> {
+  requireNetns(link.netns);
+  const on = link.txChecksumOffload !== false;
+  try {
+    await run('nsenter', [`--net=${link.netns}`, 'ethtool', '-K', link.ifName, 'tx', on ? 'on' : 'off']);
+  } catch (err) {
+    throw netnsFailed(`turn ${on ? 'on' : 'off'} checksum offload of ${link.ifName} in ${link.netns}`, err);
+  }
+}
+
+/** Whether the pod interface has TCP/UDP checksum offload on; undefined when it cannot be read. */
+export async function podTxChecksumOffload(netns: string, ifName: string): Promise<boolean | undefined> {
+  if (!fs.existsSync(netns)) return undefined;
+  try {
+    const out = await run('nsenter', [`--net=${netns}`, 'ethtool', '-k', ifName]);
+    const m = /^tx-checksumming:\s+(on|off)/m.exec(out);
+    return m ? m[1] === 'on' : undefined;
+  } catch {
+    return undefined;
   }
 }
 

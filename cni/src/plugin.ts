@@ -63,7 +63,8 @@ export default definePlugin<CniConfig>({
   register(env) {
     const config = env.config;
     env.registerDescriptor(gatewayDescriptor);
-    env.registerDescriptor(podInterfaceDescriptor);
+    const records = new PodRecords(path.join(config.stateDir, 'pods'));
+    env.registerDescriptor(podInterfaceDescriptor((hostIf) => records.list().find((r) => r.hostIf === hostIf)));
     env.registerDescriptor(podRouteDescriptor(new FibSourceHandle(config.fibSource.name, config.fibSource.priority)));
     env.registerInit({
       deps: {
@@ -80,7 +81,7 @@ export default definePlugin<CniConfig>({
         cluster.watch(['Pod'], () => undefined); // only for the declared rules (hostPort)
         const service = new CniService({
           config: { ...config, interfaceType: interfaceType(config) }, desired, nodeName: node.name, log,
-          records: new PodRecords(path.join(config.stateDir, 'pods')),
+          records,
           ipam: new HostLocalIpam(path.join(config.stateDir, 'ipam')),
           node: () => cluster.list('Node').find((n) => n.metadata.name === node.name),
           podMtu: () => nodeMtus(uplink?.mtu ?? config.mtu, config.encapsulations).pod,

@@ -33,13 +33,15 @@ export interface CniServiceDeps {
 }
 
 /** The desired VPP state for a set of pod records (pure). */
-export function desiredFromRecords(records: PodRecord[], config: Pick<CniConfig, 'gateway4'>): Array<[string, unknown]> {
+export function desiredFromRecords(records: PodRecord[], config: Pick<CniConfig, 'gateway4' | 'encapsulations'>): Array<[string, unknown]> {
   if (records.length === 0) return [];
   const out: Array<[string, unknown]> = [[GATEWAY_KEY, { address4: `${config.gateway4}/32` } satisfies GatewayValue]];
   for (const r of records) {
     const value: PodInterfaceValue = {
       type: r.interfaceType, hostIf: r.hostIf, vppMac: r.vppMac, podMac: r.podMac, netns: r.netns, ifName: r.ifName,
       mtu: r.mtu, ips: r.ips, gateway4: config.gateway4, gateway6: linkLocalFromMac(r.vppMac),
+      // VPP's wireguard seals what it gets: pods finish their own checksums (see netns.ts)
+      txChecksumOffload: !config.encapsulations.includes('wireguard'),
     };
     out.push([interfaceKey(r.hostIf), value]);
     for (const ip of r.ips) out.push([routeKey(ip), { ip, hostIf: r.hostIf, podMac: r.podMac } satisfies PodRouteValue]);

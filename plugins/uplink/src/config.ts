@@ -14,6 +14,11 @@ export const uplinkConfig = z.object({
   stateFile: z.string().default('/var/lib/vppnet/uplink.json'),
   /** The host's end of the veth into VPP (VPP's end is `<name>-vpp`); at most 11 characters. */
   hostInterface: z.string().regex(/^[a-zA-Z0-9_.-]{1,11}$/, 'at most 11 letters, digits, _ . -').default('vppnet0'),
+  /**
+   * Whether the host may leave TCP/UDP checksums to its veth into VPP. The agent turns it off
+   * when wireguard runs between nodes (VPP's wireguard seals unfinished checksums); needs ethtool.
+   */
+  hostTxChecksumOffload: z.boolean().default(true),
   /** The network namespace the uplink and the host's stack are in, when not the agent's own. */
   netns: z.string().optional(),
   /**

@@ -14,6 +14,7 @@ import uplinkPlugin from './plugin';
 import { giveBack, loadState, takeOver } from './host/takeover';
 
 const gate = testGates(rootUser('creates network namespaces and veths'), systemTool('ip', { why: 'network namespaces and veths' }));
+const ethtool = testGates(rootUser('creates network namespaces and veths'), systemTool('ip', { why: 'network namespaces and veths' }), systemTool('ethtool', { why: 'checksum offload of the host veth with wireguard' }));
 const tmp = tempDirs();
 const NODE = `vppnet-up-node-${process.pid}`;
 const NET = `vppnet-up-net-${process.pid}`;
@@ -113,6 +114,19 @@ gate.describe('uplink plugin (simulated VPP, real host namespaces)', () => {
     expect((await giveBack(stateFile, NODE))?.uplink.name).toBe('up0');
     expect(hostView()).toEqual(before);
     expect(await giveBack(stateFile, NODE)).toBeUndefined();
+  });
+
+  ethtool.it('with wireguard between nodes the host finishes its own checksums on its veth into VPP, and offloads again once it is off', async () => {
+    const stateFile = join(tmp.make('uplink-'), 'uplink.json');
+    const offload = () => /^tx-checksumming:\s+(on|off)/m.exec(ip('netns', 'exec', NODE, 'ethtool', '-k', 'vppnet0'))?.[1];
+    await takeOver({ interface: 'up0', stateFile, netns: NODE, txChecksumOffload: false });
+    expect(offload()).toBe('off');
+    expect(loadState(stateFile)?.hostSide.txChecksumOffload).toBe(false);
+    // the next start without wireguard turns it back on
+    await takeOver({ interface: 'up0', stateFile, netns: NODE });
+    expect(offload()).toBe('on');
+    await giveBack(stateFile, NODE);
+    expect(hostView()).toEqual(before);
   });
 
   it('a VPP that refuses the uplink fails the start, and the host has it back as it was', async () => {

@@ -47,7 +47,7 @@ export default definePlugin<UplinkConfig>({
         };
         let state;
         try {
-          state = await takeOver({ interface: name, stateFile: config.stateFile, hostIf: config.hostInterface, netns: config.netns });
+          state = await takeOver({ interface: name, stateFile: config.stateFile, hostIf: config.hostInterface, netns: config.netns, txChecksumOffload: config.hostTxChecksumOffload });
           log.info({ uplink: name, addresses: state.uplink.addresses, routes: state.uplink.routes.length, hostInterface: state.hostSide.hostIf }, 'uplink taken over');
           void desired.replace('uplink/', desiredUplink(state));
           // Now, not at the first full sync: that one waits for the cluster, which the node may

@@ -53,6 +53,15 @@ export class IpRoute {
     });
   }
 
+  /** Turns TCP/UDP checksum offload of `dev` on or off (ethtool, in the namespace when one is set). */
+  async setTxChecksumOffload(dev: string, on: boolean): Promise<void> {
+    const args = ['-K', dev, 'tx', on ? 'on' : 'off'];
+    const [cmd, full] = this.netns ? ['ip', ['netns', 'exec', this.netns, 'ethtool', ...args]] : ['ethtool', args];
+    await new Promise<void>((resolve, reject) => {
+      execFile(cmd, full, { timeout: 20_000 }, (err, _stdout, stderr) => (err ? reject(new IpCommandError(full, stderr || err.message)) : resolve()));
+    });
+  }
+
   /**
    * Runs several commands in one `ip -batch` (the family, when given, applies to every line);
    * with `force`, a failing line does not stop the rest.

@@ -57,6 +57,8 @@ export interface HostSide {
   vppMac: string;
   gateway4: string;
   gateway6: string;
+  /** False once the takeover turned the host end's checksum offload off (see TakeoverOptions). */
+  txChecksumOffload?: boolean;
 }
 
 export interface UplinkState {
@@ -79,6 +81,12 @@ export interface TakeoverOptions {
   /** Name of the host's end of the veth (its peer gets `-vpp` appended); at most 11 characters. */
   hostIf?: string;
   netns?: string;
+  /**
+   * Whether the host may leave TCP/UDP checksums to its veth into VPP (the default). False with
+   * wireguard between nodes: VPP's wireguard seals packets as it gets them, so the host must
+   * finish its checksums itself (ethtool).
+   */
+  txChecksumOffload?: boolean;
 }
 
 const hostOnly = (r: RouteInfo, family: 4 | 6) =>
@@ -186,6 +194,12 @@ export async function takeOver(opts: TakeoverOptions): Promise<UplinkState> {
   ]);
   const routes = hostRoutes(uplink, hostSide);
   for (const family of [4, 6] as const) await ip.batch(routes[family], { family });
+  const offload = opts.txChecksumOffload !== false;
+  if (offload !== (hostSide.txChecksumOffload !== false)) {
+    await ip.setTxChecksumOffload(hostSide.hostIf, offload);
+    hostSide.txChecksumOffload = offload;
+    saveState(opts.stateFile, state);
+  }
   return state;
 }
 
