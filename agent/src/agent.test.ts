@@ -80,7 +80,7 @@ describe('tunnels between nodes meet cnat', () => {
   it.each([
     { encapsulation: 'ipip', plugins: { bgp: { encapsulation: 'ipip' } }, tunnels: ['ipip0', 'ipip1', 'ipip2', 'ipip3'] },
     { encapsulation: 'wireguard', plugins: { wireguard: { enabled: true } }, tunnels: ['wg0'] },
-  ])('$encapsulation: the services plugin enables cnat on every tunnel the other plugins publish', async ({ plugins, tunnels }) => {
+  ])('$encapsulation: the services plugin enables cnat on every tunnel the other plugins publish', async ({ encapsulation, plugins, tunnels }) => {
     const config = loadConfig({ file: example, env: {}, flags: { watch: false, plugins } });
     const running = await startAgents(config, { logger: pino({ level: 'silent' }) });
     try {
@@ -90,6 +90,18 @@ describe('tunnels between nodes meet cnat', () => {
         // and still on the uplink and the pods
         expect(on.length).toBeGreaterThan(tunnels.length + 1);
         expect(a.runtime.undeclaredVppCalls()).toEqual([]);
+      }
+      // A Cluster NodePort entering node-c, source-NATed to node-c, reaches a backend on another
+      // node through the tunnel (wireguard accepts node-c's address from node-c's peer).
+      const tracer = new Tracer(running.sim!);
+      const nodePort = () => tracer.trace({ from: { external: '10.0.0.250', node: 'node-c' }, dst: '10.0.0.13', dport: 30080, proto: 6, sport: 41020 });
+      expect(nodePort()).toMatchObject({ outcome: 'delivered', packet: { src: '10.0.0.13' } });
+      if (encapsulation === 'wireguard') {
+        // without node-c's address among the allowed IPs, wireguard on the backend's node drops it
+        const backendNode = running.sim!.pods.get(nodePort().at!)!.node;
+        const peer = [...running.sim!.node(backendNode).vpp.tunnels.peers.values()].find((p) => p.endpoint === '10.0.0.13')!;
+        peer.allowedIps = peer.allowedIps.filter((c) => c.text !== '10.0.0.13/32');
+        expect(nodePort()).toMatchObject({ outcome: 'dropped', reason: expect.stringContaining('is not in the allowed IPs') });
       }
     } finally {
       await running.stop();

@@ -13,8 +13,8 @@ const CNAT_POLICY_IF_PFX = 1;
 const CNAT_POLICY_K8S = 2;
 /** cnat's snat interface table of pods (CNAT_POLICY_POD). */
 const SNAT_TABLE_POD = 2;
-/** The first 32 bits of an IPv6 address, as a number. */
-const first32BitsOf6 = (ip: string): number => parseIpWords(ip).words[0];
+/** The last 32 bits of an IPv6 address, where VPP's ip46 address keeps an IPv4 one. */
+const last32BitsOf6 = (ip: string): number => parseIpWords(ip).words[3];
 import { FIB_PATH_TYPE_DROP, FIB_PATH_TYPE_LOCAL, type SimPath, type SimRoute } from './model/fib';
 import { choosePath } from './model/load-balance';
 import { contains, isZeroAddress, parseIpWords } from './model/ip';
@@ -264,6 +264,12 @@ export class Tracer {
         return this.drop(hops, node, packet, backend, `${underlayDst} is not a node of the cluster`);
       }
       hops.push({ node: node.name, step: 'fabric', text: `${node.name} -> ${next.name}` });
+      if (out.kind === 'wireguard') {
+        // wireguard's input accepts only inner sources within the sending peer's allowed IPs
+        const from = [...next.vpp.tunnels.peers.values()].find((p) => node.addresses.includes(p.endpoint));
+        if (!from) return this.drop(hops, next, packet, backend, `${next.name} has no wireguard peer for ${node.name}`);
+        if (!from.allowedIps.some((c) => contains(c, packet.src))) return this.drop(hops, next, packet, backend, `wireguard on ${next.name}: ${packet.src} is not in the allowed IPs of ${node.name}'s peer`);
+      }
       if (out.kind !== 'uplink') hops.push({ node: next.name, step: 'decap', text: `${out.kind} decapsulated` });
       node = next;
       inItf = next.uplink;
@@ -294,8 +300,9 @@ export class Tracer {
    * The K8S snat policy's rule for a pod reaching itself through a Service: a flow into or out of
    * a pod interface whose source equals its destination leaves with the snat address. VPP's test
    * (cnat_snat_policy_k8s) also compares the IPv4 view of the addresses for IPv6 flows, that is
-   * their first 32 bits, so IPv6 flows between pods whose addresses share those bits are
-   * source-NATed too: modelled as VPP does it, since the simulator predicts VPP.
+   * their last 32 bits, so IPv6 flows between pods whose addresses end alike (fd00:244::10 and
+   * fd00:244:0:1::10) are source-NATed too: modelled as VPP does it, since the simulator predicts
+   * VPP.
    */
   private hairpinSnat(node: SimNodeInfo, inItf: SimInterface, out: SimInterface, packet: Packet, hops: Hop[]): Packet {
     const cnat = node.vpp.cnat;
@@ -304,10 +311,10 @@ export class Tracer {
     const pods = snat.interfaces[SNAT_TABLE_POD];
     if (!pods?.has(inItf.swIfIndex) && !pods?.has(out.swIfIndex)) return packet;
     const v6 = packet.src.includes(':');
-    const same = v6 ? first32BitsOf6(packet.src) === first32BitsOf6(packet.dst) : packet.src === packet.dst;
+    const same = v6 ? last32BitsOf6(packet.src) === last32BitsOf6(packet.dst) : packet.src === packet.dst;
     const to = v6 ? snat.ip6 : snat.ip4;
     if (!same || isZeroAddress(to)) return packet;
-    const why = v6 && packet.src !== packet.dst ? ' (VPP compares only the first 32 bits of IPv6 addresses here)' : '';
+    const why = v6 && packet.src !== packet.dst ? ' (VPP compares only the last 32 bits of IPv6 addresses here)' : '';
     hops.push({ node: node.name, step: 'snat', text: `source NAT to ${to}: cnat's k8s policy for a pod reaching itself${why}`, data: { src: to } });
     return { ...packet, src: to };
   }

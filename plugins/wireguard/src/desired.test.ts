@@ -24,13 +24,13 @@ describe('desiredWireguard: Calico compatibility', () => {
     expect(plain).toEqual([]);
   });
 
-  it('allows a peer the addresses of its Calico IPAM blocks, not its podCIDRs, when it has blocks', () => {
+  it('allows a peer the addresses of its Calico IPAM blocks, not its podCIDRs, when it has blocks, and its own addresses (no route to those)', () => {
     const nodes = [node('a', '192.0.2.1', ['10.244.0.0/24']), node('b', '192.0.2.2', ['10.244.1.0/24'], { [CALICO_PUBLIC_KEY_ANNOTATION]: KEY_B }), node('c', '192.0.2.3', ['10.244.2.0/24'], { [CALICO_PUBLIC_KEY_ANNOTATION]: KEY_C })];
     const blocks = [block('b', '10.250.0.0/26'), block('b', '10.250.0.64/26'), block('b', '10.250.9.0/26', { deleted: 'true' }), block('b', '10.250.8.0/26', { state: 'pending' })];
     const { values } = desiredWireguard('a', nodes, KEY_C, config, blocks);
-    expect((values.get(peerKey(KEY_B)) as PeerValue).allowedIps).toEqual(['10.250.0.0/26', '10.250.0.64/26']);
+    expect((values.get(peerKey(KEY_B)) as PeerValue).allowedIps).toEqual(['10.250.0.0/26', '10.250.0.64/26', '192.0.2.2/32']);
     // c has no blocks: its podCIDRs
-    expect((values.get(peerKey(KEY_C)) as PeerValue).allowedIps).toEqual(['10.244.2.0/24']);
+    expect((values.get(peerKey(KEY_C)) as PeerValue).allowedIps).toEqual(['10.244.2.0/24', '192.0.2.3/32']);
     expect([...values.keys()].filter((k) => k.startsWith('wireguard/route/')).sort()).toEqual(['wireguard/route/10.244.2.0/24', 'wireguard/route/10.250.0.0/26', 'wireguard/route/10.250.0.64/26']);
   });
 });

@@ -80,9 +80,13 @@ export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateK
       plain.push({ node: n.metadata.name, reason: `it has no IPv${family ? 6 : 4} address for the tunnel` });
       continue;
     }
-    const allowedIps = canonical(blocks.get(n.metadata.name) ?? []);
+    const podBlocks = canonical(blocks.get(n.metadata.name) ?? []);
+    // The peer also sends its own addresses through the tunnel: a NodePort connection it
+    // source-NATs to itself toward a backend here. Wireguard drops what comes from outside a
+    // peer's allowed IPs, so they are allowed; they get no route (the node is reached directly).
+    const allowedIps = canonical([...podBlocks, ...addresses(n).map((a) => `${a}/${a.includes(':') ? 128 : 32}`)]);
     values.set(peerKey(key), { node: n.metadata.name, publicKey: key, endpoint, port: config.port, keepalive: config.persistentKeepalive, allowedIps } satisfies PeerValue);
-    for (const prefix of allowedIps) values.set(routeKey(prefix), { prefix, peer: key } satisfies RouteValue);
+    for (const prefix of podBlocks) values.set(routeKey(prefix), { prefix, peer: key } satisfies RouteValue);
   }
   return { values, plain };
 }
