@@ -18,6 +18,7 @@ import ipaddr from 'ipaddr.js';
 import { stringify as toYaml } from 'yaml';
 import { loadManifestDir, nodeInternalIPs, type NodeObject, type PodObject } from '@vppnet/core';
 import { processAlive } from '../vpp/runner';
+import { VppClient } from 'vpp-binapi-ts';
 
 export interface LabOptions {
   /** The vpp binary. */
@@ -96,10 +97,23 @@ function hostInFabric(address: string, n: number): string {
 const gatewayFor = (a: string) => hostInFabric(a, 1);
 const outsideFor = (a: string) => hostInFabric(a, 250);
 
-async function until(what: string, fn: () => boolean, timeoutMs: number): Promise<void> {
+/** How many wireguard peers the VPP behind `socket` has (0 when it cannot be asked). */
+async function wireguardPeers(socket: string): Promise<number> {
+  const client = new VppClient({ socketPath: socket, reconnect: false });
+  try {
+    await client.connect();
+    return (await client.dump('wireguard_peers_dump', { peer_index: 0xffffffff })).length;
+  } catch {
+    return 0;
+  } finally {
+    await client.close().catch(() => undefined);
+  }
+}
+
+async function until(what: string, fn: () => boolean | Promise<boolean>, timeoutMs: number): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (Date.now() < end) {
-    if (fn()) return;
+    if (await fn()) return;
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`timed out waiting until ${what}`);
@@ -174,6 +188,9 @@ export async function labUp(opts: LabOptions): Promise<LabState> {
 
     progress('outside: a client namespace on the fabric');
     attach(rec.netns(state.outside.netns), 'eth0', 'out-br', state.outside.addresses);
+    // A client on a real network sends finished checksums; a veth leaves them to the device, and
+    // VPP's wireguard would seal them unfinished (tried when ethtool is there).
+    spawnSync('ip', ['netns', 'exec', state.outside.netns, 'ethtool', '-K', 'eth0', 'tx', 'off'], { stdio: 'ignore' });
 
     for (const [i, n] of nodes.entries()) {
       const nodeName = n.metadata.name;
@@ -206,6 +223,11 @@ export async function labUp(opts: LabOptions): Promise<LabState> {
     }
     for (const node of state.nodes)
       await until(`the agent of ${node.name} has synced (see ${node.agentLog})`, () => existsSync(node.agentLog) && readFileSync(node.agentLog, 'utf8').includes('first full sync done'), 120_000);
+    // With wireguard, a node knows its peers only once their keys reached it through the API
+    // server: a first packet before that fails its handshake, retried only seconds later.
+    if (opts.plugins?.wireguard?.enabled === true)
+      for (const node of state.nodes)
+        await until(`${node.name} has a wireguard peer for every other node`, async () => (await wireguardPeers(path.join(node.runDir, 'api.sock'))) >= state.nodes.length - 1, 60_000);
 
     const labNodes = new Set(state.nodes.map((n) => n.name));
     for (const pod of objects.filter((o) => o.kind === 'Pod') as PodObject[]) {

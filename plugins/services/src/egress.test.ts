@@ -107,12 +107,12 @@ describe('egress SNAT traced in the simulated cluster', () => {
     }
   });
 
-  it('IPv6 between pods whose addresses share their first 32 bits: source-NATed, as cnat\'s k8s policy does on a real VPP', async () => {
+  it('IPv6 between pods whose addresses share their last 32 bits: source-NATed, as cnat\'s k8s policy does on a real VPP', async () => {
     const v6pod = (name: string, onNode: string, ip: string) =>
       ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'shop' }, spec: { nodeName: onNode }, status: { phase: 'Running', podIP: ip, podIPs: [{ ip }] } });
     const objects = [
-      node('a', ['10.0.0.11', 'fd00:10::11'], ['10.244.0.0/24', 'fd00:244::/64', 'fd01:244::/64']), node('b', ['10.0.0.12', 'fd00:10::12'], ['10.244.1.0/24', 'fd00:244:0:1::/64']),
-      v6pod('web', 'a', 'fd00:244::5'), v6pod('db', 'b', 'fd00:244:0:1::5'), v6pod('other', 'a', 'fd01:244::7'),
+      node('a', ['10.0.0.11', 'fd00:10::11'], ['10.244.0.0/24', 'fd00:244::/64']), node('b', ['10.0.0.12', 'fd00:10::12'], ['10.244.1.0/24', 'fd00:244:0:1::/64']),
+      v6pod('web', 'a', 'fd00:244::5'), v6pod('db', 'b', 'fd00:244:0:1::5'), v6pod('other', 'a', 'fd00:244::7'),
     ] as ClusterObject[];
     const { cluster, stop } = await servicesOnNodeA(objects);
     try {
@@ -120,7 +120,7 @@ describe('egress SNAT traced in the simulated cluster', () => {
       // (only node a runs an agent here: what matters is the address the packet leaves it with)
       const snatHops = (from: string) => tracer.trace({ from: { pod: from }, dst: 'fd00:244:0:1::5', dport: 5432 }).hops.filter((h) => h.step === 'snat').map((h) => h.data);
       expect(snatHops('shop/web')).toEqual([{ src: 'fd00:10::11' }]);
-      // the first 32 bits differ: the pod keeps its address
+      // the last 32 bits differ: the pod keeps its address
       expect(snatHops('shop/other')).toEqual([]);
     } finally {
       await stop();

@@ -43,7 +43,7 @@ export const manifest = defineManifest<ServicesConfig>({
     },
     {
       level: 'composition', code: 'SVC_SNAT_IPV6_PODS_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
-      reason: 'cnat\'s k8s snat policy (VPP 26.10-rc0, cnat_snat_policy_k8s) source-NATs a pod\'s flow to itself, and compares the addresses of IPv6 flows by their first 32 bits only: IPv6 connections between pods whose addresses share those bits (usually all pods of one pool) reach the other pod from the node\'s address. They are delivered, but the receiving pod and NetworkPolicy see the node, not the client pod. Found in the lab; the simulated VPP models it',
+      reason: 'cnat\'s k8s snat policy (VPP 26.10-rc0, cnat_snat_policy_k8s) source-NATs a pod\'s flow to itself, and compares the addresses of IPv6 flows by their last 32 bits only (the IPv4 part of its ip46 address): IPv6 connections between pods whose addresses end alike (fd00:244::10 and fd00:244:0:1::10) reach the other pod from the node\'s address. They are delivered, but the receiving pod and NetworkPolicy see the node, not the client pod. Found in the lab; the simulated VPP models it',
       hint: 'IPv4 is not affected; a VPP with that comparison fixed is needed for IPv6 pod addresses to be kept',
       when: ({ config }) => config.snatPolicy === 'k8s',
     },

@@ -145,7 +145,7 @@ describe('wireguard plugin on a simulated three-node cluster', () => {
   it('is off unless enabled, and warns about a key that does not survive restarts and about what fails on a real VPP', () => {
     expect(checkComposition([wireguard], {}).order).toEqual([]);
     const on = checkComposition([wireguard], { wireguard: { enabled: true } });
-    expect(on.violations.map((v) => v.code).sort()).toEqual(['WG_EPHEMERAL_KEY', 'WG_OFFLOAD_REAL_VPP']);
-    expect(checkComposition([wireguard], { wireguard: { enabled: true, privateKeyFile: '/var/lib/vppnet/wg.key' } }).violations.map((v) => v.code)).toEqual(['WG_OFFLOAD_REAL_VPP']);
+    expect(on.violations.map((v) => v.code).sort()).toEqual(['WG_CNAT_SNAT_REAL_VPP', 'WG_EPHEMERAL_KEY']);
+    expect(checkComposition([wireguard], { wireguard: { enabled: true, privateKeyFile: '/var/lib/vppnet/wg.key' } }).violations.map((v) => v.code)).toEqual(['WG_CNAT_SNAT_REAL_VPP']);
   });
 });

@@ -29,9 +29,9 @@ export const manifest = defineManifest<WireguardConfig>({
   config: wireguardConfig,
   unsupported: [
     {
-      level: 'composition', code: 'WG_OFFLOAD_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
-      reason: 'with af_packet pod interfaces, TCP and UDP between pods on different nodes fail through wireguard on a real VPP (found in the lab: the receiving node fails to decrypt them, most likely because the checksum offload the pod asked for is applied after encryption); ICMP goes through',
-      hint: 'leave wireguard off on real nodes until this is fixed',
+      level: 'composition', code: 'WG_CNAT_SNAT_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
+      reason: 'a connection that cnat source-NATs on its way into wg0 loses every packet after the first on a real VPP (26.10-rc0, found in the lab): cnat keeps its session state in the buffer through wireguard and applies the source NAT again to the encrypted packet on the uplink, which then carries the inner addresses and ports. Affected: NodePorts with externalTrafficPolicy Cluster whose backend is on another node, and IPv6 between pods whose addresses end alike (SVC_SNAT_IPV6_PODS_REAL_VPP). Pod to pod, ClusterIP Services and NetworkPolicy work through wireguard',
+      hint: 'use externalTrafficPolicy: Local for NodePorts while wireguard is on',
       when: () => true,
     },
     {
