@@ -17,6 +17,7 @@ import { repo, sh } from './test-support/real-net';
 
 const vppBin = optIn('VPPNET_REAL_VPP_BIN', 'no VPP binary: set VPPNET_REAL_VPP_BIN (e.g. /tmp/real-vpp/install/bin/vpp)');
 const gate = testGates(vppBin, systemTool('ip', { why: 'network namespaces' }), systemTool('nsenter', { debianPackage: 'util-linux' }));
+const captureGate = testGates(gate, systemTool('tcpdump', { why: 'what crosses the lab fabric' }), systemTool('ping', { debianPackage: 'iputils-ping', why: 'traffic during the wireguard switch' }));
 const tmp = tempDirs();
 const NAME = `l${process.pid % 1000}`;
 /** The plugins' config of the lab's agents and of the simulated cluster they are compared with. */
@@ -138,6 +139,40 @@ gate.describe.each(MODES)('the lab ($mode): a real three-node cluster agrees wit
       expect(sh('ip', ['netns', 'exec', client.netns, 'ping', '-6', '-c', '2', '-W', '2', 'fd00:244::10']).status).toBe(0);
       expect(wireguardTx(lab, 'node-c')).toBeGreaterThanOrEqual(before + 4);
     });
+
+  if (mode === 'wireguard')
+    captureGate.it('switched off and on again under traffic (FelixConfiguration): plain when off, only wireguard on the fabric when on, never a gap over a second', async () => {
+      const client = lab.pods.find((p) => p.name === 'client')!;
+      const target = lab.pods.find((p) => p.name === 'web-1')!.ips.find((ip) => !ip.includes(':'))!;
+      // what crosses the fabric between the two pods' nodes, as tcpdump on the bridge sees it
+      const fabric = () =>
+        sh('ip', ['netns', 'exec', lab.fabric.netns, 'timeout', '3', 'tcpdump', '-n', '-l', '-i', 'br0', '-c', '6', `ip and (host ${target} or udp port 51820)`]).stdout.split('\n').filter((l) => l.includes(' IP '));
+      const encryptedOnly = (lines: string[]) => lines.length > 0 && lines.every((l) => /\.51820 > .*\.51820: UDP/.test(l) && !l.includes('10.244.'));
+      const plain = (lines: string[]) => lines.some((l) => l.includes(`> ${target}: ICMP`));
+      const felix = (enabled: boolean) =>
+        writeFileSync(path.join(lab.dir, 'manifests', 'felix.yaml'), `apiVersion: crd.projectcalico.org/v1\nkind: FelixConfiguration\nmetadata:\n  name: default\nspec:\n  wireguardEnabled: ${enabled}\n`);
+      const waitFor = async (what: string, ok: (lines: string[]) => boolean) => {
+        for (const end = Date.now() + 60_000; Date.now() < end; ) if (ok(fabric())) return;
+        throw new Error(`the fabric never showed ${what}`);
+      };
+      // one echo request every 50 ms for the whole switch
+      const ping = spawn('ip', ['netns', 'exec', client.netns, 'ping', '-n', '-i', '0.05', '-W', '1', target], { stdio: ['ignore', 'pipe', 'ignore'] });
+      const replies: number[] = [];
+      ping.stdout.on('data', (d: Buffer) => { for (const m of d.toString().matchAll(/icmp_seq=(\d+)/g)) replies.push(Number(m[1])); });
+      try {
+        await waitFor('only wireguard', encryptedOnly);
+        felix(false);
+        await waitFor('the pods\' packets in plain', plain);
+        felix(true);
+        await waitFor('only wireguard again', encryptedOnly);
+      } finally {
+        ping.kill('SIGINT');
+        await new Promise((r) => ping.once('exit', r));
+      }
+      const gaps = replies.slice(1).map((seq, i) => (seq - replies[i]) * 0.05);
+      expect(replies.length).toBeGreaterThan(20);
+      expect(Math.max(...gaps)).toBeLessThanOrEqual(1);
+    }, 240_000);
 
   it('what backends see: the outside client on a Local NodePort, the client pod across nodes', () => {
     const find = (what: string) => probes.find((p) => p.what.startsWith(what))!;

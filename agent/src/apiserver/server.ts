@@ -46,6 +46,7 @@ export const RESOURCES: Resource[] = [
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'globalnetworkpolicies', kind: 'GlobalNetworkPolicy', namespaced: false, crd: true },
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'bgppeers', kind: 'BGPPeer', namespaced: false, crd: true },
   { group: 'crd.projectcalico.org', version: 'v1', plural: 'bgpconfigurations', kind: 'BGPConfiguration', namespaced: false, crd: true },
+  { group: 'crd.projectcalico.org', version: 'v1', plural: 'felixconfigurations', kind: 'FelixConfiguration', namespaced: false, crd: true },
 ];
 
 export interface Obj {

@@ -60,6 +60,8 @@ export const KINDS: readonly KindInfo[] = [
   calico('GlobalNetworkPolicy', 'GlobalNetworkPolicy', 'globalnetworkpolicies', false),
   calico('BGPPeer', 'BGPPeer', 'bgppeers', false),
   calico('BGPConfiguration', 'BGPConfiguration', 'bgpconfigurations', false),
+  // wireguardEnabled switches the wireguard plugin on and off at run time
+  calico('FelixConfiguration', 'FelixConfiguration', 'felixconfigurations', false),
 ];
 
 /** Writes the source makes besides list/watch: Node annotations and Events. */

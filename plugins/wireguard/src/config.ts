@@ -6,6 +6,11 @@ export const wireguardConfig = z.object({
   /** Where the node's private key is kept ('' = a fresh key at every start). */
   privateKeyFile: z.string().default(''),
   persistentKeepalive: z.number().int().min(0).max(65535).default(0),
+  /**
+   * Switched off at run time (FelixConfiguration wireguardEnabled: false), the node keeps wg0
+   * and its peers this long after withdrawing its key, to decrypt what others still send.
+   */
+  drainSeconds: z.number().min(0).max(300).default(5),
   /** Routes through the tunnel use this FIB source; its priority beats the bgp plugin's (0x70). */
   fibSource: z.object({ name: z.string().default('vppnet-wireguard'), priority: z.number().int().min(0).max(255).default(0x60) }).default({ name: 'vppnet-wireguard', priority: 0x60 }),
 });

@@ -4,7 +4,7 @@
  * as endpoint, its pod CIDRs as allowed IPs) and a route per pod CIDR through the interface.
  * A node without a key is reached unencrypted (the bgp plugin's route), and said so.
  */
-import { nodeInternalIPs, podBlocksByNode, type BlockAffinityObject, type NodeObject } from '@vppnet/core';
+import { nodeInternalIPs, podBlocksByNode, type BlockAffinityObject, type ClusterObject, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
 import { publishedKey, type WireguardConfig } from './config';
 
@@ -30,8 +30,23 @@ export interface RouteValue {
 }
 
 export const INTERFACE_KEY = 'wireguard/interface';
+export const ROUTE_PREFIX = 'wireguard/route/';
 export const peerKey = (publicKey: string) => `wireguard/peer/${publicKey}`;
-export const routeKey = (prefix: string) => `wireguard/route/${prefix}`;
+export const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
+
+/**
+ * Whether wireguard is on for this node, switched like Calico does it: `spec.wireguardEnabled`
+ * of the FelixConfiguration `node.<name>` or else `default`; with neither saying, the plugin's
+ * being enabled means on.
+ */
+export function wireguardSwitch(nodeName: string, felixConfigurations: ClusterObject[]): { on: boolean; from: string } {
+  for (const name of [`node.${nodeName}`, 'default']) {
+    const fc = felixConfigurations.find((c) => c.metadata.name === name);
+    const enabled = (fc as { spec?: { wireguardEnabled?: unknown } } | undefined)?.spec?.wireguardEnabled;
+    if (typeof enabled === 'boolean') return { on: enabled, from: `FelixConfiguration ${name}` };
+  }
+  return { on: true, from: 'the plugin config' };
+}
 
 const addresses = (n: NodeObject) => nodeInternalIPs(n);
 

@@ -22,7 +22,7 @@ const OBJECTS = [
   pod('pa', 'a', '10.244.0.5'), pod('pb', 'b', '10.244.1.5'), pod('pc', 'c', '10.244.2.5'),
 ];
 
-async function cluster(wgOn: string[]) {
+async function cluster(wgOn: string[], config: Record<string, unknown> = {}) {
   const sim = SimCluster.fromObjects(OBJECTS as never);
   const agents = new Map<string, TestAgent>();
   const conns = new Map<string, SimConnection>();
@@ -47,7 +47,7 @@ async function cluster(wgOn: string[]) {
     conns.set(name, conn);
     agents.set(name, await startTestAgent({
       plugins: [bgp, wireguard], vpp: conn, objects: current(), nodeName: name, nodeStatus: writer(name),
-      pluginsConfig: { wireguard: { enabled: wgOn.includes(name) } },
+      pluginsConfig: { wireguard: { enabled: wgOn.includes(name), ...config } },
     }));
   }
   const settled = async () => {
@@ -121,6 +121,45 @@ describe('wireguard plugin on a simulated three-node cluster', () => {
       expect(vppA.fib.routes(0, 4, 'vppnet-wireguard').map((r) => r.prefix.text)).toEqual(['10.244.1.0/24']);
       const toC = run.tracer.trace({ from: { pod: 'default/pa' }, dst: '10.244.2.5', dport: 8080 });
       expect(encrypted(toC)).toBe(false);
+    } finally {
+      await run.stop();
+    }
+  });
+
+  it('FelixConfiguration wireguardEnabled switches it at run time: off withdraws key and routes at once, keeps wg0 and peers while draining', async () => {
+    const run = await cluster(['a', 'b', 'c'], { drainSeconds: 0.5 });
+    const felix = (enabled: boolean, name = 'default'): ClusterObject =>
+      ({ kind: 'FelixConfiguration', apiVersion: 'crd.projectcalico.org/v1', metadata: { name }, spec: { wireguardEnabled: enabled } }) as ClusterObject;
+    const vppA = run.sim.node('a').vpp;
+    const encryptedAtoB = () => encrypted(run.tracer.trace({ from: { pod: 'default/pa' }, dst: '10.244.1.5', dport: 8080 }));
+    const applyEverywhere = (o: ClusterObject) => { for (const a of run.agents.values()) a.cluster.apply(o); };
+    try {
+      expect(encryptedAtoB()).toBe(true);
+      applyEverywhere(felix(false));
+      await run.settled();
+      // at once: no key published, no route through the tunnel, traffic plain and delivered
+      expect(run.agents.get('a')!.cluster.list('Node').map((n) => n.metadata.annotations?.[CALICO_PUBLIC_KEY_ANNOTATION] ?? '-')).toEqual(['-', '-', '-']);
+      expect(vppA.fib.routes(0, 4, 'vppnet-wireguard')).toEqual([]);
+      expect(run.tracer.trace({ from: { pod: 'default/pa' }, dst: '10.244.1.5', dport: 8080 })).toMatchObject({ outcome: 'delivered', at: 'default/pb' });
+      expect(encryptedAtoB()).toBe(false);
+      // still decrypting what others send while they catch up: wg0 and the peers stay a while ...
+      expect([...vppA.tunnels.peers.values()].map((p) => p.endpoint).sort()).toEqual(['10.0.0.12', '10.0.0.13']);
+      // ... then go (waited for as state: the drain is a timer)
+      for (const end = Date.now() + 20_000; vppA.tunnels.peers.size > 0 && Date.now() < end; ) {
+        await new Promise((r) => setTimeout(r, 50));
+        await run.settled();
+      }
+      expect([...vppA.tunnels.peers.values()]).toEqual([]);
+      expect(vppA.interfaces.list().filter((i) => i.kind === 'wireguard')).toEqual([]);
+      // a node-specific FelixConfiguration wins over the default one
+      applyEverywhere(felix(true, 'node.a'));
+      await run.settled();
+      expect(vppA.interfaces.list().filter((i) => i.kind === 'wireguard')).toHaveLength(1);
+      expect(run.sim.node('b').vpp.interfaces.list().filter((i) => i.kind === 'wireguard')).toEqual([]);
+      // and on again everywhere: encrypted as before
+      applyEverywhere(felix(true));
+      await run.settled();
+      expect(encryptedAtoB()).toBe(true);
     } finally {
       await run.stop();
     }

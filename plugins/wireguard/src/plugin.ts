@@ -9,7 +9,7 @@ import { coreServices, defineManifest, definePlugin } from '@vppnet/core';
 import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION, wireguardConfig, type WireguardConfig } from './config';
 import { FibSourceHandle } from 'vpp-binapi-ts';
 import { interfaceDescriptor, peerDescriptor, routeDescriptor } from './descriptors';
-import { desiredWireguard, INTERFACE_KEY } from './desired';
+import { desiredWireguard, INTERFACE_KEY, ROUTE_PREFIX, wireguardSwitch } from './desired';
 import { loadOrCreatePrivateKey, publicKeyOf } from './keys';
 
 export const manifest = defineManifest<WireguardConfig>({
@@ -58,26 +58,56 @@ export default definePlugin<WireguardConfig>({
       async init({ cluster, desired, node, nodeStatus, unsupported, log, tunnels }) {
         const privateKey = loadOrCreatePrivateKey(env.config.privateKeyFile);
         const publicKey = publicKeyOf(privateKey).toString('base64');
-        await nodeStatus.annotate({ [CALICO_PUBLIC_KEY_ANNOTATION]: publicKey, [PUBLIC_KEY_ANNOTATION]: publicKey });
-        log.info({ publicKey }, 'wireguard public key published on this node');
+        const publish = (key: string | null) =>
+          nodeStatus.annotate({ [CALICO_PUBLIC_KEY_ANNOTATION]: key, [PUBLIC_KEY_ANNOTATION]: key })
+            .catch((err: unknown) => log.warn({ err }, 'could not write the wireguard public key annotation'));
+        // Switched on or off at run time (FelixConfiguration). Off, the node withdraws its key and
+        // its routes through the tunnel at once, but keeps wg0 and its peers for `drainSeconds`:
+        // the other nodes still encrypt to it until they see the key gone.
+        let on: boolean | undefined;
+        /** What was last handed to the reconciler; while draining, its interface and peers. */
+        let submitted = new Map<string, unknown>();
+        let draining: Map<string, unknown> | undefined;
+        let drainTimer: NodeJS.Timeout | undefined;
         const recompute = () => {
           const nodes = cluster.list('Node');
           const { values, plain } = desiredWireguard(node.name, nodes, privateKey.toString('base64'), env.config, cluster.list('BlockAffinity'));
+          const wanted = wireguardSwitch(node.name, cluster.list('FelixConfiguration'));
+          if (wanted.on !== on) {
+            const wasOn = on === true;
+            on = wanted.on;
+            clearTimeout(drainTimer);
+            drainTimer = undefined;
+            draining = undefined;
+            if (!on && wasOn && env.config.drainSeconds > 0) {
+              draining = new Map([...submitted].filter(([k]) => !k.startsWith(ROUTE_PREFIX)));
+              drainTimer = setTimeout(() => {
+                draining = undefined;
+                recompute();
+              }, env.config.drainSeconds * 1000);
+              drainTimer.unref();
+            }
+            void publish(on ? publicKey : null);
+            log.info({ on, from: wanted.from, publicKey: on ? publicKey : undefined }, on ? 'wireguard on: public key published' : 'wireguard off: public key withdrawn');
+          }
+          const applied = on ? values : draining ?? new Map<string, unknown>();
           for (const n of nodes) {
-            const p = plain.find((x) => x.node === n.metadata.name);
+            const p = on ? plain.find((x) => x.node === n.metadata.name) : undefined;
             if (p) unsupported.report(n, 'WG_PEER_NOT_ENCRYPTED', p.reason);
             else unsupported.clear(n, 'WG_PEER_NOT_ENCRYPTED');
           }
           // what wg0 decrypts must meet cnat and npol (the services plugin)
-          tunnels.publish('wireguard', values.has(INTERFACE_KEY) ? [{ key: INTERFACE_KEY, kind: 'wireguard' }] : []);
-          void desired.replace('wireguard/', values);
+          tunnels.publish('wireguard', applied.has(INTERFACE_KEY) ? [{ key: INTERFACE_KEY, kind: 'wireguard' }] : []);
+          submitted = applied;
+          void desired.replace('wireguard/', applied);
         };
-        const unwatch = cluster.watch(['Node', 'BlockAffinity'], recompute);
+        const unwatch = cluster.watch(['Node', 'BlockAffinity', 'FelixConfiguration'], recompute);
         return async () => {
           unwatch();
+          clearTimeout(drainTimer);
           tunnels.publish('wireguard', []);
           // leaving: the other nodes stop using this node's key and fall back to plain routes
-          await nodeStatus.annotate({ [CALICO_PUBLIC_KEY_ANNOTATION]: null, [PUBLIC_KEY_ANNOTATION]: null }).catch(() => undefined);
+          if (on) await publish(null);
         };
       },
     });
