@@ -2,15 +2,15 @@
  * Golden test of the services plugin's pure part: every Service of testdata/golden/cluster.yaml,
  * as each node translates it, against the checked-in testdata/golden/translations.json. A change
  * of behaviour shows as a diff of that file in review. After an intended change, regenerate it:
- *   UPDATE_GOLDEN=1 npx jest src/translations.golden.test.ts
+ *   UPDATE_GOLDEN=1 npx jest src/model/translations.golden.test.ts
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { nodeInternalIPs, parseManifestText, type EndpointSliceObject, type NodeObject, type ServiceObject } from '@vppnet/core';
-import { servicesConfig } from './config';
+import { servicesConfig } from '../config';
 import { serviceTranslations } from './translations';
 
-const dir = path.join(__dirname, 'testdata/golden');
+const dir = path.join(__dirname, '../testdata/golden');
 const { objects, problems } = parseManifestText('cluster.yaml', fs.readFileSync(path.join(dir, 'cluster.yaml'), 'utf8'));
 const of = <T>(kind: string) => objects.filter((o) => o.kind === kind) as unknown as T[];
 

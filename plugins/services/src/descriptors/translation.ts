@@ -4,7 +4,7 @@
  */
 import { defineDescriptor } from '@vppnet/core';
 import { fromAddress, toAddress, type cnat } from 'vpp-binapi-ts';
-import { translationKey, type TranslationValue } from './translations';
+import { translationKey, type TranslationValue } from '../model/translations';
 
 const NO_INDEX = 0xffffffff;
 const CNAT_EPT_NO_NAT = 2;

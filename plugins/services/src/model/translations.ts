@@ -16,7 +16,7 @@
 import ipaddr from 'ipaddr.js';
 import type { EndpointSliceObject, ServiceObject } from '@vppnet/core';
 import { canonicalAddress, prefixContains } from 'vpp-binapi-ts';
-import type { ServicesConfig } from './config';
+import type { ServicesConfig } from '../config';
 import { categorizeEndpoints, type Endpoint, type ServicePortInfo } from './endpoints';
 import { normalise } from './source-ranges';
 

@@ -14,7 +14,7 @@ interface Case {
 }
 
 // The repository's copy of the project's reference vectors (test/vectors at the repository root).
-const file = path.resolve(__dirname, '../../../test/vectors/k8s-endpoint-selection.json');
+const file = path.resolve(__dirname, '../../../../test/vectors/k8s-endpoint-selection.json');
 const cases: Case[] = JSON.parse(readFileSync(file, 'utf8')).categorize_endpoints_cases;
 
 function parse(e: Case['endpoints'][number]): Endpoint {

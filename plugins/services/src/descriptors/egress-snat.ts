@@ -6,7 +6,7 @@
 import { defineDescriptor, RetriableError, type DescriptorContext } from '@vppnet/core';
 import { fromAddress } from 'vpp-binapi-ts';
 import { namedFeatureKey } from './cnat-feature';
-import { SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from './egress';
+import { SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from '../model/egress';
 
 const NO_INDEX = 0xffffffff;
 

@@ -1,6 +1,6 @@
 import { evaluateObjectRules, type EndpointSliceObject, type ObjectRule, type ServiceObject } from '@vppnet/core';
-import { servicesConfig } from './config';
-import { manifest } from './plugin';
+import { servicesConfig } from '../config';
+import { manifest } from '../manifest';
 import { serviceTranslations, type NodeContext } from './translations';
 
 const config = servicesConfig.parse({});

@@ -6,7 +6,7 @@ import { startTestAgent } from '@vppnet/core/testing';
 import { WorkloadRegistry, type ClusterObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
 import { SimCluster, SimConnection, SimVpp, Tracer } from '@vppnet/vpp-sim';
 import { desiredEgress, excludeKey, includeKey, SNAT_TABLE } from './egress';
-import services from './plugin';
+import services from '../plugin';
 
 const node = (name: string, ips: string[], podCIDRs: string[]) => ({
   apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDRs },

@@ -6,50 +6,12 @@
  * ACL list and the ACL tagged below.
  */
 import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
-import { canonicalPrefix, fromPrefix, toPrefix } from 'vpp-binapi-ts';
+import { fromPrefix, toPrefix } from 'vpp-binapi-ts';
+import type { AclRuleValue, AclValue, BindingValue } from '../model/source-ranges';
 
 export const ACL_TAG = 'vppnet-services-lb-source-ranges';
 export const ACL_KEY = 'services/acl/lb-source-ranges';
 export const bindingKey = (itf: string) => `services/acl-binding/${itf}`;
-
-export interface AclRuleValue {
-  permit: boolean;
-  src: string;
-  dst: string;
-}
-
-export interface AclValue {
-  rules: AclRuleValue[];
-}
-
-export interface BindingValue {
-  interface: string;
-}
-
-/** The ACL for these (LB IP, ranges) pairs, or undefined when no Service asks for one. */
-export function sourceRangesAcl(entries: Array<{ lbIps: string[]; ranges: string[] }>): AclValue | undefined {
-  const rules: AclRuleValue[] = [];
-  for (const { lbIps, ranges } of entries)
-    for (const ip of lbIps) {
-      const host = `${ip}/${ip.includes(':') ? 128 : 32}`;
-      for (const r of ranges) {
-        const norm = normalise(r);
-        if (norm && norm.includes(':') === ip.includes(':')) rules.push({ permit: true, src: norm, dst: host });
-      }
-      rules.push({ permit: false, src: ip.includes(':') ? '::/0' : '0.0.0.0/0', dst: host });
-    }
-  if (rules.length === 0) return undefined;
-  rules.push({ permit: true, src: '0.0.0.0/0', dst: '0.0.0.0/0' }, { permit: true, src: '::/0', dst: '::/0' });
-  return { rules };
-}
-
-export function normalise(cidr: string): string | undefined {
-  try {
-    return canonicalPrefix(cidr);
-  } catch {
-    return undefined;
-  }
-}
 
 const toApiRule = (r: AclRuleValue) => ({
   is_permit: r.permit ? 1 : 0, src_prefix: toPrefix(r.src), dst_prefix: toPrefix(r.dst), proto: 0,
