@@ -1,5 +1,5 @@
 import type { BlockAffinityObject, NodeObject } from '@vppnet/core';
-import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION, wireguardConfig } from './config';
+import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION, wireguardConfig } from '../config';
 import { desiredWireguard, peerKey, type PeerValue } from './desired';
 
 const KEY_B = Buffer.alloc(32, 2).toString('base64');

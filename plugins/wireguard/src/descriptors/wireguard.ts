@@ -5,7 +5,7 @@
  */
 import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
-import { INTERFACE_KEY, peerKey, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from './desired';
+import { INTERFACE_KEY, peerKey, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from '../model/desired';
 
 const NO_INDEX = 0xffffffff;
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');

@@ -6,7 +6,7 @@
  */
 import { nodeInternalIPs, podBlocksByNode, type BlockAffinityObject, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
-import { publishedKey, type WireguardConfig } from './config';
+import { publishedKey, type WireguardConfig } from '../config';
 
 export interface InterfaceValue {
   port: number;
