@@ -5,7 +5,7 @@
  */
 import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
-import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from './routes';
+import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from '../model/routes';
 
 const NO_INDEX = 0xffffffff;
 /** What ipip tunnels need from VPP (its ipip plugin). */

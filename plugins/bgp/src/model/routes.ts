@@ -11,8 +11,8 @@
 import ipaddr from 'ipaddr.js';
 import { nodeInternalIPs, podBlocksByNode, type BlockAffinityObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
 import { canonicalPrefix } from 'vpp-binapi-ts';
-import type { BgpConfig, Encapsulation } from './config';
-import type { LearnedRoute } from './gobgp/paths';
+import type { BgpConfig, Encapsulation } from '../config';
+import type { LearnedRoute } from '../gobgp/paths';
 
 export interface RouteEntry {
   prefix: string;

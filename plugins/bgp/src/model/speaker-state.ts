@@ -11,8 +11,8 @@
 import ipaddr from 'ipaddr.js';
 import { z } from 'zod';
 import { nodeInternalIPs, type BlockAffinityObject, type ClusterObject, type EndpointSliceObject, type NodeObject, type ServiceObject } from '@vppnet/core';
-import type { BgpConfig } from './config';
-import type { GlobalSpec, PeerSpec, SpeakerDesired } from './gobgp/speaker';
+import type { BgpConfig } from '../config';
+import type { GlobalSpec, PeerSpec, SpeakerDesired } from '../gobgp/speaker';
 import { normalisePrefix, staticRoutes } from './routes';
 import { parseSelector } from './selector';
 

@@ -1,5 +1,5 @@
 import type { ClusterObject } from '@vppnet/core';
-import { bgpConfig } from './config';
+import { bgpConfig } from '../config';
 import { parseAsn, planSpeaker, type SpeakerInput } from './speaker-state';
 import { parseSelector } from './selector';
 

@@ -1,5 +1,5 @@
 import type { NodeObject } from '@vppnet/core';
-import { bgpConfig } from './config';
+import { bgpConfig } from '../config';
 import { desiredRouting, type RouteValue } from './routes';
 
 const node = (name: string, ip: string, cidrs: string[]): NodeObject =>
