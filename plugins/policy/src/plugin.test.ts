@@ -17,7 +17,7 @@ import { SimCluster, SimConnection, Tracer, formatTrace, type TraceResult } from
 import bgp from '@vppnet/plugin-bgp';
 import services from '@vppnet/plugin-services';
 import policy from './plugin';
-import { matchesSelector, type LabelSelector } from './selector';
+import { matchesSelector, type LabelSelector } from './model/label-selector';
 import { vectorFile } from './testdata/vectors';
 
 // ---------------------------------------------------------------------------------------------

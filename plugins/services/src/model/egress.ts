@@ -7,7 +7,7 @@
  *
  * VPP does it with cnat's snat policy `IF_PFX`: a packet entering an interface of the include
  * table of its family is source-NATed to the snat address unless its destination is in an
- * excluded prefix. This module computes that configuration (pure); egress-descriptors.ts applies it.
+ * excluded prefix. This module computes that configuration (pure); descriptors/egress-snat.ts applies it.
  */
 import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
 import { nodeInternalIPs, nodePodCIDRs, type IPPoolObject, type NodeObject, type WorkloadEndpoint } from '@vppnet/core';

@@ -18,7 +18,7 @@ import ipaddr from 'ipaddr.js';
 import type { ClusterObject, PodObject, ServiceBackend, ServiceObject } from '@vppnet/core';
 import { isRecord, record } from './raw';
 import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
-import { canonicalSelector, selectorProblems, type LabelSelector, type Labels } from './selector';
+import { canonicalSelector, selectorProblems, type LabelSelector, type Labels } from './label-selector';
 
 export const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
 export const PROTO_NAME: Record<number, string> = { 6: 'tcp', 17: 'udp', 132: 'sctp' };

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { canonicalSelector, matchesSelector, selectorProblems, type LabelSelector, type LabelSelectorRequirement } from './selector';
+import { canonicalSelector, matchesSelector, selectorProblems, type LabelSelector, type LabelSelectorRequirement } from './label-selector';
 
 describe('label selectors', () => {
   const labels = { app: 'web', tier: 'front', 'kubernetes.io/metadata.name': 'x' };

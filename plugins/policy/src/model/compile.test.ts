@@ -1,6 +1,6 @@
 import type { ClusterObject, ServiceBackend, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
 import { compile, HOST_POLICY_KEY, SERVICE_VIPS_KEY, HOST_RULE_KEY, interfaceKey, peerIpsetKey, policyKey, type CompileInput } from './compile';
-import { policyConfig } from './config';
+import { policyConfig } from '../config';
 import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from './values';
 
 const pod = (ns: string, name: string, labels: Record<string, string>, ip: string, node: string, ports: Array<[string, number, string?]> = []): ClusterObject => ({

@@ -3,15 +3,15 @@
  * node n1 compiles them (npol ipsets, rules, policies and interface configurations, and the
  * findings), against the checked-in testdata/golden/compiled.json. A change of behaviour shows
  * as a diff of that file in review. After an intended change, regenerate it:
- *   UPDATE_GOLDEN=1 npx jest src/compile.golden.test.ts
+ *   UPDATE_GOLDEN=1 npx jest src/model/compile.golden.test.ts
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parseManifestText, type NamespaceObject, type NodeObject, type PodObject, type ServiceObject, type WorkloadEndpoint } from '@vppnet/core';
 import { compile } from './compile';
-import { policyConfig } from './config';
+import { policyConfig } from '../config';
 
-const dir = path.join(__dirname, 'testdata/golden');
+const dir = path.join(__dirname, '../testdata/golden');
 const { objects, problems } = parseManifestText('cluster.yaml', fs.readFileSync(path.join(dir, 'cluster.yaml'), 'utf8'));
 const of = <T>(kind: string) => objects.filter((o) => o.kind === kind) as unknown as T[];
 

@@ -20,12 +20,12 @@
  *    matches VIP:port of Service ports with an endpoint the rule matches (NP_CALICO_EGRESS_SERVICE_VIP).
  */
 import type { ClusterObject, PodObject } from '@vppnet/core';
-import { CODES } from '../codes';
-import type { PolicyConfig } from '../config';
+import { CODES } from '../../codes';
+import type { PolicyConfig } from '../../config';
 import { cidrContains, METADATA_NAME_LABEL, type PodInfo, type ServicePort } from '../netpol';
 import { IPSET_PREFIX, POLICY_PREFIX, RULE_PREFIX, type IpsetValue, type NpolValue, type PolicyValue, type RuleEntry, type RuleValue } from '../values';
 import { CALICO_GNP_KIND, readCalicoPolicy, type CalicoEntity, type CalicoFinding, type CalicoPolicy, type CalicoRule } from './policy';
-import type { Labels, Selector } from './selector';
+import type { Labels, Selector } from './calico-selector';
 
 export interface CalicoInput {
   epoch: number;

@@ -1,7 +1,7 @@
 import { typedVpp, type DescriptorContext } from '@vppnet/core';
 import { SimConnection, SimVpp } from '@vppnet/vpp-sim';
-import { ipportSurvivors, npolDescriptors, NpolSession, type IdMeta } from './npol.descriptors';
-import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from './values';
+import { ipportSurvivors, npolDescriptors, NpolSession, type IdMeta } from './npol';
+import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from '../model/values';
 
 function setup() {
   const vpp = new SimVpp('n1');

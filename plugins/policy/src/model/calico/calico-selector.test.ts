@@ -1,6 +1,6 @@
 import fc from 'fast-check';
-import { MAX_LABEL_LENGTH, Selector, SelectorError, isValidSelectorLabel, normaliseSelector, parseSelector, selectorError, type Labels, type SelectorNode } from './selector';
-import { readVectors } from '../testdata/vectors';
+import { MAX_LABEL_LENGTH, Selector, SelectorError, isValidSelectorLabel, normaliseSelector, parseSelector, selectorError, type Labels, type SelectorNode } from './calico-selector';
+import { readVectors } from '../../testdata/vectors';
 
 // Calico's selector test tables (valid, invalid, canonical), from the repository's copy of the
 // project's reference vectors (test/vectors/calico-selectors.json).

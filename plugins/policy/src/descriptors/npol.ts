@@ -25,7 +25,7 @@ import { toAddress, toPrefix } from 'vpp-binapi-ts';
 import {
   INTERFACE_PREFIX, IPSET_PREFIX, POLICY_PREFIX, RULE_PREFIX, ruleIpsetKeys,
   type InterfaceValue, type IpsetKind, type IpsetValue, type PolicyValue, type RuleValue,
-} from './values';
+} from '../model/values';
 
 /** The epoch of the current VPP session, shared by the plugin and its descriptors. */
 export class NpolSession {

@@ -30,13 +30,13 @@
  */
 import { createHash } from 'node:crypto';
 import type { ClusterObject, NamespaceObject, NodeObject, PodObject, ServiceBackend, ServiceObject, WorkloadEndpoint } from '@vppnet/core';
-import type { PolicyConfig } from './config';
-import { CODES } from './codes';
+import type { PolicyConfig } from '../config';
+import { CODES } from '../codes';
 import {
   canonicalIp, cidrContains, namespaceLabels, normalizePolicy, podInfo, podSelectorProblems, PROTO_NAME, resolveNamedPort, servicePorts, serviceVips,
   type Direction, type NormalPolicy, type NormalRule, type Peer, type PodInfo, type PortSpec, type ServiceEndpoint, type ServicePort,
 } from './netpol';
-import { matchesSelector } from './selector';
+import { matchesSelector } from './label-selector';
 import { byOrder, compileCalico, type CalicoObjectFindings, type OrderedPolicy } from './calico/compile';
 import { K8S_POLICY_ORDER } from './calico/policy';
 import {

@@ -1,12 +1,12 @@
 /**
  * The desired values of the policy plugin: one kind per npol object, keyed under `policy/`.
- * The compiler (compile.ts) produces them; the descriptors (npol.descriptors.ts) apply them.
+ * The compiler (compile.ts) produces them; the descriptors (descriptors/npol.ts) apply them.
  * Values name the keys they depend on (a rule names its ipsets by key, a policy its rules, an
  * interface configuration its policies); the ids VPP hands out live in descriptor metadata.
  *
  * Every value carries `epoch`: the plugin bumps it after a VPP reconnect, which changes every
  * value so that the reconciler re-applies all of them (npol cannot be read back; see
- * npol.descriptors.ts).
+ * descriptors/npol.ts).
  */
 
 export const PREFIX = 'policy/';

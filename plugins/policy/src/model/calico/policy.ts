@@ -26,8 +26,8 @@
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject } from '@vppnet/core';
 import { isRecord, record } from '../raw';
-import { CODES } from '../codes';
-import { parseSelector, SelectorError, type Selector } from './selector';
+import { CODES } from '../../codes';
+import { parseSelector, SelectorError, type Selector } from './calico-selector';
 
 export const CALICO_NP_KIND = 'projectcalico.org/NetworkPolicy';
 export const CALICO_GNP_KIND = 'GlobalNetworkPolicy';

@@ -7,8 +7,8 @@ import { AgentRuntime, MemoryClusterSource, WorkloadRegistry, type ClusterObject
 import { SimCluster, SimConnection, Tracer, formatTrace, type TraceResult } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import services from '@vppnet/plugin-services';
-import policy from '../plugin';
-import { readCalicoPolicy } from './policy';
+import policy from './plugin';
+import { readCalicoPolicy } from './model/calico/policy';
 
 // ---------------------------------------------------------------------------------------------
 // The cluster: nodes n1..n3; namespaces x, y (team=blue), z; five pods over the nodes.
