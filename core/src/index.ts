@@ -11,7 +11,8 @@ export {
   type PluginManifest, type UnsupportedRule, type CompositionRule, type ObjectRule, type Severity, type Effect, type VppRequirements,
 } from './api/manifest';
 export { definePlugin, type PluginDefinition, type PluginEnv, type InitHook, type StopFn } from './api/plugin';
-export { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, type KeyStatus, type Retrieved } from './api/descriptor';
+export { defineDescriptor, keyOf, type Descriptor, type KeyedDescriptor, type DescriptorContext, type Issue, type KeyStatus, type Retrieved, type SyncSummary, type DesiredStateTxn } from './api/descriptor';
+export { RetriableError } from './api/errors';
 export { typedVpp, type VppApi, type VppConnection, type VppConnectionEvents, type VppMessage, type VppRequestName, type VppDumpName, type VppRequest, type VppReply, type VppDetails, type VppInput } from './api/vpp';
 export {
   coreServices,
@@ -24,7 +25,7 @@ export {
 } from './cluster/kinds';
 export { INVALID_OBJECT_CODE } from './runtime/plugin-cluster-view';
 export { objectRef, clusterKind, type KindEvent, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
-export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
+
 export type { WorkloadEndpoint, WorkloadEndpoints, WorkloadPublisher } from './runtime/workloads';
 /** For plugins and the agent that run a program they depend on (gobgpd, VPP). */
 export { ProcessSupervisor, SupervisorError, type SupervisorOptions, type SupervisorEvents } from './runtime/supervisor';
