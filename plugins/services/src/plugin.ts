@@ -3,18 +3,18 @@
  * Service they concern: the plugin keeps its own index of EndpointSlices by Service and of
  * translation keys by Service, and hands the reconciler exactly the keys that changed.
  */
-import { coreServices, definePlugin, nodeInternalIPs, nodeUplinkRef, objectRef, optionalService, serviceBackendsRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject } from '@vppnet/core';
+import { coreServices, definePlugin, keyOf, nodeInternalIPs, nodeUplinkRef, objectRef, optionalService, serviceBackendsRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject } from '@vppnet/core';
 import type { ServicesConfig } from './config';
 import { manifest, REPORTED_CODES } from './manifest';
 import { translationDescriptor } from './descriptors/translation';
-import { CNAT_FEATURE_PREFIX, cnatFeatureDescriptor, cnatFeatureKeys } from './descriptors/cnat-feature';
+import { cnatFeatureDescriptor, cnatFeatureKeys } from './descriptors/cnat-feature';
 import { HealthCheckServers, type HealthCheckTarget } from './healthcheck';
-import { ACL_KEY, aclDescriptor, bindingDescriptor, bindingKey } from './descriptors/source-ranges';
+import { aclDescriptor, bindingDescriptor } from './descriptors/source-ranges';
 import { sourceRangesAcl } from './model/source-ranges';
 import { BackendsRegistry } from './model/backends';
 import { EGRESS_PREFIX, desiredEgress } from './model/egress';
 import { snatAddressesDescriptor, snatExcludeDescriptor, snatIncludeDescriptor, snatPolicyDescriptor } from './descriptors/egress-snat';
-import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext, type TranslationValue } from './model/translations';
+import { SERVICE_NAME_LABEL, serviceTranslations, type NodeContext, type TranslationValue } from './model/translations';
 
 export { manifest };
 
@@ -26,7 +26,8 @@ export default definePlugin<ServicesConfig>({
     env.registerDescriptor(translationDescriptor);
     env.registerDescriptor(aclDescriptor);
     env.registerDescriptor(bindingDescriptor);
-    env.registerDescriptor(cnatFeatureDescriptor(env.config.uplinkInterface));
+    const cnatFeature = cnatFeatureDescriptor(env.config.uplinkInterface);
+    env.registerDescriptor(cnatFeature);
     for (const d of [snatAddressesDescriptor(env.config.uplinkInterface), snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
     env.registerInit({
       deps: {
@@ -36,7 +37,7 @@ export default definePlugin<ServicesConfig>({
       init({ cluster, desired, node, unsupported, log, workloads, uplink }) {
         const config = env.config;
         // cnat runs where Service traffic enters: the uplink and every local pod's interface.
-        const syncCnatFeature = () => void desired.replace(CNAT_FEATURE_PREFIX, cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name));
+        const syncCnatFeature = () => void desired.transaction((txn) => txn.replaceAll(cnatFeature, cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name).map(([, v]) => v)));
         syncCnatFeature();
         // Egress SNAT follows the pods, the pools and the nodes.
         const syncEgress = () =>
@@ -94,7 +95,7 @@ export default definePlugin<ServicesConfig>({
                 else healthBySvc.delete(ref);
                 const found = new Set<string>();
                 for (const t of translations) {
-                  const key = translationKey(t);
+                  const key = keyOf(translationDescriptor, t);
                   const owner = ownerOfKey.get(key);
                   if (owner && owner !== ref && services.has(owner)) {
                     found.add('SVC_VIP_CONFLICT');
@@ -103,7 +104,7 @@ export default definePlugin<ServicesConfig>({
                   }
                   ownerOfKey.set(key, ref);
                   next.add(key);
-                  txn.set(key, t);
+                  txn.put(translationDescriptor, t);
                   programmed.push(t);
                 }
                 for (const [code, detail] of findings) {
@@ -128,13 +129,8 @@ export default definePlugin<ServicesConfig>({
             backends.changed();
             // one ACL for every Service's source ranges, in a stable order
             const acl = sourceRangesAcl([...rangesBySvc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r));
-            if (acl) {
-              txn.set(ACL_KEY, acl);
-              txn.set(bindingKey(config.uplinkInterface), { interface: config.uplinkInterface });
-            } else {
-              txn.delete(ACL_KEY);
-              txn.delete(bindingKey(config.uplinkInterface));
-            }
+            txn.replaceAll(aclDescriptor, acl ? [acl] : []);
+            txn.replaceAll(bindingDescriptor, acl ? [{ interface: config.uplinkInterface }] : []);
             syncHealth();
           });
 

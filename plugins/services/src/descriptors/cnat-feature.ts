@@ -37,6 +37,7 @@ export function cnatFeatureDescriptor(uplink: string) {
   return defineDescriptor<CnatFeatureValue, { swIfIndex: number }>({
     name: 'services-cnat-feature',
     keyPrefix: CNAT_FEATURE_PREFIX,
+    keyOf: (v) => (v.swIfIndex !== undefined ? podFeatureKey(v.swIfIndex) : namedFeatureKey(v.name ?? '')),
     create: async (_k, v, ctx) => {
       let swIfIndex = v.swIfIndex;
       if (swIfIndex === undefined) {

@@ -10,8 +10,10 @@ import { fromPrefix, toPrefix } from 'vpp-binapi-ts';
 import type { AclRuleValue, AclValue, BindingValue } from '../model/source-ranges';
 
 export const ACL_TAG = 'vppnet-services-lb-source-ranges';
-export const ACL_KEY = 'services/acl/lb-source-ranges';
-export const bindingKey = (itf: string) => `services/acl-binding/${itf}`;
+const ACL_PREFIX = 'services/acl/';
+const BINDING_PREFIX = 'services/acl-binding/';
+export const ACL_KEY = `${ACL_PREFIX}lb-source-ranges`;
+export const bindingKey = (itf: string) => `${BINDING_PREFIX}${itf}`;
 
 const toApiRule = (r: AclRuleValue) => ({
   is_permit: r.permit ? 1 : 0, src_prefix: toPrefix(r.src), dst_prefix: toPrefix(r.dst), proto: 0,
@@ -20,7 +22,8 @@ const toApiRule = (r: AclRuleValue) => ({
 
 export const aclDescriptor = defineDescriptor<AclValue, { index: number }>({
   name: 'services-lb-source-ranges-acl',
-  keyPrefix: 'services/acl/',
+  keyPrefix: ACL_PREFIX,
+  keyOf: () => ACL_KEY,
   create: async (_k, v, { vpp }) => ({ index: (await vpp.request('acl_add_replace', { acl_index: 0xffffffff, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
   // acl_add_replace with the index replaces the rules in place: the interface list stays valid
   update: async (_k, _p, v, meta, { vpp }) => ({ index: (await vpp.request('acl_add_replace', { acl_index: meta.index, tag: ACL_TAG, r: v.rules.map(toApiRule) })).acl_index }),
@@ -47,7 +50,8 @@ async function interfaceIndex(name: string, ctx: DescriptorContext): Promise<num
 
 export const bindingDescriptor = defineDescriptor<BindingValue, { swIfIndex: number }>({
   name: 'services-uplink-acl-list',
-  keyPrefix: 'services/acl-binding/',
+  keyPrefix: BINDING_PREFIX,
+  keyOf: (v) => bindingKey(v.interface),
   dependencies: () => [ACL_KEY],
   create: async (_k, v, ctx) => {
     const swIfIndex = await interfaceIndex(v.interface, ctx);

@@ -4,7 +4,7 @@
  */
 import { defineDescriptor } from '@vppnet/core';
 import { fromAddress, toAddress, type cnat } from 'vpp-binapi-ts';
-import { translationKey, type TranslationValue } from '../model/translations';
+import { TRANSLATION_PREFIX, translationKey, type TranslationValue } from '../model/translations';
 
 const NO_INDEX = 0xffffffff;
 const CNAT_EPT_NO_NAT = 2;
@@ -55,7 +55,8 @@ const sameFixed = (a: TranslationValue, b: TranslationValue) => a.lbType === b.l
 
 export const translationDescriptor = defineDescriptor<TranslationValue, { id: number }>({
   name: 'services-cnat-translation',
-  keyPrefix: 'services/translation/',
+  keyPrefix: TRANSLATION_PREFIX,
+  keyOf: translationKey,
   create: async (_k, t, { vpp }) => ({ id: (await vpp.request('cnat_translation_update', { translation: toApi(t) })).id }),
   update: async (_k, prev, next, meta, { vpp }) => {
     // The LB type and flow-hash config only take at creation: changing them means a new translation.

@@ -70,7 +70,8 @@ export interface ServiceResult {
   findings: Array<[string, string]>;
 }
 
-export const translationKey = (t: Pick<TranslationValue, 'vip' | 'proto' | 'port'>) => `services/translation/${t.vip}/${t.proto}/${t.port}`;
+export const TRANSLATION_PREFIX = 'services/translation/';
+export const translationKey = (t: Pick<TranslationValue, 'vip' | 'proto' | 'port'>) => `${TRANSLATION_PREFIX}${t.vip}/${t.proto}/${t.port}`;
 
 export function canonicalIp(ip: string): string | undefined {
   try {
