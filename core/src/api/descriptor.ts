@@ -69,7 +69,7 @@ export function defineDescriptor<V, M>(d: Descriptor<V, M>): Descriptor<V, M> {
 /** The key `descriptor` gives `value`, checked to be one of the descriptor's keys. */
 export function keyOf<V>(descriptor: KeyedDescriptor<V>, value: NoInfer<V>): string {
   const key = descriptor.keyOf(value);
-  if (!key.startsWith(descriptor.keyPrefix) || key === descriptor.keyPrefix)
+  if (!key.startsWith(descriptor.keyPrefix))
     throw new Error(`descriptor "${descriptor.name}" made key "${key}", which is not under its prefix "${descriptor.keyPrefix}"`);
   return key;
 }

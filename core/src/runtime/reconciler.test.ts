@@ -135,6 +135,10 @@ describe('Reconciler', () => {
     // a key outside the prefix, or one a more specific descriptor owns, is refused
     const stray = { ...items, name: 'stray', keyPrefix: 'stray/', keyOf: (v: Item) => `toy/${v.v}` };
     expect(() => r.transaction((t) => t.put(stray, { v: 4, deps: [] }))).toThrow('not under its prefix "stray/"');
+    // a key set by hand that is not the value's own is invalid, and never reaches the dataplane
+    await r.set('toy/7', { v: 8, deps: [] });
+    expect(r.status('toy/7')).toEqual({ state: 'invalid', issues: [{ message: 'the value\'s key is "toy/8" (descriptor "toy"), not "toy/7"' }] });
+    expect(dp.objects.has('toy/7')).toBe(false);
     // the value's type is the descriptor's: the type checker refuses another
     // @ts-expect-error: 'name' is not a field of Item
     const typed = (t: DesiredStateTxn) => t.put(items, { name: 'x' });

@@ -168,7 +168,7 @@ export class Reconciler {
       remove: (d, value) => txn.delete(this.keyOfRegistered(d, value)),
       replaceAll: (d, values) => {
         const next = new Map([...values].map((v) => [this.keyOfRegistered(d, v), v] as const));
-        for (const k of [...this.desired.keys()]) if (k.startsWith(d.keyPrefix) && !next.has(k) && this.owner(k, d) === d) txn.delete(k);
+        for (const k of [...this.desired.keys()]) if (k.startsWith(d.keyPrefix) && !next.has(k) && this.owner(k, d).name === d.name) txn.delete(k);
         for (const [k, v] of next) txn.set(k, v);
       },
     };
@@ -176,7 +176,10 @@ export class Reconciler {
     return changed ? this.schedule(false) : this.settled();
   }
 
-  /** The descriptor that owns `key`: the registered one with the longest prefix, else `fallback`. */
+  /**
+   * The descriptor that owns `key`: the registered one with the longest prefix, else `fallback`.
+   * Compared by name: the runtime may register a wrapper of a plugin's descriptor.
+   */
   private owner(key: string, fallback: Descriptor): Descriptor {
     return this.descriptorFor(key) ?? fallback;
   }
@@ -185,7 +188,7 @@ export class Reconciler {
   private keyOfRegistered<V>(d: Descriptor<V> & { keyOf(value: V): string }, value: V): string {
     const key = keyOf(d, value);
     const owner = this.owner(key, d);
-    if (owner !== d) throw new Error(`key "${key}" of descriptor "${d.name}" belongs to descriptor "${owner.name}"`);
+    if (owner.name !== d.name) throw new Error(`key "${key}" of descriptor "${d.name}" belongs to descriptor "${owner.name}"`);
     return key;
   }
 
@@ -546,6 +549,9 @@ export class Reconciler {
       let issues: Issue[];
       try {
         issues = d.validate?.(key, value) ?? [];
+        // a key spelled by hand must be the one the descriptor derives from the value
+        const derived = d.keyOf?.(value);
+        if (derived !== undefined && derived !== key) issues = [...issues, { message: `the value's key is "${derived}" (descriptor "${d.name}"), not "${key}"` }];
       } catch (err) {
         // a descriptor bug on one value must not stop the others
         issues = [{ message: `validate threw: ${err instanceof Error ? err.message : String(err)}` }];

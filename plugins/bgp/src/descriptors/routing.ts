@@ -5,7 +5,7 @@
  */
 import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
-import { routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, type RouteValue, type TunnelValue, type UplinkValue } from '../model/routes';
+import { ROUTE_PREFIX, routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, uplinkKey, type RouteValue, type TunnelValue, type UplinkValue } from '../model/routes';
 
 const NO_INDEX = 0xffffffff;
 /** What ipip tunnels need from VPP (its ipip plugin). */
@@ -33,7 +33,8 @@ export function routeDescriptor(source: FibSourceHandle) {
   };
   return defineDescriptor<RouteValue, undefined>({
     name: 'bgp-route',
-    keyPrefix: 'bgp/route/',
+    keyPrefix: ROUTE_PREFIX,
+    keyOf: (r) => routeKey(r.prefix),
     validate: (_k, r): Issue[] => {
       if (r.conflict?.length) return [{ code: 'BGP_PREFIX_CONFLICT', message: `${r.prefix} is claimed by nodes ${[r.node, ...r.conflict].join(', ')}; not routed` }];
       if (!r.drop && !r.via && !r.tunnel) return [{ code: 'BGP_NODE_NO_ADDRESS_FAMILY', message: `node ${r.node} has no address of ${r.prefix}'s family to route it via` }];
@@ -84,6 +85,7 @@ export function routeDescriptor(source: FibSourceHandle) {
 export const tunnelDescriptor = defineDescriptor<TunnelValue, { swIfIndex: number }>({
   name: 'bgp-ipip-tunnel',
   keyPrefix: TUNNEL_PREFIX,
+  keyOf: (t) => tunnelKey(t.dst),
   // Required by the manifest only when the config asks for tunnels; a Calico IPPool may still
   // ask for them at run time, and on a VPP without ipip those tunnels fail by name.
   messages: IPIP_MESSAGES,
@@ -134,6 +136,7 @@ export const uplinkDescriptor = (name: string) => {
   const d: Descriptor<UplinkValue, UplinkMeta> = defineDescriptor<UplinkValue, UplinkMeta>({
   name: 'bgp-uplink',
   keyPrefix: UPLINK_PREFIX,
+  keyOf: (u) => uplinkKey(u.name),
   create: async (_k, u, ctx) => {
     const itf = await findInterface(u.name, ctx);
     if (!itf) throw new RetriableError(`no interface named ${u.name} in VPP`);
@@ -151,7 +154,7 @@ export const uplinkDescriptor = (name: string) => {
     const itf = await findInterface(name, ctx);
     if (!itf || !(itf.flags & IF_STATUS_API_FLAG_ADMIN_UP)) return []; // absent or down: not set up (yet)
     const addresses = await interfaceAddresses(itf.sw_if_index, ctx);
-    return [{ key: `${UPLINK_PREFIX}${name}`, value: { name, addresses }, meta: { swIfIndex: itf.sw_if_index } }];
+    return [{ key: uplinkKey(name), value: { name, addresses }, meta: { swIfIndex: itf.sw_if_index } }];
   },
   });
   return d;

@@ -57,6 +57,7 @@ export const TUNNEL_PREFIX = 'bgp/tunnel/';
 export const UPLINK_PREFIX = 'bgp/uplink/';
 export const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
 export const tunnelKey = (dst: string) => `${TUNNEL_PREFIX}${dst}`;
+export const uplinkKey = (name: string) => `${UPLINK_PREFIX}${name}`;
 
 const family = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
 
@@ -160,7 +161,7 @@ export function desiredRouting(input: DesiredInput): Map<string, unknown> {
   const uplinkLen = (ip: string) => (family(ip) === 6 ? config.uplink.prefixLength6 : config.uplink.prefixLength4);
   if (self) {
     const uplink: UplinkValue = { name: config.uplink.interface, addresses: myAddrs.map((a) => `${a}/${uplinkLen(a)}`).sort() };
-    out.set(`${UPLINK_PREFIX}${uplink.name}`, uplink);
+    out.set(uplinkKey(uplink.name), uplink);
   }
   for (const [fam, gw] of [[4, config.uplink.gateway4], [6, config.uplink.gateway6]] as const)
     if (gw) {

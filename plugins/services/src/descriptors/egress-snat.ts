@@ -6,7 +6,7 @@
 import { defineDescriptor, RetriableError, type DescriptorContext } from '@vppnet/core';
 import { fromAddress } from 'vpp-binapi-ts';
 import { namedFeatureKey } from './cnat-feature';
-import { SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from '../model/egress';
+import { EXCLUDE_PREFIX, excludeKey, INCLUDE_PREFIX, includeKey, SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from '../model/egress';
 
 const NO_INDEX = 0xffffffff;
 
@@ -56,6 +56,7 @@ const setAddresses = (v: SnatAddresses) => ({
 export const snatAddressesDescriptor = (uplink: string) => defineDescriptor<SnatAddresses, undefined>({
   name: 'services-snat-addresses',
   keyPrefix: SNAT_ADDRESSES_KEY,
+  keyOf: () => SNAT_ADDRESSES_KEY,
   dependencies: () => [namedFeatureKey(uplink)],
   create: async (_k, v, ctx) => {
     await ctx.vpp.request('cnat_set_snat_addresses_v2', setAddresses(v));
@@ -78,6 +79,7 @@ export const snatAddressesDescriptor = (uplink: string) => defineDescriptor<Snat
 export const snatPolicyDescriptor = defineDescriptor<SnatPolicy, undefined>({
   name: 'services-snat-policy',
   keyPrefix: SNAT_POLICY_KEY,
+  keyOf: () => SNAT_POLICY_KEY,
   // VPP has no policy entry to set (FEATURE_DISABLED) until the snat addresses exist.
   dependencies: () => [SNAT_ADDRESSES_KEY],
   create: async (_k, v, ctx) => {
@@ -91,7 +93,8 @@ export const snatPolicyDescriptor = defineDescriptor<SnatPolicy, undefined>({
 
 export const snatExcludeDescriptor = defineDescriptor<SnatExclude, undefined>({
   name: 'services-snat-exclude',
-  keyPrefix: 'services/snat/exclude/',
+  keyPrefix: EXCLUDE_PREFIX,
+  keyOf: (v) => excludeKey(v.prefix),
   dependencies: () => [SNAT_POLICY_KEY],
   create: async (_k, v, ctx) => {
     await ctx.vpp.request('cnat_snat_policy_add_del_exclude_pfx', { is_add: 1, prefix: v.prefix });
@@ -112,7 +115,8 @@ async function indexOf(ctx: DescriptorContext, v: SnatInclude): Promise<number> 
 
 export const snatIncludeDescriptor = defineDescriptor<SnatInclude, { swIfIndex: number }>({
   name: 'services-snat-interface',
-  keyPrefix: 'services/snat/if/',
+  keyPrefix: INCLUDE_PREFIX,
+  keyOf: (v) => includeKey(v.table, v.swIfIndex ?? v.name ?? ''),
   dependencies: () => [SNAT_POLICY_KEY],
   create: async (_k, v, ctx) => {
     const swIfIndex = await indexOf(ctx, v);

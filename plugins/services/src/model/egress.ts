@@ -15,12 +15,14 @@ import { nodeInternalIPs, nodePodCIDRs, type IPPoolObject, type NodeObject, type
 export const EGRESS_PREFIX = 'services/snat/';
 export const SNAT_ADDRESSES_KEY = `${EGRESS_PREFIX}addresses`;
 export const SNAT_POLICY_KEY = `${EGRESS_PREFIX}policy`;
-export const excludeKey = (prefix: string) => `${EGRESS_PREFIX}exclude/${prefix}`;
+export const EXCLUDE_PREFIX = `${EGRESS_PREFIX}exclude/`;
+export const INCLUDE_PREFIX = `${EGRESS_PREFIX}if/`;
+export const excludeKey = (prefix: string) => `${EXCLUDE_PREFIX}${prefix}`;
 /** cnat_snat_policy_table: which interface table an entry is in. */
 export const SNAT_TABLE = { includeV4: 0, includeV6: 1, pod: 2, host: 3 } as const;
 export type SnatTable = (typeof SNAT_TABLE)[keyof typeof SNAT_TABLE];
 const TABLE_NAMES: Record<SnatTable, string> = { 0: 'include-v4', 1: 'include-v6', 2: 'pod', 3: 'host' };
-export const includeKey = (table: SnatTable, itf: number | string) => `${EGRESS_PREFIX}if/${TABLE_NAMES[table]}/${itf}`;
+export const includeKey = (table: SnatTable, itf: number | string) => `${INCLUDE_PREFIX}${TABLE_NAMES[table]}/${itf}`;
 
 export type EgressMode = 'ippools' | 'always' | 'never';
 

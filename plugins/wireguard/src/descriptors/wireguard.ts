@@ -5,7 +5,7 @@
  */
 import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
-import { INTERFACE_KEY, peerKey, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from '../model/desired';
+import { INTERFACE_KEY, PEER_PREFIX, peerKey, ROUTE_PREFIX, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from '../model/desired';
 
 const NO_INDEX = 0xffffffff;
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
@@ -13,6 +13,7 @@ const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');
 export const interfaceDescriptor = defineDescriptor<InterfaceValue, { swIfIndex: number }>({
   name: 'wireguard-interface',
   keyPrefix: INTERFACE_KEY,
+  keyOf: () => INTERFACE_KEY,
   create: async (_k, v, { vpp }) => {
     // IP on the tunnel (a real VPP drops what arrives on it otherwise): the addresses of the
     // interface that holds its source, as ipip tunnels do.
@@ -46,7 +47,8 @@ const itfIndex = (ctx: DescriptorContext) => {
 
 export const peerDescriptor = defineDescriptor<PeerValue, { peerIndex: number }>({
   name: 'wireguard-peer',
-  keyPrefix: 'wireguard/peer/',
+  keyPrefix: PEER_PREFIX,
+  keyOf: (p) => peerKey(p.publicKey),
   dependencies: () => [INTERFACE_KEY],
   create: async (_k, p, ctx) => {
     const { peer_index } = await ctx.vpp.request('wireguard_peer_add', {
@@ -80,7 +82,8 @@ export function routeDescriptor(source: FibSourceHandle) {
   const nextHop = (prefix: string) => toAddress(fromPrefix(toPrefix(prefix)).split('/')[0]).un;
   return defineDescriptor<RouteValue, undefined>({
     name: 'wireguard-route',
-    keyPrefix: 'wireguard/route/',
+    keyPrefix: ROUTE_PREFIX,
+    keyOf: (r) => routeKey(r.prefix),
     dependencies: (_k, r) => [INTERFACE_KEY, peerKey(r.peer)],
     create: async (_k, r, ctx) => {
       const path = { sw_if_index: itfIndex(ctx), proto: r.prefix.includes(':') ? 1 : 0, weight: 1, nh: { address: nextHop(r.prefix) } };

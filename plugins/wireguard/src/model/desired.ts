@@ -30,8 +30,10 @@ export interface RouteValue {
 }
 
 export const INTERFACE_KEY = 'wireguard/interface';
-export const peerKey = (publicKey: string) => `wireguard/peer/${publicKey}`;
-export const routeKey = (prefix: string) => `wireguard/route/${prefix}`;
+export const PEER_PREFIX = 'wireguard/peer/';
+export const ROUTE_PREFIX = 'wireguard/route/';
+export const peerKey = (publicKey: string) => `${PEER_PREFIX}${publicKey}`;
+export const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
 
 const addresses = (n: NodeObject) => nodeInternalIPs(n);
 
