@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { checkComposition, isFatal, listRules, loadManifestDir, vppRequirementsOf } from '@vppnet/core';
+import { vppRequirementsOf } from '@vppnet/core';
+import { checkComposition, isFatal, listRules, loadManifestDir } from '@vppnet/core/runtime';
 import { formatTrace } from '@vppnet/vpp-sim';
 import pino from 'pino';
 import { formatMatrix, matrix, parseDestination, parseSource, probeLine, protocolNumber, trace } from './probe';

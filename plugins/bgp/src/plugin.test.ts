@@ -1,5 +1,6 @@
 import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
-import { checkComposition, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { checkComposition } from '@vppnet/core/testing';
 import { SimCluster, SimConnection, Tracer } from '@vppnet/vpp-sim';
 import bgp from './plugin';
 

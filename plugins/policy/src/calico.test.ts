@@ -3,7 +3,8 @@
  * services and policy plugins, as the agent composes them. Connectivity is asserted on traces.
  */
 import { expectOnlyDeclaredVppCalls } from '@vppnet/core/testing';
-import { AgentRuntime, MemoryClusterSource, WorkloadRegistry, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { AgentRuntime, MemoryClusterSource, WorkloadRegistry } from '@vppnet/core/testing';
 import { SimCluster, SimConnection, Tracer, formatTrace, type TraceResult } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import services from '@vppnet/plugin-services';

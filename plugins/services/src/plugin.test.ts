@@ -1,5 +1,6 @@
 import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
-import { WorkloadRegistry, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { WorkloadRegistry } from '@vppnet/core/testing';
 import net from 'node:net';
 import { SimCluster, SimConnection, Tracer } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';

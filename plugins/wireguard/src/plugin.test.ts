@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { startTestAgent, systemTool, type TestAgent } from '@vppnet/core/testing';
-import { checkComposition, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { checkComposition } from '@vppnet/core/testing';
 import { fromPrefix } from 'vpp-binapi-ts';
 import { SimCluster, SimConnection, Tracer, x25519PublicKey } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';

@@ -7,7 +7,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { parseManifestText, type NamespaceObject, type NodeObject, type PodObject, type ServiceObject, type WorkloadEndpoint } from '@vppnet/core';
+import { type NamespaceObject, type NodeObject, type PodObject, type ServiceObject, type WorkloadEndpoint } from '@vppnet/core';
+import { parseManifestText } from '@vppnet/core/testing';
 import { compile } from './compile';
 import { policyConfig } from '../config';
 

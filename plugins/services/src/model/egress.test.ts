@@ -3,7 +3,8 @@
  * and how the simulated VPP's cnat snat policy ends up configured by the services plugin.
  */
 import { startTestAgent } from '@vppnet/core/testing';
-import { WorkloadRegistry, type ClusterObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
+import { type ClusterObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
+import { WorkloadRegistry } from '@vppnet/core/testing';
 import { SimCluster, SimConnection, SimVpp, Tracer } from '@vppnet/vpp-sim';
 import { desiredEgress, excludeKey, includeKey, SNAT_TABLE } from './egress';
 import services from '../plugin';

@@ -6,7 +6,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { nodeInternalIPs, parseManifestText, type EndpointSliceObject, type NodeObject, type ServiceObject } from '@vppnet/core';
+import { nodeInternalIPs, type EndpointSliceObject, type NodeObject, type ServiceObject } from '@vppnet/core';
+import { parseManifestText } from '@vppnet/core/testing';
 import { servicesConfig } from '../config';
 import { serviceTranslations } from './translations';
 

@@ -1,4 +1,5 @@
-import { evaluateObjectRules, type EndpointSliceObject, type ObjectRule, type ServiceObject } from '@vppnet/core';
+import { type EndpointSliceObject, type ObjectRule, type ServiceObject } from '@vppnet/core';
+import { evaluateObjectRules } from '@vppnet/core/testing';
 import { servicesConfig } from '../config';
 import { manifest } from '../manifest';
 import { serviceTranslations, type NodeContext } from './translations';
