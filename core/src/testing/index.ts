@@ -30,6 +30,10 @@ export {
   type TestGate,
 } from './system-tools';
 export { tempDirs, type TempDirs } from './temp-dirs';
+export {
+  nodeObject, podObject, serviceObject, endpointSliceObject, namespaceObject, networkPolicyObject, blockAffinityObject,
+  type NodeFixture, type PodFixture, type EndpointFixture, type SliceFixture,
+} from './fixtures';
 // Runtime pieces tests compose with, as the agent does (plugins' sources never see them).
 export { checkComposition, listRules, isFatal, type AgentPluginsConfig } from '../runtime/compose';
 export { evaluateObjectRules } from '../runtime/object-status';

@@ -1,9 +1,9 @@
 import type { NodeObject } from '@vppnet/core';
 import { bgpConfig } from '../config';
 import { desiredRouting, type RouteValue } from './routes';
+import { nodeObject } from '@vppnet/core/testing';
 
-const node = (name: string, ip: string, cidrs: string[]): NodeObject =>
-  ({ kind: 'Node', metadata: { name }, spec: { podCIDRs: cidrs }, status: { addresses: [{ type: 'InternalIP', address: ip }] } }) as NodeObject;
+const node = (name: string, ip: string, cidrs: string[]): NodeObject => nodeObject(name, { ips: [ip], podCIDRs: cidrs });
 const NODES = [node('a', '192.0.2.11', ['198.51.100.0/26']), node('b', '192.0.2.12', ['198.51.100.64/26'])];
 
 function routes(config: Record<string, unknown>, learned: Array<{ prefix: string; nextHop: string; peer: string }>) {

@@ -2,11 +2,10 @@ import type { ClusterObject } from '@vppnet/core';
 import { bgpConfig } from '../config';
 import { parseAsn, planSpeaker, type SpeakerInput } from './speaker-state';
 import { parseSelector } from './selector';
+import { nodeObject } from '@vppnet/core/testing';
 
-const node = (name: string, ip4: string, cidrs: string[], labels: Record<string, string> = {}, annotations: Record<string, string> = {}): ClusterObject => ({
-  kind: 'Node', apiVersion: 'v1', metadata: { name, labels, annotations }, spec: { podCIDRs: cidrs },
-  status: { addresses: [{ type: 'InternalIP', address: ip4 }] },
-});
+const node = (name: string, ip4: string, cidrs: string[], labels: Record<string, string> = {}, annotations: Record<string, string> = {}): ClusterObject =>
+  nodeObject(name, { ips: [ip4], podCIDRs: cidrs, labels, annotations });
 const calico = (kind: string, name: string, spec: Record<string, unknown>): ClusterObject => ({ kind, apiVersion: 'crd.projectcalico.org/v1', metadata: { name }, spec });
 const NODES = [
   node('a', '192.0.2.11', ['198.51.100.0/25'], { rack: 'r1' }),

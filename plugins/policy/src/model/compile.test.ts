@@ -2,15 +2,13 @@ import type { ClusterObject, ServiceBackend, ServiceObject, WorkloadEndpoint } f
 import { compile, HOST_POLICY_KEY, SERVICE_VIPS_KEY, HOST_RULE_KEY, interfaceKey, peerIpsetKey, policyKey, type CompileInput } from './compile';
 import { policyConfig } from '../config';
 import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from './values';
+import { nodeObject, podObject, namespaceObject, networkPolicyObject } from '@vppnet/core/testing';
 
-const pod = (ns: string, name: string, labels: Record<string, string>, ip: string, node: string, ports: Array<[string, number, string?]> = []): ClusterObject => ({
-  kind: 'Pod', metadata: { namespace: ns, name, labels },
-  spec: { nodeName: node, containers: [{ name: 'c', ports: ports.map(([n, p, proto]) => ({ name: n, containerPort: p, protocol: proto ?? 'TCP' })) }] },
-  status: { phase: 'Running', podIPs: [{ ip }] },
-});
-const ns = (name: string, labels: Record<string, string> = {}): ClusterObject => ({ kind: 'Namespace', metadata: { name, labels } });
-const np = (namespace: string, name: string, spec: Record<string, unknown>): ClusterObject => ({ kind: 'NetworkPolicy', metadata: { namespace, name }, spec });
-const node = (name: string, ip: string): ClusterObject => ({ kind: 'Node', metadata: { name }, status: { addresses: [{ type: 'InternalIP', address: ip }, { type: 'Hostname', address: name }] } });
+const pod = (ns: string, name: string, labels: Record<string, string>, ip: string, node: string, ports: Array<[string, number, string?]> = []): ClusterObject =>
+  podObject(ns, name, { labels, ips: [ip], node, ports });
+const ns = (name: string, labels: Record<string, string> = {}): ClusterObject => namespaceObject(name, labels);
+const np = networkPolicyObject;
+const node = (name: string, ip: string): ClusterObject => nodeObject(name, { ips: [ip], otherAddresses: [{ type: 'Hostname', address: name }] });
 
 const PODS = [
   pod('x', 'a', { app: 'web' }, '10.244.0.10', 'n1', [['http', 8080]]),

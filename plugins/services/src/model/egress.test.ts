@@ -3,16 +3,14 @@
  * and how the simulated VPP's cnat snat policy ends up configured by the services plugin.
  */
 import { startTestAgent } from '@vppnet/core/testing';
-import { type ClusterObject, type IPPoolObject, type NodeObject } from '@vppnet/core';
+import { type ClusterObject, type IPPoolObject } from '@vppnet/core';
 import { WorkloadRegistry } from '@vppnet/core/testing';
 import { SimCluster, SimConnection, SimVpp, Tracer } from '@vppnet/vpp-sim';
 import { desiredEgress, excludeKey, includeKey, SNAT_TABLE } from './egress';
 import services from '../plugin';
+import { nodeObject } from '@vppnet/core/testing';
 
-const node = (name: string, ips: string[], podCIDRs: string[]) => ({
-  apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDRs },
-  status: { addresses: ips.map((address) => ({ type: 'InternalIP', address })) },
-}) as NodeObject;
+const node = (name: string, ips: string[], podCIDRs: string[]) => nodeObject(name, { ips, podCIDRs });
 const pool = (name: string, cidr: string, natOutgoing: boolean, disabled = false) =>
   ({ apiVersion: 'crd.projectcalico.org/v1', kind: 'IPPool', metadata: { name }, spec: { cidr, natOutgoing, disabled } }) as IPPoolObject;
 const pod = (name: string, swIfIndex: number, ips: string[], onNode = 'a') => ({ pod: `default/${name}`, namespace: 'default', name, node: onNode, swIfIndex, ips });

@@ -1,13 +1,11 @@
-import type { BlockAffinityObject, NodeObject } from '@vppnet/core';
 import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION, wireguardConfig } from '../config';
 import { desiredWireguard, peerKey, type PeerValue } from './desired';
+import { nodeObject, blockAffinityObject } from '@vppnet/core/testing';
 
 const KEY_B = Buffer.alloc(32, 2).toString('base64');
 const KEY_C = Buffer.alloc(32, 3).toString('base64');
-const node = (name: string, ip: string, podCIDRs: string[], annotations: Record<string, string> = {}) =>
-  ({ apiVersion: 'v1', kind: 'Node', metadata: { name, annotations }, spec: { podCIDRs }, status: { addresses: [{ type: 'InternalIP', address: ip }] } }) as NodeObject;
-const block = (nodeName: string, cidr: string, extra: Record<string, unknown> = {}) =>
-  ({ apiVersion: 'crd.projectcalico.org/v1', kind: 'BlockAffinity', metadata: { name: `${nodeName}-${cidr}` }, spec: { node: nodeName, cidr, state: 'confirmed', deleted: 'false', ...extra } }) as BlockAffinityObject;
+const node = (name: string, ip: string, podCIDRs: string[], annotations: Record<string, string> = {}) => nodeObject(name, { ips: [ip], podCIDRs, annotations });
+const block = blockAffinityObject;
 const config = wireguardConfig.parse({});
 const peers = (values: Map<string, unknown>) => [...values.entries()].filter(([k]) => k.startsWith('wireguard/peer/')).map(([, v]) => v as PeerValue);
 
