@@ -228,44 +228,34 @@ interface Emit {
   set(key: string, value: NpolValue): void;
 }
 
-/** The npol rules (and the ipsets they use) of one Kubernetes rule; returns the rule keys. */
-function compileRule(
-  emit: Emit, idx: ClusterIndex, np: NormalPolicy, dir: Direction, i: number, rule: NormalRule,
-  localSelected: PodInfo[], svcPorts: ServicePort[], vips: string[], input: CompileInput,
-): string[] {
-  const { epoch, config } = input;
-  const base = `${np.ref}/${dir}/${i}`;
-  const peerSide = dir === 'ingress' ? 'src' : 'dst';
-  const keys: string[] = [];
+/** What the rules of one compile run share. */
+interface RuleContext {
+  emit: Emit;
+  idx: ClusterIndex;
+  /** Service ports with their endpoints, and every Service VIP (for egress under DSR). */
+  svcPorts: ServicePort[];
+  vips: string[];
+  input: CompileInput;
+}
 
-  // Peer groups: every selector peer in one rule (ipsets OR-ed), each ipBlock in a rule of its own.
-  const peerGroups: Array<{ tag: string; entries: RuleEntry[]; destinations: PodInfo[] }> = [];
-  if (rule.peers === 'any') peerGroups.push({ tag: 'any', entries: [], destinations: idx.pods });
-  else {
-    const selectorPeers = rule.peers.filter((p): p is Extract<Peer, { kind: 'pods' }> => p.kind === 'pods');
-    if (selectorPeers.length > 0) {
-      const sets = new Map<string, PodInfo[]>();
-      for (const peer of selectorPeers) {
-        const pods = idx.peerPods(peer);
-        const key = peerIpsetKey(peer.canonical);
-        sets.set(key, pods);
-        emit.set(key, { epoch, type: 'ip', members: [...new Set(pods.flatMap((p) => p.ips))].sort() } satisfies IpsetValue);
-      }
-      peerGroups.push({
-        tag: 'pods',
-        entries: [...sets.keys()].sort().map((ipset) => ({ side: peerSide, not: false, ipset })),
-        destinations: [...new Set([...sets.values()].flat())],
-      });
-    }
-    rule.peers.forEach((peer, j) => {
-      if (peer.kind !== 'ipBlock') return;
-      peerGroups.push({
-        tag: `block${j}`,
-        entries: [{ side: peerSide, not: false, cidr: peer.cidr }, ...peer.except.map((cidr): RuleEntry => ({ side: peerSide, not: true, cidr }))],
-        destinations: idx.blockPods(peer),
-      });
-    });
-  }
+/** One Kubernetes rule and where it stands: its policy, direction and position, and the local pods the policy selects. */
+interface RuleAt {
+  np: NormalPolicy;
+  dir: Direction;
+  index: number;
+  rule: NormalRule;
+  localSelected: PodInfo[];
+}
+
+type PeerGroup = { tag: string; entries: RuleEntry[]; destinations: PodInfo[] };
+
+/** The npol rules (and the ipsets they use) of one Kubernetes rule; returns the rule keys. */
+function compileRule(ctx: RuleContext, at: RuleAt): string[] {
+  const { emit, vips, input: { epoch, config } } = ctx;
+  const { np, dir, index, rule, localSelected } = at;
+  const base = `${np.ref}/${dir}/${index}`;
+  const keys: string[] = [];
+  const peerGroups = peerGroupsOf(ctx, at);
 
   for (const g of portGroups(rule.ports)) {
     const protoTag = g.proto === undefined ? 'all' : PROTO_NAME[g.proto];
@@ -304,20 +294,59 @@ function compileRule(
     }
   }
 
-  // Service VIPs for egress under DSR (not needed when the rule allows everything anyway).
-  if (dir === 'egress' && config.serviceVips && !(rule.peers === 'any' && rule.ports === 'any')) {
-    const members = new Set<string>();
-    for (const sp of svcPorts)
-      if (sp.endpoints.some((ep) => ruleAllowsDestination(idx, rule, ep, sp.proto))) for (const vip of sp.vips) members.add(`${vip} ${sp.proto} ${sp.port}`);
-    if (members.size > 0) {
-      const setKey = `${IPSET_PREFIX}np/${base}/svc`;
-      emit.set(setKey, { epoch, type: 'ipport', members: [...members].sort() } satisfies IpsetValue);
-      const key = `${RULE_PREFIX}${base}/svc`;
-      emit.set(key, { epoch, action: 'allow', entries: [{ side: 'dst', not: false, ipportSet: setKey }] } satisfies RuleValue);
-      keys.push(key);
-    }
-  }
+  const svc = serviceVipRule(ctx, at, base);
+  if (svc) keys.push(svc);
   return keys;
+}
+
+/** Peer groups of a rule: every selector peer in one rule (ipsets OR-ed), each ipBlock in a rule of its own. */
+function peerGroupsOf({ emit, idx, input: { epoch } }: RuleContext, { dir, rule }: RuleAt): PeerGroup[] {
+  const peerSide = dir === 'ingress' ? 'src' : 'dst';
+  const peerGroups: PeerGroup[] = [];
+  if (rule.peers === 'any') peerGroups.push({ tag: 'any', entries: [], destinations: idx.pods });
+  else {
+    const selectorPeers = rule.peers.filter((p): p is Extract<Peer, { kind: 'pods' }> => p.kind === 'pods');
+    if (selectorPeers.length > 0) {
+      const sets = new Map<string, PodInfo[]>();
+      for (const peer of selectorPeers) {
+        const pods = idx.peerPods(peer);
+        const key = peerIpsetKey(peer.canonical);
+        sets.set(key, pods);
+        emit.set(key, { epoch, type: 'ip', members: [...new Set(pods.flatMap((p) => p.ips))].sort() } satisfies IpsetValue);
+      }
+      peerGroups.push({
+        tag: 'pods',
+        entries: [...sets.keys()].sort().map((ipset) => ({ side: peerSide, not: false, ipset })),
+        destinations: [...new Set([...sets.values()].flat())],
+      });
+    }
+    rule.peers.forEach((peer, j) => {
+      if (peer.kind !== 'ipBlock') return;
+      peerGroups.push({
+        tag: `block${j}`,
+        entries: [{ side: peerSide, not: false, cidr: peer.cidr }, ...peer.except.map((cidr): RuleEntry => ({ side: peerSide, not: true, cidr }))],
+        destinations: idx.blockPods(peer),
+      });
+    });
+  }
+  return peerGroups;
+}
+
+/**
+ * Service VIPs for egress under DSR (not needed when the rule allows everything anyway): the
+ * VIP ports whose endpoints the rule allows. Returns the rule's key, if there is one.
+ */
+function serviceVipRule({ emit, idx, svcPorts, input: { epoch, config } }: RuleContext, { dir, rule }: RuleAt, base: string): string | undefined {
+  if (dir !== 'egress' || !config.serviceVips || (rule.peers === 'any' && rule.ports === 'any')) return undefined;
+  const members = new Set<string>();
+  for (const sp of svcPorts)
+    if (sp.endpoints.some((ep) => ruleAllowsDestination(idx, rule, ep, sp.proto))) for (const vip of sp.vips) members.add(`${vip} ${sp.proto} ${sp.port}`);
+  if (members.size === 0) return undefined;
+  const setKey = `${IPSET_PREFIX}np/${base}/svc`;
+  emit.set(setKey, { epoch, type: 'ipport', members: [...members].sort() } satisfies IpsetValue);
+  const key = `${RULE_PREFIX}${base}/svc`;
+  emit.set(key, { epoch, action: 'allow', entries: [{ side: 'dst', not: false, ipportSet: setKey }] } satisfies RuleValue);
+  return key;
 }
 
 export function compile(input: CompileInput): CompileResult {
@@ -327,6 +356,7 @@ export function compile(input: CompileInput): CompileResult {
   const vips = config.serviceVips ? [...new Set(input.services.flatMap(serviceVips))].sort() : [];
   const values = new Map<string, NpolValue>();
   const emit: Emit = { set: (k, v) => values.set(k, v) };
+  const rules: RuleContext = { emit, idx, svcPorts, vips, input };
   const findings: Finding[] = [];
 
   const policies = input.policies
@@ -349,8 +379,8 @@ export function compile(input: CompileInput): CompileResult {
     if (!np.ingressType && !np.egressType) continue;
     const localSelected = idx.selected(np).filter((p) => localRefs.has(p.ref));
     if (localSelected.length === 0) continue;
-    const rx = np.egressType ? np.egress.flatMap((r, i) => compileRule(emit, idx, np, 'egress', i, r, localSelected, svcPorts, vips, input)) : [];
-    const tx = np.ingressType ? np.ingress.flatMap((r, i) => compileRule(emit, idx, np, 'ingress', i, r, localSelected, svcPorts, vips, input)) : [];
+    const rx = np.egressType ? np.egress.flatMap((rule, index) => compileRule(rules, { np, dir: 'egress', index, rule, localSelected })) : [];
+    const tx = np.ingressType ? np.ingress.flatMap((rule, index) => compileRule(rules, { np, dir: 'ingress', index, rule, localSelected })) : [];
     const key = policyKey(np.ref);
     values.set(key, { epoch, rx, tx } satisfies PolicyValue);
     const entry: OrderedPolicy = { order: K8S_POLICY_ORDER, name: `${np.namespace}/knp.default.${np.name}`, key };
