@@ -43,6 +43,13 @@ const testHelpersAllowed = {
   ],
 };
 
+// A file two folders below src/ (a plugin's model/calico/, say) reaches src/ with ../../: the
+// same boundary, one level deeper.
+const oneLevelDeeper = (rule) => ({
+  patterns: rule.patterns.map((p) => (p.regex === '^(\\.\\./){2,}' ? { ...p, regex: '^(\\.\\./){3,}' } : p)),
+});
+const deepSources = ['plugins/*/src/*/*/**/*.ts', 'examples/*/src/*/*/**/*.ts', 'cni/src/*/*/**/*.ts'];
+
 export default tseslint.config(
   { ignores: ['**/dist/**', '**/node_modules/**', '**/coverage/**', '**/*.js', '**/*.mjs', '**/generated/**'] },
   js.configs.recommended,
@@ -62,6 +69,8 @@ export default tseslint.config(
     files: ['plugins/**/*.test.ts', 'examples/**/*.test.ts', 'cni/**/*.test.ts'],
     rules: { 'no-restricted-imports': ['error', testHelpersAllowed], '@typescript-eslint/no-explicit-any': 'off' },
   },
+  { files: deepSources, rules: { 'no-restricted-imports': ['error', oneLevelDeeper(publicApiOnly)] } },
+  { files: deepSources.map((g) => g.replace(/\.ts$/, '.test.ts')), rules: { 'no-restricted-imports': ['error', oneLevelDeeper(testHelpersAllowed)] } },
   // A promise nobody awaits loses its error: every one is awaited, returned, or marked `void`
   // on purpose (desired-state submissions, whose runs never reject). Type-aware, source only.
   {

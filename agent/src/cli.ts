@@ -5,7 +5,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { Command, Option } from 'commander';
-import { checkComposition, isFatal, listRules, loadManifestDir, vppRequirementsOf } from '@vppnet/core';
+import { vppRequirementsOf } from '@vppnet/core';
+import { checkComposition, isFatal, listRules, loadManifestDir } from '@vppnet/core/runtime';
 import { formatTrace } from '@vppnet/vpp-sim';
 import pino from 'pino';
 import { formatMatrix, matrix, parseDestination, parseSource, probeLine, protocolNumber, trace } from './probe';
@@ -44,7 +45,13 @@ const common = (c: Command) =>
 
 export function buildProgram(): Command {
   const program = new Command('vppnet').description('Kubernetes node dataplane agent for FD.io VPP').version(pkg.version);
+  for (const add of [runCommand, checkCommand, explainCommand, traceCommand, probeCommand, apiserverCommand, labCommands, nodeCommands]) add(program);
+  program.command('version').description('print the version').action(() => void process.stdout.write(`vppnet ${pkg.version}\n`));
+  return program;
+}
 
+/** `vppnet run`: the agent itself. */
+function runCommand(program: Command): void {
   common(program.command('run').description('program the dataplane and keep it in sync'))
     .option('--vpp-socket <path>', 'a real VPP\'s binary API socket')
     .option('--sim', 'run on an in-process simulated cluster built from --manifests')
@@ -72,7 +79,10 @@ export function buildProgram(): Command {
       server?.close();
       await started.stop();
     });
+}
 
+/** `vppnet check`: composition and rules, without a dataplane. */
+function checkCommand(program: Command): void {
   common(program.command('check').description('compose the plugins and report every unsupported combination, without a dataplane'))
     .option('--list', 'print every rule each plugin declares')
     .option('--json', 'machine-readable output')
@@ -93,7 +103,10 @@ export function buildProgram(): Command {
       }
       if (!comp.ok) process.exitCode = 1;
     });
+}
 
+/** `vppnet explain`: the composed plugin graph. */
+function explainCommand(program: Command): void {
   common(program.command('explain').description('the composed plugin graph: order, services, descriptors, rules'))
     .action((opts) => {
       const config = configFrom({ ...opts, status: 'false' });
@@ -119,35 +132,39 @@ export function buildProgram(): Command {
       }
       for (const [id, why] of comp.disabled) process.stdout.write(`${id}: disabled (${why})\n`);
     });
+}
 
-  /** Brings the simulated cluster up from the manifests (one agent per node), runs `fn`, stops. */
-  const onSimulatedCluster = async <T>(opts: Record<string, any>, fn: (ctx: { sim: NonNullable<Awaited<ReturnType<typeof startAgents>>['sim']>; services: any[]; pods: any[] }) => T): Promise<T> => {
-    const config = configFrom({ ...opts, status: 'false', watch: false });
-    if (!config.manifests) throw new Error('trace and probe work on a simulated cluster: give --manifests DIR (or a config with manifests)');
-    const started = await startAgents({ ...config, sim: true, vppSocket: undefined, apiSocket: undefined }, { logger: pino({ level: opts.logLevel ?? 'error' }, pino.destination(2)) });
-    try {
-      const { objects } = await loadManifestDir(config.manifests);
-      return fn({ sim: started.sim!, services: objects.filter((o) => o.kind === 'Service'), pods: objects.filter((o) => o.kind === 'Pod') });
-    } finally {
-      await started.stop();
-    }
-  };
-  const packetOptions = (c: Command) =>
-    common(c)
-      .requiredOption('--from <src>', 'ns/pod, node:NAME, or an outside IP address')
-      .requiredOption('--to <dst>', 'ns/svc/NAME, ns/pod, or an IP address')
-      .option('--port <n>', 'destination port', (v) => Number(v), 80)
-      .option('--protocol <p>', 'tcp, udp or sctp', 'tcp')
-      .option('--sport <n>', 'source port', (v) => Number(v))
-      .option('--via <node>', 'the node where an outside packet enters')
-      .option('--ipv6', 'use IPv6 addresses of pods and Services')
-      .option('--json', 'machine-readable output');
-  const packetFrom = (opts: Record<string, any>, sim: any, services: any[]) => ({
-    from: parseSource(opts.from, sim, opts.via),
-    dst: parseDestination(opts.to, sim, services, opts.ipv6 ? 6 : 4),
-    dport: opts.port, proto: protocolNumber(opts.protocol), sport: opts.sport,
-  });
+/** Brings the simulated cluster up from the manifests (one agent per node), runs `fn`, stops. */
+async function onSimulatedCluster<T>(opts: Record<string, any>, fn: (ctx: { sim: NonNullable<Awaited<ReturnType<typeof startAgents>>['sim']>; services: any[]; pods: any[] }) => T): Promise<T> {
+  const config = configFrom({ ...opts, status: 'false', watch: false });
+  if (!config.manifests) throw new Error('trace and probe work on a simulated cluster: give --manifests DIR (or a config with manifests)');
+  const started = await startAgents({ ...config, sim: true, vppSocket: undefined, apiSocket: undefined }, { logger: pino({ level: opts.logLevel ?? 'error' }, pino.destination(2)) });
+  try {
+    const { objects } = await loadManifestDir(config.manifests);
+    return fn({ sim: started.sim!, services: objects.filter((o) => o.kind === 'Service'), pods: objects.filter((o) => o.kind === 'Pod') });
+  } finally {
+    await started.stop();
+  }
+}
 
+const packetOptions = (c: Command) =>
+  common(c)
+    .requiredOption('--from <src>', 'ns/pod, node:NAME, or an outside IP address')
+    .requiredOption('--to <dst>', 'ns/svc/NAME, ns/pod, or an IP address')
+    .option('--port <n>', 'destination port', (v) => Number(v), 80)
+    .option('--protocol <p>', 'tcp, udp or sctp', 'tcp')
+    .option('--sport <n>', 'source port', (v) => Number(v))
+    .option('--via <node>', 'the node where an outside packet enters')
+    .option('--ipv6', 'use IPv6 addresses of pods and Services')
+    .option('--json', 'machine-readable output');
+const packetFrom = (opts: Record<string, any>, sim: any, services: any[]) => ({
+  from: parseSource(opts.from, sim, opts.via),
+  dst: parseDestination(opts.to, sim, services, opts.ipv6 ? 6 : 4),
+  dport: opts.port, proto: protocolNumber(opts.protocol), sport: opts.sport,
+});
+
+/** `vppnet trace`: one packet through the simulated cluster. */
+function traceCommand(program: Command): void {
   packetOptions(program.command('trace').description('follow one packet through the simulated cluster: every hop, verdict and translation'))
     .action(async (opts) => {
       await onSimulatedCluster(opts, ({ sim, services }) => {
@@ -155,7 +172,10 @@ export function buildProgram(): Command {
         process.stdout.write(opts.json ? `${JSON.stringify(r, null, 2)}\n` : `${formatTrace(r)}\n`);
       });
     });
+}
 
+/** `vppnet probe`: delivered or not, and why (or the pod-to-pod matrix). */
+function probeCommand(program: Command): void {
   common(program.command('probe').description('is it delivered, to which backend, and why (or the pod-to-pod matrix)'))
     .option('--from <src>', 'ns/pod, node:NAME, or an outside IP address')
     .option('--to <dst>', 'ns/svc/NAME, ns/pod, or an IP address')
@@ -179,7 +199,10 @@ export function buildProgram(): Command {
         if (r.outcome !== 'delivered') process.exitCode = 1;
       });
     });
+}
 
+/** `vppnet apiserver`: a manifests directory served over list/watch. */
+function apiserverCommand(program: Command): void {
   program
     .command('apiserver')
     .description('serve a manifests directory over the Kubernetes list/watch protocol (for several agents, as in the lab)')
@@ -198,7 +221,10 @@ export function buildProgram(): Command {
       });
       await served.stop();
     });
+}
 
+/** `vppnet lab up|down|status`: a real cluster on this machine. */
+function labCommands(program: Command): void {
   const lab = program.command('lab').description('a real cluster on this machine: a VPP and an agent per node in network namespaces (root)');
   lab
     .command('up')
@@ -232,7 +258,10 @@ export function buildProgram(): Command {
       const state = labState(path.resolve(opts.dir));
       process.stdout.write(state ? `${describeLab(state)}\n` : `no lab in ${opts.dir}\n`);
     });
+}
 
+/** `vppnet node restore`: node bring-up by hand. */
+function nodeCommands(program: Command): void {
   const node = program.command('node').description('node bring-up');
   node
     .command('restore')
@@ -245,9 +274,6 @@ export function buildProgram(): Command {
         ? `gave ${restored.uplink.name} back: ${restored.uplink.addresses.join(', ')}, ${restored.uplink.routes.length} route(s)\n`
         : `nothing to give back (${opts.stateFile} does not exist)\n`);
     });
-
-  program.command('version').description('print the version').action(() => void process.stdout.write(`vppnet ${pkg.version}\n`));
-  return program;
 }
 
 /** Runs the CLI (bin/vppnet.js calls this); errors end the process with status 2. */

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import { describeUnknownKey, unknownKeys } from '@vppnet/core';
+import { describeUnknownKey, unknownKeys } from '@vppnet/core/runtime';
 import { vppRunConfig } from './vpp/startup-conf';
 
 export const agentConfigSchema = z

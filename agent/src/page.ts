@@ -5,7 +5,7 @@
  * Plain server-rendered HTML, no scripts.
  */
 import { maglevTable } from '@vppnet/vpp-sim';
-import type { AgentRuntime } from '@vppnet/core';
+import type { AgentRuntime } from '@vppnet/core/runtime';
 
 export interface PageSource {
   node: string;

@@ -3,7 +3,8 @@
  * composition root knows: which agent serves the CNI socket, and which encapsulations the other
  * plugins' tunnels use (the pods' MTU leaves room for them).
  */
-import type { AgentPluginsConfig, Encapsulation } from '@vppnet/core';
+import type { Encapsulation } from '@vppnet/core';
+import type { AgentPluginsConfig } from '@vppnet/core/runtime';
 import type { AgentConfig } from './config';
 
 export const DEFAULT_CNI_SOCKET = '/var/run/vppnet/cni.sock';

@@ -4,7 +4,8 @@
  * simulated VPP and an agent of its own, so cross-node behaviour is real.
  */
 import pino, { type Logger } from 'pino';
-import { AgentRuntime, checkComposition, isFatal, ManifestClusterSource, type AgentPluginsConfig, WorkloadRegistry, loadManifestDir, type ClusterObject, type NodeStatusWriter, type ClusterSource, type PluginDefinition, type VppConnection } from '@vppnet/core';
+import { type ClusterObject, type NodeStatusWriter, type PluginDefinition, type VppConnection } from '@vppnet/core';
+import { AgentRuntime, checkComposition, isFatal, ManifestClusterSource, type AgentPluginsConfig, WorkloadRegistry, loadManifestDir, type ClusterSource } from '@vppnet/core/runtime';
 import { SimApiServer, SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import { VppClient } from 'vpp-binapi-ts';
 import { ConfigError, type AgentConfig } from './config';

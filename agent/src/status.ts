@@ -3,7 +3,7 @@
  * findings (unsupported combinations) and Prometheus metrics, on one small HTTP server.
  */
 import http from 'node:http';
-import type { AgentRuntime } from '@vppnet/core';
+import type { AgentRuntime } from '@vppnet/core/runtime';
 import { statusPage } from './page';
 
 export interface StatusSource {

@@ -7,7 +7,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { WorkloadRegistry, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { WorkloadRegistry } from '@vppnet/core/testing';
 import { rootUser, startTestAgent, systemTool, tempDirs, testGates, type TestAgent } from '@vppnet/core/testing';
 import { SimCluster, SimConnection } from '@vppnet/vpp-sim';
 import services from '@vppnet/plugin-services';

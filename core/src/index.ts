@@ -1,7 +1,8 @@
 /**
- * @vppnet/core public API: what plugins (ours and third parties') import. Runtime pieces that
- * the agent composes are exported too, under their own names, but plugins must not use them
- * (the lint boundary allows plugins this entry point; the review keeps them to the plugin API).
+ * @vppnet/core: the plugin API, what plugins (ours and third parties') import, and nothing else.
+ * The runtime that composes and runs plugins (the agent's business) is `@vppnet/core/runtime`;
+ * test helpers are `@vppnet/core/testing`. Every change to this surface shows in
+ * core/api/core.api.md (see scripts/api-report.js), so it is seen in review.
  */
 export { serviceBackendsRef, nodeUplinkRef, type ServiceBackend, type ServiceBackends, type NodeUplink } from './api/contracts';
 export { nodeMtus, ENCAP_OVERHEAD, type NodeMtus, type Encapsulation } from './api/mtu';
@@ -11,7 +12,8 @@ export {
   type PluginManifest, type UnsupportedRule, type CompositionRule, type ObjectRule, type Severity, type Effect, type VppRequirements,
 } from './api/manifest';
 export { definePlugin, type PluginDefinition, type PluginEnv, type InitHook, type StopFn } from './api/plugin';
-export { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, type KeyStatus, type Retrieved } from './api/descriptor';
+export { defineDescriptor, keyOf, type Descriptor, type KeyedDescriptor, type DescriptorContext, type Issue, type KeyStatus, type Retrieved, type SyncSummary, type DesiredStateTxn } from './api/descriptor';
+export { RetriableError } from './api/errors';
 export { typedVpp, type VppApi, type VppConnection, type VppConnectionEvents, type VppMessage, type VppRequestName, type VppDumpName, type VppRequest, type VppReply, type VppDetails, type VppInput } from './api/vpp';
 export {
   coreServices,
@@ -23,20 +25,9 @@ export {
   type NamespaceObject, type IPPoolObject, type BlockAffinityObject,
 } from './cluster/kinds';
 export { INVALID_OBJECT_CODE } from './runtime/plugin-cluster-view';
-export { objectRef, clusterKind, type KindEvent, type ClusterObject, type ClusterEvent, type ClusterView, type ClusterSource, type ObjectMeta, type Unsubscribe } from './cluster/types';
-export { RetriableError, type SyncSummary, type DesiredStateTxn } from './runtime/reconciler';
+export { objectRef, clusterKind, type KindEvent, type ClusterObject, type ClusterEvent, type ClusterView, type ObjectMeta, type Unsubscribe } from './cluster/types';
+
 export type { WorkloadEndpoint, WorkloadEndpoints, WorkloadPublisher } from './runtime/workloads';
 export type { TunnelInterface, NodeTunnels } from './runtime/tunnels';
 /** For plugins and the agent that run a program they depend on (gobgpd, VPP). */
 export { ProcessSupervisor, SupervisorError, type SupervisorOptions, type SupervisorEvents } from './runtime/supervisor';
-
-// Runtime (for the agent, the composition root, and tools such as `vppnet check`).
-export { Reconciler, type ReconcilerOptions, type ReconcilerEvents, type RetryPolicy } from './runtime/reconciler';
-export { unknownKeys, describeUnknownKey, closestKey, type UnknownKey } from './runtime/config-keys';
-export { checkComposition, listRules, isFatal, CORE_CODES, type Composition, type Violation, type AgentPluginsConfig } from './runtime/compose';
-export { AgentRuntime, StartError, type RuntimeOptions, type StartupReport, type PluginReport, type PluginState } from './runtime/agent-runtime';
-export { ObjectStatusRegistry, evaluateObjectRules, type ObjectFinding } from './runtime/object-status';
-export { ObjectStore } from './cluster/store';
-export { WorkloadRegistry } from './runtime/workloads';
-export { MemoryClusterSource } from './cluster/memory';
-export { ManifestClusterSource, loadManifestDir, parseManifestText, type ManifestProblem, type ManifestLoadResult } from './cluster/manifests';

@@ -4,7 +4,8 @@
  * files become watch events, and what agents write on their Nodes (annotations such as the
  * wireguard keys) every agent sees.
  */
-import { ManifestClusterSource, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { ManifestClusterSource } from '@vppnet/core/runtime';
 import type { Logger } from 'pino';
 import { ListWatchServer, RESOURCES, type Obj } from './server';
 

@@ -7,7 +7,7 @@ import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseAllDocuments } from 'yaml';
-import { checkComposition, isFatal } from '@vppnet/core';
+import { checkComposition, isFatal } from '@vppnet/core/runtime';
 import { tempDirs } from '@vppnet/core/testing';
 import { loadConfig } from '../config';
 import { resolvePlugins } from '../plugins';

@@ -29,7 +29,8 @@
  * - A CRD that is not installed (404 on list) is logged, treated as an empty kind (so `synced()`
  *   is not held up) and retried with backoff; other kinds go on.
  */
-import { ObjectStore, type ClusterEvent, type ClusterObject, type ClusterSource, type Unsubscribe } from '@vppnet/core';
+import { type ClusterEvent, type ClusterObject, type Unsubscribe } from '@vppnet/core';
+import { ObjectStore, type ClusterSource } from '@vppnet/core/runtime';
 import { loadKubeConfig, loadKubernetesClient, type K8s, type KubeConfigOptions, type KubernetesClient } from './client';
 import { apiVersionOf, collectionPath, kindInfo, resolveKinds, type KindInfo } from './kinds';
 

@@ -16,7 +16,8 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, rmSync, write
 import path from 'node:path';
 import ipaddr from 'ipaddr.js';
 import { stringify as toYaml } from 'yaml';
-import { loadManifestDir, nodeInternalIPs, type NodeObject, type PodObject } from '@vppnet/core';
+import { nodeInternalIPs, type NodeObject, type PodObject } from '@vppnet/core';
+import { loadManifestDir } from '@vppnet/core/runtime';
 import { processAlive } from '../vpp/runner';
 import { VppClient } from 'vpp-binapi-ts';
 

@@ -9,7 +9,7 @@ import type { ClusterObject, ClusterView } from '../cluster/types';
 import type { KeyStatus } from './descriptor';
 import { createServiceRef } from './service-ref';
 import type { VppApi, VppConnectionEvents } from './vpp';
-import type { DesiredStateTxn, SyncSummary } from '../runtime/reconciler';
+import type { DesiredStateTxn, SyncSummary } from './descriptor';
 import type { WorkloadEndpoints, WorkloadPublisher } from '../runtime/workloads';
 import type { NodeTunnels } from '../runtime/tunnels';
 

@@ -30,6 +30,11 @@ export interface Descriptor<V = any, M = any> {
   /** Every key starting with this prefix belongs to this descriptor (longest prefix wins). */
   keyPrefix: string;
   /**
+   * The key of a value, derived from the value (it starts with `keyPrefix`). With it, plugins
+   * hand values to the descriptor (`txn.put(descriptor, value)`) and never spell keys.
+   */
+  keyOf?(value: V): string;
+  /**
    * VPP messages this descriptor calls, when they are optional for its plugin (the plugin's
    * manifest does not require them under the current config). If the running VPP lacks one,
    * the descriptor reads back nothing and each of its keys fails with a message naming them,
@@ -52,9 +57,49 @@ export interface Descriptor<V = any, M = any> {
   equals?(desired: V, actual: V): boolean;
 }
 
+/** A descriptor that derives the key of each value: what `txn.put` and `txn.replaceAll` take. */
+export type KeyedDescriptor<V, M = any> = Descriptor<V, M> & { keyOf(value: V): string };
+
+export function defineDescriptor<V, M>(d: Descriptor<V, M> & { keyOf(value: V): string }): KeyedDescriptor<V, M>;
+export function defineDescriptor<V, M>(d: Descriptor<V, M>): Descriptor<V, M>;
 export function defineDescriptor<V, M>(d: Descriptor<V, M>): Descriptor<V, M> {
   return d;
 }
+
+/** The key `descriptor` gives `value`, checked to be one of the descriptor's keys. */
+export function keyOf<V>(descriptor: KeyedDescriptor<V>, value: NoInfer<V>): string {
+  const key = descriptor.keyOf(value);
+  if (!key.startsWith(descriptor.keyPrefix))
+    throw new Error(`descriptor "${descriptor.name}" made key "${key}", which is not under its prefix "${descriptor.keyPrefix}"`);
+  return key;
+}
+
+/** Summary of one sync run. */
+export interface SyncSummary {
+  created: number;
+  updated: number;
+  deleted: number;
+  failed: number;
+  pending: number;
+  /** True for a run that began with reading the dataplane back. */
+  resync: boolean;
+  durationMs: number;
+}
+
+/** A batch of desired-state changes applied as one unit (one sync run). */
+export interface DesiredStateTxn {
+  /** Sets `value` under the key its descriptor derives from it; returns that key. */
+  put<V>(descriptor: KeyedDescriptor<V>, value: NoInfer<V>): string;
+  /** Removes the key its descriptor derives from `value`. */
+  remove<V>(descriptor: KeyedDescriptor<V>, value: NoInfer<V>): void;
+  /** Makes the descriptor's keys exactly those of `values` (keys of other descriptors are left alone). */
+  replaceAll<V>(descriptor: KeyedDescriptor<V>, values: Iterable<NoInfer<V>>): void;
+  set(key: string, value: unknown): void;
+  delete(key: string): void;
+  /** Makes the keys under `prefix` exactly `entries` (others under the prefix are removed). */
+  replace(prefix: string, entries: Iterable<[string, unknown]>): void;
+}
+
 
 export type KeyStatus =
   | { state: 'applied' }

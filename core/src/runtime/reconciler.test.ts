@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { Reconciler, RetriableError } from './reconciler';
+import { Reconciler, RetriableError, type DesiredStateTxn } from './reconciler';
 import type { Descriptor } from '../api/descriptor';
 
 /**
@@ -112,6 +112,41 @@ class ConcurrentToyDataplane extends ToyDataplane {
 }
 
 describe('Reconciler', () => {
+  it('keys values through their descriptor: put, remove and replaceAll never touch another descriptor\'s keys', async () => {
+    const dp = new ToyDataplane();
+    const r = new Reconciler({ context: ctx });
+    const base = dp.descriptor();
+    const items = { ...base, keyOf: (v: Item) => `toy/${v.v}` };
+    // a more specific descriptor under the same prefix keeps its own keys
+    const pinned = { ...dp.descriptor(), name: 'toy-pinned', keyPrefix: 'toy/pinned/', keyOf: (v: Item) => `toy/pinned/${v.v}` };
+    r.registerDescriptor(items);
+    r.registerDescriptor(pinned);
+    await r.transaction((t) => {
+      expect(t.put(items, { v: 1, deps: [] })).toBe('toy/1');
+      t.put(items, { v: 2, deps: [] });
+      t.put(pinned, { v: 9, deps: [] });
+    });
+    await r.resync();
+    expect([...dp.objects.keys()].sort()).toEqual(['toy/1', 'toy/2', 'toy/pinned/9']);
+    await r.transaction((t) => t.replaceAll(items, [{ v: 2, deps: [] }, { v: 3, deps: [] }]));
+    expect([...dp.objects.keys()].sort()).toEqual(['toy/2', 'toy/3', 'toy/pinned/9']);
+    await r.transaction((t) => t.remove(items, { v: 3, deps: [] }));
+    expect([...dp.objects.keys()].sort()).toEqual(['toy/2', 'toy/pinned/9']);
+    // a key outside the prefix, or one a more specific descriptor owns, is refused
+    const stray = { ...items, name: 'stray', keyPrefix: 'stray/', keyOf: (v: Item) => `toy/${v.v}` };
+    expect(() => r.transaction((t) => t.put(stray, { v: 4, deps: [] }))).toThrow('not under its prefix "stray/"');
+    // a key set by hand that is not the value's own is invalid, and never reaches the dataplane
+    await r.set('toy/7', { v: 8, deps: [] });
+    expect(r.status('toy/7')).toEqual({ state: 'invalid', issues: [{ message: 'the value\'s key is "toy/8" (descriptor "toy"), not "toy/7"' }] });
+    expect(dp.objects.has('toy/7')).toBe(false);
+    // the value's type is the descriptor's: the type checker refuses another
+    // @ts-expect-error: 'name' is not a field of Item
+    const typed = (t: DesiredStateTxn) => t.put(items, { name: 'x' });
+    expect(typeof typed).toBe('function');
+    const greedy = { ...items, keyOf: (v: Item) => `toy/pinned/${v.v}` };
+    expect(() => r.transaction((t) => t.put(greedy, { v: 4, deps: [] }))).toThrow('belongs to descriptor "toy-pinned"');
+  });
+
   it('applies dependencies first and holds values whose dependency is missing', async () => {
     const { dp, r } = setup();
     await r.transaction((t) => {

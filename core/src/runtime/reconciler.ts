@@ -12,24 +12,16 @@
 import { EventEmitter } from 'eventemitter3';
 import { isDeepStrictEqual } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import type { Descriptor, DescriptorContext, Issue, KeyStatus } from '../api/descriptor';
+import { keyOf, type Descriptor, type DescriptorContext, type DesiredStateTxn, type Issue, type KeyStatus, type SyncSummary } from '../api/descriptor';
+import { RetriableError } from '../api/errors';
+
+export { RetriableError, type DesiredStateTxn, type SyncSummary };
 
 export interface RetryPolicy {
   baseMs: number;
   maxMs: number;
   /** Attempts before giving up until the value changes or a resync happens. */
   maxAttempts: number;
-}
-
-export interface SyncSummary {
-  created: number;
-  updated: number;
-  deleted: number;
-  failed: number;
-  pending: number;
-  /** True for a run that began with reading the dataplane back. */
-  resync: boolean;
-  durationMs: number;
 }
 
 export interface ReconcilerEvents {
@@ -65,22 +57,9 @@ export interface ReconcilerOptions {
 /** Operations in flight by default: sized by bench/reconciler.js (see bench/RESULTS.md). */
 export const DEFAULT_WINDOW = 64;
 
-/** Errors a descriptor throws with `retriable: true` are retried by default. */
-export class RetriableError extends Error {
-  readonly retriable = true;
-}
-
 interface Applied {
   value: unknown;
   meta: unknown;
-}
-
-/** A batch of desired-state changes applied as one unit (one sync run). */
-export interface DesiredStateTxn {
-  set(key: string, value: unknown): void;
-  delete(key: string): void;
-  /** Makes the keys under `prefix` exactly `entries` (others under the prefix are removed). */
-  replace(prefix: string, entries: Iterable<[string, unknown]>): void;
 }
 
 const emptySummary = (resync: boolean): SyncSummary => ({ created: 0, updated: 0, deleted: 0, failed: 0, pending: 0, resync, durationMs: 0 });
@@ -181,9 +160,36 @@ export class Reconciler {
         for (const k of [...this.desired.keys()]) if (k.startsWith(prefix) && !next.has(k)) txn.delete(k);
         for (const [k, v] of next) txn.set(k, v);
       },
+      put: (d, value) => {
+        const key = this.keyOfRegistered(d, value);
+        txn.set(key, value);
+        return key;
+      },
+      remove: (d, value) => txn.delete(this.keyOfRegistered(d, value)),
+      replaceAll: (d, values) => {
+        const next = new Map([...values].map((v) => [this.keyOfRegistered(d, v), v] as const));
+        for (const k of [...this.desired.keys()]) if (k.startsWith(d.keyPrefix) && !next.has(k) && this.owner(k, d).name === d.name) txn.delete(k);
+        for (const [k, v] of next) txn.set(k, v);
+      },
     };
     fn(txn);
     return changed ? this.schedule(false) : this.settled();
+  }
+
+  /**
+   * The descriptor that owns `key`: the registered one with the longest prefix, else `fallback`.
+   * Compared by name: the runtime may register a wrapper of a plugin's descriptor.
+   */
+  private owner(key: string, fallback: Descriptor): Descriptor {
+    return this.descriptorFor(key) ?? fallback;
+  }
+
+  /** A descriptor's key for a value, refused when a more specific descriptor would own it. */
+  private keyOfRegistered<V>(d: Descriptor<V> & { keyOf(value: V): string }, value: V): string {
+    const key = keyOf(d, value);
+    const owner = this.owner(key, d);
+    if (owner.name !== d.name) throw new Error(`key "${key}" of descriptor "${d.name}" belongs to descriptor "${owner.name}"`);
+    return key;
   }
 
   getDesired(key: string): unknown {
@@ -543,6 +549,9 @@ export class Reconciler {
       let issues: Issue[];
       try {
         issues = d.validate?.(key, value) ?? [];
+        // a key spelled by hand must be the one the descriptor derives from the value
+        const derived = d.keyOf?.(value);
+        if (derived !== undefined && derived !== key) issues = [...issues, { message: `the value's key is "${derived}" (descriptor "${d.name}"), not "${key}"` }];
       } catch (err) {
         // a descriptor bug on one value must not stop the others
         issues = [{ message: `validate threw: ${err instanceof Error ? err.message : String(err)}` }];

@@ -30,6 +30,16 @@ export {
   type TestGate,
 } from './system-tools';
 export { tempDirs, type TempDirs } from './temp-dirs';
+export {
+  nodeObject, podObject, serviceObject, endpointSliceObject, namespaceObject, networkPolicyObject, blockAffinityObject,
+  type NodeFixture, type PodFixture, type EndpointFixture, type SliceFixture,
+} from './fixtures';
+// Runtime pieces tests compose with, as the agent does (plugins' sources never see them).
+export { checkComposition, listRules, isFatal, type AgentPluginsConfig } from '../runtime/compose';
+export { evaluateObjectRules } from '../runtime/object-status';
+export { WorkloadRegistry } from '../runtime/workloads';
+export { parseManifestText } from '../cluster/manifests';
+export { AgentRuntime, type StartupReport } from '../runtime/agent-runtime';
 
 export interface TestAgentOptions {
   plugins: PluginDefinition[];

@@ -4,7 +4,7 @@
  */
 import { defineDescriptor, type Issue } from '@vppnet/core';
 import { fromAddress, fromPrefix, toAddress, toPrefix, type ip } from 'vpp-binapi-ts';
-import { isIp6, routeKey, tableKey, type RouteTable, type StaticRoute } from './routes';
+import { isIp6, ROUTE_PREFIX, routeKey, TABLE_PREFIX, tableKey, type RouteTable, type StaticRoute } from './routes';
 
 const NO_INTERFACE = 0xffffffff;
 const FIB_API_PATH_NH_PROTO_IP4 = 0;
@@ -12,7 +12,8 @@ const FIB_API_PATH_NH_PROTO_IP6 = 1;
 
 export const tableDescriptor = defineDescriptor<RouteTable, undefined>({
   name: 'static-routes-table',
-  keyPrefix: 'static-routes/table/',
+  keyPrefix: TABLE_PREFIX,
+  keyOf: tableKey,
   create: async (_k, t, { vpp }) => {
     await vpp.request('ip_table_add_del', { is_add: true, table: { table_id: t.tableId, is_ip6: t.ip6, name: `vppnet-static-${t.tableId}` } });
     return undefined;
@@ -59,7 +60,8 @@ function toApiRoute(r: StaticRoute) {
 
 export const routeDescriptor = (tableId: number) => defineDescriptor<StaticRoute, RouteMeta>({
   name: 'static-routes-route',
-  keyPrefix: 'static-routes/route/',
+  keyPrefix: ROUTE_PREFIX,
+  keyOf: routeKey,
   validate: (_k, r) => routeIssues(r),
   dependencies: (_k, r) => [tableKey({ tableId: r.tableId, ip6: isIp6(r.prefix) })],
   create: async (_k, r, { vpp }) => {

@@ -41,15 +41,20 @@ export const manifest = defineManifest<StaticRoutesConfig>({
 export default definePlugin<StaticRoutesConfig>({
   manifest,
   register(env) {
+    const routes = routeDescriptor(env.config.tableId);
     env.registerDescriptor(tableDescriptor);
-    env.registerDescriptor(routeDescriptor(env.config.tableId));
+    env.registerDescriptor(routes);
     env.registerInit({
       deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, config: coreServices.config, log: coreServices.logger },
       init({ cluster, desired, config: cfg, log }) {
         const sync = () => {
           const values = desiredValues(cluster.list('ConfigMap'), cfg);
-          void desired.replace('static-routes/', values);
-          log.debug({ values: values.size }, 'static routes recomputed');
+          // each descriptor derives the keys of its values: no key is spelled here
+          void desired.transaction((txn) => {
+            txn.replaceAll(tableDescriptor, values.tables);
+            txn.replaceAll(routes, values.routes);
+          });
+          log.debug({ routes: values.routes.length }, 'static routes recomputed');
         };
         return cluster.watch(['ConfigMap'], sync);
       },

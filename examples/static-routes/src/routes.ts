@@ -25,8 +25,10 @@ export const LABEL = 'vppnet.io/static-routes';
 export const ROUTE_LINE = /^\s*(\S+)\s+via\s+(\S+)\s*$/;
 
 export const isIp6 = (s: string) => s.includes(':');
-export const tableKey = (t: RouteTable) => `static-routes/table/${t.ip6 ? 'ip6' : 'ip4'}/${t.tableId}`;
-export const routeKey = (r: Pick<StaticRoute, 'tableId' | 'prefix'>) => `static-routes/route/${r.tableId}/${r.prefix}`;
+export const TABLE_PREFIX = 'static-routes/table/';
+export const ROUTE_PREFIX = 'static-routes/route/';
+export const tableKey = (t: RouteTable) => `${TABLE_PREFIX}${t.ip6 ? 'ip6' : 'ip4'}/${t.tableId}`;
+export const routeKey = (r: Pick<StaticRoute, 'tableId' | 'prefix'>) => `${ROUTE_PREFIX}${r.tableId}/${r.prefix}`;
 
 export function routesFromConfigMap(cm: ClusterObject, tableId: number): StaticRoute[] {
   const data = (cm.data ?? {}) as Record<string, string>;
@@ -38,16 +40,20 @@ export function routesFromConfigMap(cm: ClusterObject, tableId: number): StaticR
   return routes;
 }
 
-/** Every desired value (tables first need no ordering: routes declare them as dependencies). */
-export function desiredValues(configMaps: ClusterObject[], config: { tableId: number; routes: Array<{ prefix: string; via: string }> }): Map<string, unknown> {
-  const routes: StaticRoute[] = config.routes.map((r) => ({ ...r, tableId: config.tableId, origin: 'agent config' }));
-  for (const cm of configMaps) if (cm.metadata.labels?.[LABEL] === 'true') routes.push(...routesFromConfigMap(cm, config.tableId));
-  const out = new Map<string, unknown>();
-  for (const r of routes) {
+/**
+ * Every desired value, by kind: the descriptors derive their keys (tables need no ordering:
+ * routes declare them as dependencies).
+ */
+export function desiredValues(configMaps: ClusterObject[], config: { tableId: number; routes: Array<{ prefix: string; via: string }> }): { tables: RouteTable[]; routes: StaticRoute[] } {
+  const all: StaticRoute[] = config.routes.map((r) => ({ ...r, tableId: config.tableId, origin: 'agent config' }));
+  for (const cm of configMaps) if (cm.metadata.labels?.[LABEL] === 'true') all.push(...routesFromConfigMap(cm, config.tableId));
+  const routes = new Map<string, StaticRoute>();
+  const tables = new Map<string, RouteTable>();
+  for (const r of all) {
     const key = routeKey(r);
-    if (!out.has(key)) out.set(key, r); // first definition of a prefix wins, deterministically
+    if (!routes.has(key)) routes.set(key, r); // first definition of a prefix wins, deterministically
     const table: RouteTable = { tableId: r.tableId, ip6: isIp6(r.prefix) };
-    out.set(tableKey(table), table);
+    tables.set(tableKey(table), table);
   }
-  return out;
+  return { tables: [...tables.values()], routes: [...routes.values()] };
 }

@@ -1,15 +1,12 @@
 import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
-import { checkComposition, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { checkComposition } from '@vppnet/core/testing';
 import { SimCluster, SimConnection, Tracer } from '@vppnet/vpp-sim';
 import bgp from './plugin';
+import { nodeObject, podObject } from '@vppnet/core/testing';
 
-const node = (name: string, ip4: string, ip6: string, cidrs: string[]): ClusterObject => ({
-  kind: 'Node', apiVersion: 'v1', metadata: { name }, spec: { podCIDRs: cidrs },
-  status: { addresses: [{ type: 'InternalIP', address: ip4 }, { type: 'InternalIP', address: ip6 }] },
-});
-const pod = (name: string, nodeName: string, ips: string[]): ClusterObject => ({
-  kind: 'Pod', apiVersion: 'v1', metadata: { name, namespace: 'default' }, spec: { nodeName }, status: { phase: 'Running', podIPs: ips.map((ip) => ({ ip })) },
-});
+const node = (name: string, ip4: string, ip6: string, cidrs: string[]): ClusterObject => nodeObject(name, { ips: [ip4, ip6], podCIDRs: cidrs });
+const pod = (name: string, nodeName: string, ips: string[]): ClusterObject => podObject('default', name, { node: nodeName, ips });
 
 const NODES = [
   node('a', '10.0.0.11', 'fd00:10::11', ['10.244.0.0/24', 'fd00:244::/112']),

@@ -8,50 +8,17 @@
  * (node mesh, BGPPeer resources) and advertisements (pod CIDRs, Service addresses) equal to what
  * the cluster objects say, and feeds the best learned routes back into the route table.
  */
-import { coreServices, defineManifest, definePlugin, type IPPoolObject } from '@vppnet/core';
-import { bgpConfig, type BgpConfig } from './config';
+import { coreServices, definePlugin } from '@vppnet/core';
+import type { BgpConfig } from './config';
+import { manifest, wantsTunnels } from './manifest';
 import { Speaker } from './gobgp/speaker';
 import type { LearnedRoute } from './gobgp/paths';
-import { ASN_ANNOTATION, planSpeaker, type SpeakerProblem } from './speaker-state';
-import { SPEAKER_RULES } from './speaker-rules';
-import { FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
-import { IPIP_MESSAGES, routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors';
-import { desiredRouting, TUNNEL_PREFIX } from './routes';
+import { ASN_ANNOTATION, planSpeaker, type SpeakerProblem } from './model/speaker-state';
+import { FibSourceHandle } from 'vpp-binapi-ts';
+import { routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors/routing';
+import { desiredRouting, TUNNEL_PREFIX } from './model/routes';
 
-export const manifest = defineManifest<BgpConfig>({
-  id: 'bgp',
-  apiVersion: 1,
-  description: 'Routes between nodes: route sources (static from Nodes) and connectivity (flat, ipip)',
-  provides: ['pod-routes'],
-  requires: {
-    // ipip only when the config asks for tunnels: a flat cluster runs on a VPP built without it.
-    vpp: (config) => {
-      const base: VppMessageName[] = ['fib_source_add', 'fib_source_dump', 'ip_route_add_del_v2', 'ip_route_v2_dump',
-        'sw_interface_dump', 'sw_interface_set_flags', 'sw_interface_add_del_address', 'ip_address_dump'];
-      return wantsTunnels(config) ? { plugins: ['ipip'], messages: [...base, ...IPIP_MESSAGES] } : { messages: base };
-    },
-  },
-  config: bgpConfig,
-  unsupported: [
-    {
-      level: 'composition', code: 'BGP_NO_ROUTE_SOURCE', severity: 'fatal', effect: 'refuse-start',
-      reason: 'neither the static route source nor a BGP speaker is enabled: pods on different nodes could not reach each other',
-      hint: 'set plugins.bgp.static: true (routes from Node objects) or enable the speaker',
-      when: ({ config }) => !config.static && !config.speaker.enabled,
-    },
-    ...SPEAKER_RULES,
-    {
-      level: 'object', kind: 'IPPool', code: 'BGP_VXLAN_UNSUPPORTED', severity: 'error', effect: 'object-skipped',
-      reason: 'VXLAN encapsulation is not supported; the pool is ignored and its blocks use the default encapsulation',
-      when: (pool: IPPoolObject) => ['Always', 'CrossSubnet'].includes(pool.spec.vxlanMode ?? 'Never'),
-    },
-  ],
-});
-
-/** Whether the config itself asks for ipip (the default encapsulation or a configured pool). */
-export function wantsTunnels(config: BgpConfig): boolean {
-  return config.encapsulation !== 'none' || config.pools.some((p) => p.encapsulation !== 'none');
-}
+export { manifest, wantsTunnels };
 
 const SPEAKER_KINDS = ['Node', 'BlockAffinity', 'BGPPeer', 'BGPConfiguration', 'Secret', 'Service', 'EndpointSlice'];
 

@@ -1,4 +1,4 @@
-/** The stable codes of the policy plugin (declared in the manifest, plugin.ts). */
+/** The stable codes of the policy plugin (declared by the rules in manifest.ts). */
 export const CODES = {
   NPOL_NO_READBACK: 'NP_NPOL_NO_READBACK',
   DSR_WITHOUT_SERVICE_VIPS: 'NP_DSR_WITHOUT_SERVICE_VIPS',

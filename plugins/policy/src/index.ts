@@ -1,7 +1,7 @@
 export { default, manifest, NPOL_MESSAGES } from './plugin';
 export { policyConfig, type PolicyConfig } from './config';
 export { CODES } from './codes';
-export { compile, type CompileInput, type CompileResult, type Finding } from './compile';
-export { matchesSelector, selectorProblems, canonicalSelector, type LabelSelector, type LabelSelectorRequirement } from './selector';
-export { normalizePolicy, type NormalPolicy, type NormalRule, type Peer, type PortSpec } from './netpol';
-export type { IpsetValue, RuleValue, PolicyValue, InterfaceValue, NpolValue, RuleEntry } from './values';
+export { compile, type CompileInput, type CompileResult, type Finding } from './model/compile';
+export { matchesSelector, selectorProblems, canonicalSelector, type LabelSelector, type LabelSelectorRequirement } from './model/label-selector';
+export { normalizePolicy, type NormalPolicy, type NormalRule, type Peer, type PortSpec } from './model/netpol';
+export type { IpsetValue, RuleValue, PolicyValue, InterfaceValue, NpolValue, RuleEntry } from './model/values';

@@ -1,4 +1,5 @@
-import { checkComposition, listRules, manifestProblems } from '@vppnet/core';
+import { manifestProblems } from '@vppnet/core';
+import { checkComposition, listRules } from '@vppnet/core/testing';
 import bgp from '@vppnet/plugin-bgp';
 import services from '@vppnet/plugin-services';
 import policy, { manifest } from './plugin';

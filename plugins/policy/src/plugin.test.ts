@@ -12,12 +12,13 @@
  */
 import { expectOnlyDeclaredVppCalls } from '@vppnet/core/testing';
 import { readFileSync } from 'node:fs';
-import { AgentRuntime, MemoryClusterSource, WorkloadRegistry, type ClusterObject, type PluginDefinition } from '@vppnet/core';
+import { type ClusterObject, type PluginDefinition } from '@vppnet/core';
+import { AgentRuntime, MemoryClusterSource, WorkloadRegistry } from '@vppnet/core/testing';
 import { SimCluster, SimConnection, Tracer, formatTrace, type TraceResult } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import services from '@vppnet/plugin-services';
 import policy from './plugin';
-import { matchesSelector, type LabelSelector } from './selector';
+import { matchesSelector, type LabelSelector } from './model/label-selector';
 import { vectorFile } from './testdata/vectors';
 
 // ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
 export { default, manifest } from './plugin';
 export { servicesConfig, type ServicesConfig } from './config';
-export { serviceTranslations, endpointsFor, translationKey, type TranslationValue, type TranslationPath, type NodeContext } from './translations';
-export { categorizeEndpoints, type Endpoint, type Categorized } from './endpoints';
+export { serviceTranslations, endpointsFor, translationKey, type TranslationValue, type TranslationPath, type NodeContext } from './model/translations';
+export { categorizeEndpoints, type Endpoint, type Categorized } from './model/endpoints';

@@ -1,26 +1,17 @@
 import { startTestAgent, type TestAgent } from '@vppnet/core/testing';
-import { WorkloadRegistry, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { WorkloadRegistry } from '@vppnet/core/testing';
 import net from 'node:net';
 import { SimCluster, SimConnection, Tracer } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import services from './plugin';
+import { nodeObject, podObject, serviceObject, endpointSliceObject, type EndpointFixture } from '@vppnet/core/testing';
 
-const node = (name: string, ip: string, cidr: string, zone: string): ClusterObject => ({
-  kind: 'Node', apiVersion: 'v1', metadata: { name, labels: { 'topology.kubernetes.io/zone': zone } }, spec: { podCIDRs: [cidr] },
-  status: { addresses: [{ type: 'InternalIP', address: ip }] },
-});
-const pod = (name: string, nodeName: string, ip: string): ClusterObject => ({
-  kind: 'Pod', apiVersion: 'v1', metadata: { name, namespace: 'shop' }, spec: { nodeName }, status: { phase: 'Running', podIPs: [{ ip }] },
-});
-const service = (name: string, spec: Record<string, unknown>, extra: Partial<ClusterObject> = {}): ClusterObject => ({
-  kind: 'Service', apiVersion: 'v1', metadata: { name, namespace: 'shop' },
-  spec: { type: 'ClusterIP', ports: [{ name: 'http', port: 80, protocol: 'TCP', targetPort: 'http' }], ...spec }, ...extra,
-});
-const slice = (svc: string, endpoints: Array<{ ip: string; node: string; ready?: boolean; terminating?: boolean; serving?: boolean }>, name = `${svc}-1`): ClusterObject => ({
-  kind: 'EndpointSlice', apiVersion: 'discovery.k8s.io/v1', metadata: { name, namespace: 'shop', labels: { 'kubernetes.io/service-name': svc } },
-  addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
-  endpoints: endpoints.map((e) => ({ addresses: [e.ip], nodeName: e.node, conditions: { ready: e.ready ?? true, serving: e.serving ?? e.ready ?? true, terminating: e.terminating ?? false } })),
-});
+const node = (name: string, ip: string, cidr: string, zone: string): ClusterObject =>
+  nodeObject(name, { ips: [ip], podCIDRs: [cidr], labels: { 'topology.kubernetes.io/zone': zone } });
+const pod = (name: string, nodeName: string, ip: string): ClusterObject => podObject('shop', name, { node: nodeName, ips: [ip] });
+const service = (name: string, spec: Record<string, unknown>, extra: Partial<ClusterObject> = {}): ClusterObject => serviceObject('shop', name, spec, extra);
+const slice = (svc: string, endpoints: EndpointFixture[], name = `${svc}-1`): ClusterObject => endpointSliceObject('shop', svc, { endpoints, name });
 
 const NODES = [node('a', '10.0.0.11', '10.244.0.0/24', 'z1'), node('b', '10.0.0.12', '10.244.1.0/24', 'z1'), node('c', '10.0.0.13', '10.244.2.0/24', 'z2')];
 const PODS = [

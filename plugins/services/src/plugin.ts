@@ -1,96 +1,22 @@
 /**
  * The services plugin: Kubernetes Services as VPP cnat translations. Events update only the
- * Service they concern: the plugin keeps its own index of EndpointSlices by Service and of
- * translation keys by Service, and hands the reconciler exactly the keys that changed.
+ * Service they concern: the plugin's ServiceTable (service-table.ts) indexes EndpointSlices and
+ * translation keys by Service, and hands the reconciler exactly the keys that changed. This
+ * file wires it, the cnat feature, egress SNAT and the health check servers to the core.
  */
-import { coreServices, defineManifest, definePlugin, nodeInternalIPs, nodeUplinkRef, objectRef, optionalService, serviceBackendsRef, type EndpointSliceObject, type KindEvent, type NodeObject, type ServiceObject, type TunnelInterface } from '@vppnet/core';
-import { servicesConfig, type ServicesConfig } from './config';
-import { translationDescriptor } from './descriptor';
-import { CNAT_FEATURE_PREFIX, cnatFeatureDescriptor, cnatFeatureKeys } from './cnat-feature';
-import { HealthCheckServers, type HealthCheckTarget } from './healthcheck';
-import { ACL_KEY, aclDescriptor, bindingDescriptor, bindingKey, sourceRangesAcl } from './source-ranges';
-import { BackendsRegistry } from './backends';
-import { EGRESS_PREFIX, desiredEgress } from './egress';
-import { snatAddressesDescriptor, snatExcludeDescriptor, snatIncludeDescriptor, snatPolicyDescriptor } from './egress-descriptors';
-import { SERVICE_NAME_LABEL, serviceTranslations, translationKey, type NodeContext, type TranslationValue } from './translations';
+import { coreServices, definePlugin, nodeUplinkRef, optionalService, serviceBackendsRef, type KindEvent, type TunnelInterface } from '@vppnet/core';
+import type { ServicesConfig } from './config';
+import { manifest } from './manifest';
+import { translationDescriptor } from './descriptors/translation';
+import { cnatFeatureDescriptor, cnatFeatureKeys } from './descriptors/cnat-feature';
+import { HealthCheckServers } from './healthcheck';
+import { aclDescriptor, bindingDescriptor } from './descriptors/source-ranges';
+import { BackendsRegistry } from './model/backends';
+import { EGRESS_PREFIX, desiredEgress } from './model/egress';
+import { snatAddressesDescriptor, snatExcludeDescriptor, snatIncludeDescriptor, snatPolicyDescriptor } from './descriptors/egress-snat';
+import { ServiceTable } from './service-table';
 
-const REPORTED_CODES = ['SVC_LB_ALGORITHM_UNKNOWN', 'SVC_PROTOCOL_UNSUPPORTED', 'SVC_DSR_TOPOLOGY', 'SVC_VIP_CONFLICT', 'SVC_LB_SOURCE_RANGE_INVALID'];
-
-export const manifest = defineManifest<ServicesConfig>({
-  id: 'services',
-  apiVersion: 1,
-  description: 'Kubernetes Services as VPP cnat translations (Maglev, DSR, NodePort, traffic policies, affinity)',
-  provides: ['service-load-balancing', serviceBackendsRef.id],
-  requires: {
-    // the uplink plugin, when enabled, names the host's interface (never source-NATed)
-    optional: ['node-uplink'],
-    vpp: {
-      // acl: loadBalancerSourceRanges are an input ACL on the uplink
-      plugins: ['cnat', 'acl'],
-      messages: ['cnat_translation_update', 'cnat_translation_del', 'cnat_translation_dump', 'feature_cnat_enable_disable', 'feature_is_enabled', 'sw_interface_dump',
-        'acl_add_replace', 'acl_del', 'acl_dump', 'acl_interface_set_acl_list', 'acl_interface_list_dump',
-        // egress SNAT
-        'cnat_set_snat_addresses_v2', 'cnat_get_snat_addresses', 'cnat_set_snat_policy', 'cnat_snat_policy_add_del_exclude_pfx', 'cnat_snat_policy_add_del_if'],
-    },
-  },
-  config: servicesConfig,
-  unsupported: [
-    {
-      level: 'composition', code: 'SVC_NODEPORT_NO_SNAT', severity: 'warning', effect: 'applied-approximately',
-      reason: 'with snatPolicy if-pfx a NodePort with externalTrafficPolicy Cluster whose chosen backend is on another node is not source-NATed: the reply leaves that node directly and the client drops it',
-      hint: 'use snatPolicy k8s (the default), or externalTrafficPolicy: Local for NodePorts',
-      when: ({ config }) => config.snatPolicy === 'if-pfx',
-    },
-    {
-      level: 'composition', code: 'SVC_SNAT_IPV6_PODS_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
-      reason: 'cnat\'s k8s snat policy (VPP 26.10-rc0, cnat_snat_policy_k8s) source-NATs a pod\'s flow to itself, and compares the addresses of IPv6 flows by their last 32 bits only (the IPv4 part of its ip46 address): IPv6 connections between pods whose addresses end alike (fd00:244::10 and fd00:244:0:1::10) reach the other pod from the node\'s address. They are delivered, but the receiving pod and NetworkPolicy see the node, not the client pod. Found in the lab; the simulated VPP models it',
-      hint: 'IPv4 is not affected; a VPP with that comparison fixed is needed for IPv6 pod addresses to be kept',
-      when: ({ config }) => config.snatPolicy === 'k8s',
-    },
-    {
-      level: 'composition', code: 'SVC_DSR_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
-      reason: 'DSR between nodes fails on a real VPP (26.10-rc0, found in the lab): the client\'s node forwards the first packet of a flow to the backend\'s node unchanged, then drops the rest (no cnat session for a NO_NAT path). The simulated VPP does not show it',
-      hint: 'set plugins.services.dsr: false on real nodes (NAT on the client\'s node; backends still see the client\'s address)',
-      when: ({ config }) => config.dsr,
-    },
-    {
-      level: 'object', kind: 'Service', code: 'SVC_AFFINITY_TIMEOUT_APPROX', severity: 'warning', effect: 'applied-approximately',
-      reason: 'ClientIP affinity holds while the backend set is stable (source-address flow hash); sessionAffinityConfig timeoutSeconds is not enforced',
-      when: (s: ServiceObject) => s.spec?.sessionAffinity === 'ClientIP',
-    },
-    {
-      level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGES_UPLINK_ONLY', severity: 'info', effect: 'applied-approximately',
-      reason: 'loadBalancerSourceRanges are enforced by an input ACL on the uplink (uplinkInterface); traffic reaching the LoadBalancer IPs through another interface is not filtered',
-      when: (s: ServiceObject) => (s.spec?.loadBalancerSourceRanges ?? []).length > 0 && (s.status?.loadBalancer?.ingress ?? []).length > 0,
-    },
-    {
-      level: 'object', kind: 'Service', code: 'SVC_LB_SOURCE_RANGE_INVALID', severity: 'error', effect: 'field-ignored',
-      reason: 'a loadBalancerSourceRanges entry is not a CIDR; it is left out (so that range is not allowed)',
-    },
-    {
-      level: 'object', kind: 'Service', code: 'SVC_HEALTH_CHECK_NODE_PORT', severity: 'warning', effect: 'field-ignored',
-      reason: 'healthCheckNodePort is not served (healthCheckBindAddress is empty, or the port could not be bound); external load balancers cannot see which nodes have local endpoints',
-      when: (s: ServiceObject, config) => config.healthCheckBindAddress === '' && s.spec?.externalTrafficPolicy === 'Local' && !!s.spec?.healthCheckNodePort,
-    },
-    // Found while computing (reported through the unsupported reporter):
-    {
-      level: 'object', kind: 'Service', code: 'SVC_LB_ALGORITHM_UNKNOWN', severity: 'warning', effect: 'field-ignored',
-      reason: 'unknown vppnet.io/lb-algorithm (maglev or ecmp); Maglev is used',
-    },
-    {
-      level: 'object', kind: 'Service', code: 'SVC_PROTOCOL_UNSUPPORTED', severity: 'error', effect: 'field-ignored',
-      reason: 'a port with a protocol other than TCP, UDP or SCTP is skipped',
-    },
-    {
-      level: 'object', kind: 'Service', code: 'SVC_DSR_TOPOLOGY', severity: 'info', effect: 'applied-approximately',
-      reason: 'topology hints make the backend set differ from zone to zone, so this Service is NATed on the client\'s node instead of the backend\'s (replies return through the client\'s node)',
-    },
-    {
-      level: 'object', kind: 'Service', code: 'SVC_VIP_CONFLICT', severity: 'error', effect: 'field-ignored',
-      reason: 'another Service already uses this VIP, port and protocol; the later one is not programmed for it',
-    },
-  ],
-});
+export { manifest };
 
 export default definePlugin<ServicesConfig>({
   manifest,
@@ -102,7 +28,8 @@ export default definePlugin<ServicesConfig>({
     env.registerDescriptor(bindingDescriptor);
     // The tunnels other plugins publish, as last seen by init (the descriptor names VPP's by them).
     let tunnelList: TunnelInterface[] = [];
-    env.registerDescriptor(cnatFeatureDescriptor(env.config.uplinkInterface, () => tunnelList));
+    const cnatFeature = cnatFeatureDescriptor(env.config.uplinkInterface, () => tunnelList);
+    env.registerDescriptor(cnatFeature);
     for (const d of [snatAddressesDescriptor(env.config.uplinkInterface), snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
     env.registerInit({
       deps: {
@@ -115,7 +42,8 @@ export default definePlugin<ServicesConfig>({
         // tunnels from other nodes.
         const syncCnatFeature = () => {
           tunnelList = tunnels.list();
-          void desired.replace(CNAT_FEATURE_PREFIX, cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name, tunnelList));
+          const values = cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name, tunnelList).map(([, v]) => v);
+          void desired.transaction((txn) => txn.replaceAll(cnatFeature, values));
         };
         syncCnatFeature();
         const unwatchTunnels = tunnels.watch(syncCnatFeature);
@@ -130,18 +58,10 @@ export default definePlugin<ServicesConfig>({
           syncCnatFeature();
           syncEgress();
         });
-        // The view hands plugins only objects that passed the core's checks of their kind.
-        const services = new Map<string, ServiceObject>();
-        const slicesBySvc = new Map<string, Map<string, EndpointSliceObject>>();
-        const keysBySvc = new Map<string, Set<string>>();
-        const ownerOfKey = new Map<string, string>();
-        let self: NodeContext = { name: node.name, labels: {}, addresses: [] };
-        const healthBySvc = new Map<string, { port: number; target: HealthCheckTarget }>();
-        const rangesBySvc = new Map<string, { lbIps: string[]; ranges: string[] }>();
+        const table = new ServiceTable({ nodeName: node.name, config, unsupported, backends });
         const health = config.healthCheckBindAddress
           ? new HealthCheckServers(config.healthCheckBindAddress, (port, err) => {
-              const owner = [...healthBySvc.entries()].find(([, h]) => h.port === port)?.[0];
-              const svc = owner ? services.get(owner) : undefined;
+              const svc = table.serviceOnHealthPort(port);
               if (svc) unsupported.report(svc, 'SVC_HEALTH_CHECK_NODE_PORT', `port ${port}: ${err.message}`);
               else log.warn({ port, err: err.message }, 'health check port failed');
             })
@@ -149,120 +69,16 @@ export default definePlugin<ServicesConfig>({
         let healthSync: Promise<void> = Promise.resolve();
         const syncHealth = () => {
           if (!health) return;
-          const targets = new Map([...healthBySvc.values()].map((h) => [h.port, h.target]));
+          const targets = table.healthTargets();
           healthSync = healthSync.then(() => health.sync(targets));
         };
-
-        const svcOfSlice = (s: EndpointSliceObject) => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
-        const nodeContext = (n: NodeObject | undefined): NodeContext => ({
-          name: node.name, labels: n?.metadata.labels ?? {},
-          addresses: nodeInternalIPs(n),
-        });
-
         /** Recomputes the translations of the given Services in one transaction. */
         const recompute = (refs: Iterable<string>) =>
           void desired.transaction((txn) => {
-            for (const ref of refs) {
-              const svc = services.get(ref);
-              const old = keysBySvc.get(ref) ?? new Set<string>();
-              const next = new Set<string>();
-              const programmed: TranslationValue[] = [];
-              if (svc) {
-                const { translations, findings, healthCheck, sourceRanges } = serviceTranslations(svc, [...(slicesBySvc.get(ref)?.values() ?? [])], self, config);
-                if (sourceRanges) rangesBySvc.set(ref, sourceRanges);
-                else rangesBySvc.delete(ref);
-                if (healthCheck) healthBySvc.set(ref, { port: healthCheck.port, target: { namespace: svc.metadata.namespace ?? 'default', name: svc.metadata.name, localEndpoints: healthCheck.localEndpoints } });
-                else healthBySvc.delete(ref);
-                const found = new Set<string>();
-                for (const t of translations) {
-                  const key = translationKey(t);
-                  const owner = ownerOfKey.get(key);
-                  if (owner && owner !== ref && services.has(owner)) {
-                    found.add('SVC_VIP_CONFLICT');
-                    unsupported.report(svc, 'SVC_VIP_CONFLICT', `${t.vip}:${t.port}/${t.proto} belongs to ${owner}`);
-                    continue;
-                  }
-                  ownerOfKey.set(key, ref);
-                  next.add(key);
-                  txn.set(key, t);
-                  programmed.push(t);
-                }
-                for (const [code, detail] of findings) {
-                  found.add(code);
-                  unsupported.report(svc, code, detail);
-                }
-                for (const code of REPORTED_CODES) if (!found.has(code)) unsupported.clear(svc, code);
-              }
-              for (const key of old)
-                if (!next.has(key) && ownerOfKey.get(key) === ref) {
-                  ownerOfKey.delete(key);
-                  txn.delete(key);
-                }
-              if (!svc) {
-                healthBySvc.delete(ref);
-                rangesBySvc.delete(ref);
-              }
-              if (next.size > 0) keysBySvc.set(ref, next);
-              else keysBySvc.delete(ref);
-              backends.set(ref, programmed);
-            }
-            backends.changed();
-            // one ACL for every Service's source ranges, in a stable order
-            const acl = sourceRangesAcl([...rangesBySvc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r));
-            if (acl) {
-              txn.set(ACL_KEY, acl);
-              txn.set(bindingKey(config.uplinkInterface), { interface: config.uplinkInterface });
-            } else {
-              txn.delete(ACL_KEY);
-              txn.delete(bindingKey(config.uplinkInterface));
-            }
+            table.recompute(txn, refs);
             syncHealth();
           });
-
-        const indexSlice = (s: EndpointSliceObject, present: boolean) => {
-          const svc = svcOfSlice(s);
-          let m = slicesBySvc.get(svc);
-          if (!m) slicesBySvc.set(svc, (m = new Map()));
-          if (present) m.set(objectRef(s), s);
-          else m.delete(objectRef(s));
-          return svc;
-        };
-
-        const onEvent = (e: KindEvent<'Node' | 'Service' | 'EndpointSlice'>) => {
-          if (e.kind === 'Node') {
-            if (e.type === 'resync') self = nodeContext(e.objects.find((n) => n.metadata.name === node.name));
-            else if (e.object.metadata.name === node.name) self = nodeContext(e.type === 'delete' ? undefined : e.object);
-            else return;
-            recompute(services.keys()); // NodePorts follow this node's addresses; zone hints its labels
-            return;
-          }
-          if (e.kind === 'Service') {
-            if (e.type === 'resync') {
-              const gone = [...services.keys()];
-              services.clear();
-              for (const s of e.objects) services.set(objectRef(s), s);
-              recompute(new Set([...gone, ...services.keys()]));
-            } else {
-              const ref = objectRef(e.object);
-              if (e.type === 'delete') services.delete(ref);
-              else services.set(ref, e.object);
-              recompute([ref]);
-            }
-            return;
-          }
-          if (e.kind === 'EndpointSlice') {
-            if (e.type === 'resync') {
-              const touched = new Set(slicesBySvc.keys());
-              slicesBySvc.clear();
-              for (const s of e.objects) touched.add(indexSlice(s, true));
-              recompute([...touched].filter((r) => services.has(r) || keysBySvc.has(r)));
-            } else {
-              const svc = indexSlice(e.object, e.type !== 'delete');
-              if (e.type === 'update' && svcOfSlice(e.old) !== svc) recompute([indexSlice(e.old, false)]);
-              recompute([svc]);
-            }
-          }
-        };
+        const onEvent = (e: KindEvent<'Node' | 'Service' | 'EndpointSlice'>) => table.apply(e, recompute);
         log.debug('watching Services, EndpointSlices and this node');
         const unwatch = cluster.watch(['Node', 'Service', 'EndpointSlice'], onEvent);
         return async () => {

@@ -1,22 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { startTestAgent, systemTool, type TestAgent } from '@vppnet/core/testing';
-import { checkComposition, type ClusterObject } from '@vppnet/core';
+import { type ClusterObject } from '@vppnet/core';
+import { checkComposition } from '@vppnet/core/testing';
 import { fromPrefix } from 'vpp-binapi-ts';
 import { SimCluster, SimConnection, Tracer, x25519PublicKey } from '@vppnet/vpp-sim';
 import bgp from '@vppnet/plugin-bgp';
 import wireguard from './plugin';
 import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION } from './config';
 import { generatePrivateKey, publicKeyOf } from './keys';
+import { nodeObject, podObject } from '@vppnet/core/testing';
 
 // wireguard-tools: skipped (reason recorded) where `wg` is missing, a failure under VPPNET_REQUIRE_SYSTEM_TOOLS=1
 const wgTool = systemTool('wg', { why: "the plugin's keys are checked against `wg pubkey`" });
 
-const node = (name: string, ip: string, cidr: string): ClusterObject => ({
-  kind: 'Node', apiVersion: 'v1', metadata: { name }, spec: { podCIDRs: [cidr] }, status: { addresses: [{ type: 'InternalIP', address: ip }] },
-});
-const pod = (name: string, nodeName: string, ip: string): ClusterObject => ({
-  kind: 'Pod', apiVersion: 'v1', metadata: { name, namespace: 'default' }, spec: { nodeName }, status: { phase: 'Running', podIPs: [{ ip }] },
-});
+const node = (name: string, ip: string, cidr: string): ClusterObject => nodeObject(name, { ips: [ip], podCIDRs: [cidr] });
+const pod = (name: string, nodeName: string, ip: string): ClusterObject => podObject('default', name, { node: nodeName, ips: [ip] });
 const OBJECTS = [
   node('a', '10.0.0.11', '10.244.0.0/24'), node('b', '10.0.0.12', '10.244.1.0/24'), node('c', '10.0.0.13', '10.244.2.0/24'),
   pod('pa', 'a', '10.244.0.5'), pod('pb', 'b', '10.244.1.5'), pod('pc', 'c', '10.244.2.5'),

@@ -1,0 +1,3 @@
+export { default, manifest } from './plugin';
+export { backendMetricsConfig, type BackendMetricsConfig } from './config';
+export { samples } from './model/samples';
