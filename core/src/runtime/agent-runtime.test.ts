@@ -170,6 +170,48 @@ describe('VPP messages plugins call', () => {
   });
 });
 
+describe('desired-state submissions a plugin does not wait for', () => {
+  it('a failing one is logged with its error and counted, never an unhandled rejection; one that is awaited still rejects', async () => {
+    const lines: Array<{ msg: string; err?: { message: string }; operation?: string }> = [];
+    const logger = pino({ level: 'error' }, new Writable({ write: (chunk, _e, cb) => { lines.push(JSON.parse(String(chunk))); cb(); } }));
+    const unhandled: unknown[] = [];
+    const onUnhandled = (r: unknown) => unhandled.push(r);
+    process.on('unhandledRejection', onUnhandled);
+    let awaited: unknown;
+    const p = definePlugin({
+      manifest: { id: 'careless', apiVersion: 1, description: 'drops its submissions' },
+      register(env) {
+        env.registerInit({
+          deps: { desired: coreServices.desiredState },
+          init: async ({ desired }) => {
+            // a key outside the prefix it replaces: refused by the reconciler
+            void desired.replace('careless/', [['elsewhere/x', 1]]);
+            void desired.transaction(() => {
+              throw new Error('callback bug');
+            });
+            awaited = await desired.replace('careless/', [['elsewhere/y', 1]]).then(() => 'resolved', (err: Error) => err.message);
+          },
+        });
+      },
+    });
+    try {
+      const rt = new AgentRuntime({ plugins: [p], nodeName: 'n1', vpp: new MemoryVpp(), cluster: new MemoryClusterSource(), logger });
+      await rt.start();
+      await new Promise((r) => setImmediate(r));
+      expect(awaited).toMatch(/outside the prefix/);
+      const failures = lines.filter((l) => l.msg === 'a desired-state submission failed');
+      expect(failures.map((l) => [l.operation, l.err?.message])).toEqual([
+        ['replace', expect.stringMatching(/outside the prefix/)], ['transaction', 'callback bug'], ['replace', expect.stringMatching(/outside the prefix/)],
+      ]);
+      expect(await rt.metrics.getSingleMetricAsString('vppnet_desired_submission_failures_total')).toContain('vppnet_desired_submission_failures_total{operation="replace"} 2');
+      expect(unhandled).toEqual([]);
+      await rt.stop();
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
+});
+
 describe('a plugin bug on one input', () => {
   it('stays with that input: a throwing event handler or descriptor loses that object only, and the agent runs on', async () => {
     const store = new Map<string, number>();

@@ -26,6 +26,7 @@ import { PluginClusterView } from './plugin-cluster-view';
 import { Reconciler, type RetryPolicy, type SyncSummary } from './reconciler';
 import { WorkloadRegistry, type WorkloadEndpoints, type WorkloadPublisher } from './workloads';
 import { TunnelRegistry } from './tunnels';
+import { observedDesiredState } from './desired-submissions';
 
 export type PluginState = 'ok' | 'disabled' | 'failed' | 'rolled-back' | 'not-started' | 'stopped';
 
@@ -131,7 +132,7 @@ export class AgentRuntime {
       return (d && this.pluginOfDescriptor.get(d.name)) ?? 'unknown';
     });
     this.root = globalContainer.createChildContainer();
-    const desired: DesiredState = this.reconciler;
+    const desired: DesiredState = observedDesiredState(this.reconciler, this.logger.child({ component: 'desired-state' }), this.metrics);
     this.provide(this.root, coreServices.desiredState, desired);
     this.provide(this.root, coreServices.vpp, typedVpp(this.vpp));
     this.provide(this.root, coreServices.node, Object.freeze({ name: options.nodeName }));
