@@ -38,7 +38,7 @@ export const manifest = defineManifest<ServicesConfig>({
     },
     {
       level: 'composition', code: 'SVC_DSR_REAL_VPP', severity: 'warning', effect: 'applied-approximately',
-      reason: 'DSR between nodes fails on a real VPP (26.10-rc0, found in the lab): the client\'s node forwards the first packet of a flow to the backend\'s node unchanged, then drops the rest (no cnat session for a NO_NAT path). The simulated VPP does not show it',
+      reason: 'DSR between nodes fails on a real VPP (26.10-rc0, found in the lab and traced): the client\'s node sends the first packet to the backend\'s node unchanged, but the reply, coming back from the VIP straight to the client, enters the client\'s node as a flow cnat has not seen and opens a session of its own; that session\'s return entry is the client\'s own 5-tuple, so the client\'s next packets are taken for returns and dropped (NO_RETURN_SESSION on the translation does not change it). The simulated VPP does not show it',
       hint: 'set plugins.services.dsr: false on real nodes (NAT on the client\'s node; backends still see the client\'s address)',
       when: ({ config }) => config.dsr,
     },
