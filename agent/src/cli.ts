@@ -236,10 +236,11 @@ function labCommands(program: Command): void {
     .option('--name <prefix>', 'namespace prefix', 'lab')
     .option('--plugins <yaml>', 'plugin config for every agent, as YAML (e.g. "{bgp: {encapsulation: ipip}}")')
     .option('--keep-on-failure', 'leave a lab that failed to come up as it is, for inspection')
+    .option('--vpp-config <text>', 'more of every VPP\'s startup.conf, e.g. "api-trace { on }" (VPP then writes /tmp/api_post_mortem.<pid> when it crashes)')
     .action(async (opts) => {
       const state = await labUp({
         vpp: path.resolve(opts.vpp), manifests: path.resolve(opts.manifests), nodes: opts.nodes, dir: path.resolve(opts.dir), name: opts.name,
-        plugins: opts.plugins ? parseYaml(opts.plugins) : undefined, keepOnFailure: opts.keepOnFailure, progress: (l) => process.stderr.write(`… ${l}\n`),
+        plugins: opts.plugins ? parseYaml(opts.plugins) : undefined, keepOnFailure: opts.keepOnFailure, vppConfig: opts.vppConfig, progress: (l) => process.stderr.write(`… ${l}\n`),
       });
       process.stdout.write(`${describeLab(state)}\n`);
     });

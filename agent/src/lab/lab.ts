@@ -37,6 +37,8 @@ export interface LabOptions {
   progress?: (line: string) => void;
   /** On a failure, leave everything as it is for inspection (then `down`). */
   keepOnFailure?: boolean;
+  /** More of every VPP's startup.conf (`api-trace { on }` to get VPP's post-mortem API trace). */
+  vppConfig?: string;
 }
 
 export interface LabNode {
@@ -208,7 +210,7 @@ export async function labUp(opts: LabOptions): Promise<LabState> {
       const plugins = structuredClone(opts.plugins ?? {});
       const config = {
         node: nodeName, kubeconfig, cniSocket: node.cniSocket, status: false,
-        runVpp: { binary: opts.vpp, runDir: node.runDir, prefix: `${name}-${nodeName}`, mainHeapSize: '1G', buffersPerNuma: 8192 },
+        runVpp: { binary: opts.vpp, runDir: node.runDir, prefix: `${name}-${nodeName}`, mainHeapSize: '1G', buffersPerNuma: 8192, extra: opts.vppConfig ?? '' },
         plugins: {
           ...plugins,
           uplink: { enabled: true, interface: 'up0', stateFile: path.join(nodeDir, 'uplink.json'), ...plugins.uplink },
