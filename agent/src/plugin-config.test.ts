@@ -21,7 +21,11 @@ describe('plugin config derived by the agent', () => {
     expect(pluginsConfigFor(configWith({ wireguard: { enabled: true }, uplink: { enabled: true, interface: 'eth0', hostTxChecksumOffload: true } }), { servesCni: false }).uplink?.hostTxChecksumOffload).toBe(true);
   });
 
-  it('with the uplink plugin on, services enables cnat on the uplink by VPP\'s name for it', () => {
-    expect(pluginsConfigFor(configWith({ uplink: { enabled: true, interface: 'eth1' } }), { servesCni: false }).services?.uplinkInterface).toBe('host-eth1');
+  it('with the uplink plugin on, services and bgp find the uplink by VPP\'s name for it, unless told otherwise', () => {
+    const derived = pluginsConfigFor(configWith({ uplink: { enabled: true, interface: 'eth1' } }), { servesCni: false });
+    expect(derived.services?.uplinkInterface).toBe('host-eth1');
+    expect(derived.bgp?.uplink).toEqual({ interface: 'host-eth1' });
+    const told = pluginsConfigFor(configWith({ uplink: { enabled: true, interface: 'eth1' }, bgp: { uplink: { interface: 'uplink0', prefixLength4: 26 } } }), { servesCni: false });
+    expect(told.bgp?.uplink).toEqual({ interface: 'uplink0', prefixLength4: 26 });
   });
 });

@@ -31,10 +31,14 @@ export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean
   const uplink = plugins.uplink;
   // VPP's wireguard seals what it gets: the host's veth into VPP must not leave checksums unfinished.
   if (uplink?.enabled === true && encapsulations(plugins).includes('wireguard') && uplink.hostTxChecksumOffload === undefined) uplink.hostTxChecksumOffload = false;
-  // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet).
-  if (uplink?.enabled === true && uplink.interface && plugins.services?.uplinkInterface === undefined) {
+  // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet): the
+  // services plugin enables cnat there, the bgp plugin finds the node's addresses there.
+  if (uplink?.enabled === true && uplink.interface) {
     const first = Array.isArray(uplink.interface) ? uplink.interface[0] : uplink.interface;
-    plugins.services = { ...(plugins.services ?? {}), uplinkInterface: `host-${String(first)}` };
+    const vppName = `host-${String(first)}`;
+    if (plugins.services?.uplinkInterface === undefined) plugins.services = { ...(plugins.services ?? {}), uplinkInterface: vppName };
+    const bgpUplink = (plugins.bgp?.uplink ?? {}) as Record<string, unknown>;
+    if (bgpUplink.interface === undefined) plugins.bgp = { ...(plugins.bgp ?? {}), uplink: { ...bgpUplink, interface: vppName } };
   }
   return plugins;
 }
