@@ -8,7 +8,7 @@
  * (node mesh, BGPPeer resources) and advertisements (pod CIDRs, Service addresses) equal to what
  * the cluster objects say, and feeds the best learned routes back into the route table.
  */
-import { coreServices, definePlugin } from '@vppnet/core';
+import { coreServices, definePlugin, keyOf } from '@vppnet/core';
 import type { BgpConfig } from './config';
 import { manifest, wantsTunnels } from './manifest';
 import { Speaker } from './gobgp/speaker';
@@ -16,7 +16,7 @@ import type { LearnedRoute } from './gobgp/paths';
 import { ASN_ANNOTATION, planSpeaker, type SpeakerProblem } from './model/speaker-state';
 import { FibSourceHandle } from 'vpp-binapi-ts';
 import { routeDescriptor, tunnelDescriptor, uplinkDescriptor } from './descriptors/routing';
-import { desiredRouting, TUNNEL_PREFIX } from './model/routes';
+import { desiredRouting } from './model/routes';
 
 export { manifest, wantsTunnels };
 
@@ -26,7 +26,8 @@ export default definePlugin<BgpConfig>({
   manifest,
   register(env) {
     const source = new FibSourceHandle(env.config.fibSource.name, env.config.fibSource.priority);
-    env.registerDescriptor(uplinkDescriptor(env.config.uplink.interface));
+    const uplink = uplinkDescriptor(env.config.uplink.interface);
+    env.registerDescriptor(uplink);
     env.registerDescriptor(tunnelDescriptor);
     const routes = routeDescriptor(source);
     env.registerDescriptor(routes);
@@ -44,8 +45,13 @@ export default definePlugin<BgpConfig>({
             nodes: cluster.list('Node'), blockAffinities: cluster.list('BlockAffinity'), ipPools: cluster.list('IPPool'),
           });
           // what arrives through the ipip tunnels must meet cnat and npol (the services plugin)
-          tunnels.publish('bgp', [...routing.keys()].filter((k) => k.startsWith(TUNNEL_PREFIX)).map((key) => ({ key, kind: 'ipip' })));
-          void desired.replace('bgp/', routing);
+          tunnels.publish('bgp', routing.tunnels.map((t) => ({ key: keyOf(tunnelDescriptor, t), kind: 'ipip' })));
+          // each descriptor derives the keys of its values: no key is spelled here
+          void desired.transaction((txn) => {
+            txn.replaceAll(uplink, routing.uplink);
+            txn.replaceAll(tunnelDescriptor, routing.tunnels);
+            txn.replaceAll(routes, routing.routes);
+          });
         };
         const stopRoutes = cluster.watch(['Node', 'BlockAffinity', 'IPPool'], recompute);
         if (!cfg.speaker.enabled) return stopRoutes;

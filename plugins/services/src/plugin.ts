@@ -12,7 +12,7 @@ import { cnatFeatureDescriptor, cnatFeatureKeys } from './descriptors/cnat-featu
 import { HealthCheckServers } from './healthcheck';
 import { aclDescriptor, bindingDescriptor } from './descriptors/source-ranges';
 import { BackendsRegistry } from './model/backends';
-import { EGRESS_PREFIX, desiredEgress } from './model/egress';
+import { desiredEgress } from './model/egress';
 import { snatAddressesDescriptor, snatExcludeDescriptor, snatIncludeDescriptor, snatPolicyDescriptor } from './descriptors/egress-snat';
 import { ServiceTable } from './service-table';
 
@@ -30,7 +30,8 @@ export default definePlugin<ServicesConfig>({
     let tunnelList: TunnelInterface[] = [];
     const cnatFeature = cnatFeatureDescriptor(env.config.uplinkInterface, () => tunnelList);
     env.registerDescriptor(cnatFeature);
-    for (const d of [snatAddressesDescriptor(env.config.uplinkInterface), snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
+    const snatAddresses = snatAddressesDescriptor(env.config.uplinkInterface);
+    for (const d of [snatAddresses, snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, unsupported: coreServices.unsupported, log: coreServices.logger,
@@ -48,11 +49,18 @@ export default definePlugin<ServicesConfig>({
         syncCnatFeature();
         const unwatchTunnels = tunnels.watch(syncCnatFeature);
         // Egress SNAT follows the pods, the pools and the nodes.
-        const syncEgress = () =>
-          void desired.replace(EGRESS_PREFIX, desiredEgress({
+        const syncEgress = () => {
+          const egress = desiredEgress({
             node: node.name, mode: config.egressSnat, nodes: cluster.list('Node'), pools: cluster.list('IPPool'), workloads: workloads.list(), excludeCidrs: config.noSnatCidrs,
             hostInterface: uplink?.hostVppInterface || undefined, policy: config.snatPolicy,
-          }));
+          });
+          void desired.transaction((txn) => {
+            txn.replaceAll(snatAddresses, [egress.addresses]);
+            txn.replaceAll(snatPolicyDescriptor, [egress.policy]);
+            txn.replaceAll(snatExcludeDescriptor, egress.excluded);
+            txn.replaceAll(snatIncludeDescriptor, egress.interfaces);
+          });
+        };
         const unwatchEgress = cluster.watch(['Node', 'IPPool'], syncEgress);
         const unwatchWorkloads = workloads.watch(() => {
           syncCnatFeature();

@@ -1,4 +1,4 @@
 export { default, manifest } from './plugin';
 export { wireguardConfig, type WireguardConfig, PUBLIC_KEY_ANNOTATION, CALICO_PUBLIC_KEY_ANNOTATION, publishedKey } from './config';
-export { desiredWireguard } from './model/desired';
+export { desiredWireguard, type WireguardValues } from './model/desired';
 export { generatePrivateKey, publicKeyOf, parseKey } from './keys';

@@ -5,12 +5,12 @@
  * desired state, so enabling or disabling wireguard on a running cluster converges node by
  * node: until both ends have keys, traffic between two nodes stays on the plain routes.
  */
-import { coreServices, definePlugin } from '@vppnet/core';
+import { coreServices, definePlugin, keyOf } from '@vppnet/core';
 import { CALICO_PUBLIC_KEY_ANNOTATION, PUBLIC_KEY_ANNOTATION, type WireguardConfig } from './config';
 import { manifest } from './manifest';
 import { FibSourceHandle } from 'vpp-binapi-ts';
 import { interfaceDescriptor, peerDescriptor, routeDescriptor } from './descriptors/wireguard';
-import { desiredWireguard, INTERFACE_KEY, ROUTE_PREFIX, wireguardSwitch } from './model/desired';
+import { desiredWireguard, wireguardSwitch, type WireguardValues } from './model/desired';
 import { loadOrCreatePrivateKey, publicKeyOf } from './keys';
 
 export { manifest };
@@ -21,7 +21,8 @@ export default definePlugin<WireguardConfig>({
     const source = new FibSourceHandle(env.config.fibSource.name, env.config.fibSource.priority);
     env.registerDescriptor(interfaceDescriptor);
     env.registerDescriptor(peerDescriptor);
-    env.registerDescriptor(routeDescriptor(source));
+    const routes = routeDescriptor(source);
+    env.registerDescriptor(routes);
     env.registerInit({
       deps: { cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, nodeStatus: coreServices.nodeStatus, unsupported: coreServices.unsupported, log: coreServices.logger, tunnels: coreServices.tunnels },
       async init({ cluster, desired, node, nodeStatus, unsupported, log, tunnels }) {
@@ -34,9 +35,10 @@ export default definePlugin<WireguardConfig>({
         // its routes through the tunnel at once, but keeps wg0 and its peers for `drainSeconds`:
         // the other nodes still encrypt to it until they see the key gone.
         let on: boolean | undefined;
+        const none: WireguardValues = { interface: [], peers: [], routes: [] };
         /** What was last handed to the reconciler; while draining, its interface and peers. */
-        let submitted = new Map<string, unknown>();
-        let draining: Map<string, unknown> | undefined;
+        let submitted = none;
+        let draining: WireguardValues | undefined;
         let drainTimer: NodeJS.Timeout | undefined;
         const recompute = () => {
           const nodes = cluster.list('Node');
@@ -49,7 +51,7 @@ export default definePlugin<WireguardConfig>({
             drainTimer = undefined;
             draining = undefined;
             if (!on && wasOn && env.config.drainSeconds > 0) {
-              draining = new Map([...submitted].filter(([k]) => !k.startsWith(ROUTE_PREFIX)));
+              draining = { ...submitted, routes: [] };
               drainTimer = setTimeout(() => {
                 draining = undefined;
                 recompute();
@@ -59,16 +61,21 @@ export default definePlugin<WireguardConfig>({
             void publish(on ? publicKey : null);
             log.info({ on, from: wanted.from, publicKey: on ? publicKey : undefined }, on ? 'wireguard on: public key published' : 'wireguard off: public key withdrawn');
           }
-          const applied = on ? values : draining ?? new Map<string, unknown>();
+          const applied = on ? values : draining ?? none;
           for (const n of nodes) {
             const p = on ? plain.find((x) => x.node === n.metadata.name) : undefined;
             if (p) unsupported.report(n, 'WG_PEER_NOT_ENCRYPTED', p.reason);
             else unsupported.clear(n, 'WG_PEER_NOT_ENCRYPTED');
           }
           // what wg0 decrypts must meet cnat and npol (the services plugin)
-          tunnels.publish('wireguard', applied.has(INTERFACE_KEY) ? [{ key: INTERFACE_KEY, kind: 'wireguard' }] : []);
+          tunnels.publish('wireguard', applied.interface.map((i) => ({ key: keyOf(interfaceDescriptor, i), kind: 'wireguard' })));
           submitted = applied;
-          void desired.replace('wireguard/', applied);
+          // each descriptor derives the keys of its values: no key is spelled here
+          void desired.transaction((txn) => {
+            txn.replaceAll(interfaceDescriptor, applied.interface);
+            txn.replaceAll(peerDescriptor, applied.peers);
+            txn.replaceAll(routes, applied.routes);
+          });
         };
         const unwatch = cluster.watch(['Node', 'BlockAffinity', 'FelixConfiguration'], recompute);
         return async () => {

@@ -3,9 +3,17 @@
  * the plugin's own FIB source (so every route of that source is ours and a resync can remove
  * stale ones without touching anybody else's).
  */
-import { defineDescriptor, type Descriptor, type DescriptorContext, type Issue, RetriableError } from '@vppnet/core';
+import { defineDescriptor, type DescriptorContext, type Issue, type KeyedDescriptor, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle, type VppMessageName } from 'vpp-binapi-ts';
-import { ROUTE_PREFIX, routeKey, TUNNEL_PREFIX, tunnelKey, UPLINK_PREFIX, uplinkKey, type RouteValue, type TunnelValue, type UplinkValue } from '../model/routes';
+import type { RouteValue, TunnelValue, UplinkValue } from '../model/routes';
+
+// The keys of the plugin's values: each descriptor derives them (keyOf); nothing else spells them.
+const ROUTE_PREFIX = 'bgp/route/';
+const TUNNEL_PREFIX = 'bgp/tunnel/';
+const UPLINK_PREFIX = 'bgp/uplink/';
+const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
+const tunnelKey = (dst: string) => `${TUNNEL_PREFIX}${dst}`;
+const uplinkKey = (name: string) => `${UPLINK_PREFIX}${name}`;
 
 const NO_INDEX = 0xffffffff;
 /** What ipip tunnels need from VPP (its ipip plugin). */
@@ -133,7 +141,7 @@ async function interfaceAddresses(swIfIndex: number, ctx: DescriptorContext): Pr
 
 /** The uplink (named in config) is up and carries the node's addresses (others it has are left alone). */
 export const uplinkDescriptor = (name: string) => {
-  const d: Descriptor<UplinkValue, UplinkMeta> = defineDescriptor<UplinkValue, UplinkMeta>({
+  const d: KeyedDescriptor<UplinkValue, UplinkMeta> = defineDescriptor<UplinkValue, UplinkMeta>({
   name: 'bgp-uplink',
   keyPrefix: UPLINK_PREFIX,
   keyOf: (u) => uplinkKey(u.name),

@@ -1,17 +1,18 @@
 import type { NodeObject } from '@vppnet/core';
 import { bgpConfig } from '../config';
-import { desiredRouting, type RouteValue } from './routes';
+import { desiredRouting } from './routes';
 import { nodeObject } from '@vppnet/core/testing';
 
 const node = (name: string, ip: string, cidrs: string[]): NodeObject => nodeObject(name, { ips: [ip], podCIDRs: cidrs });
 const NODES = [node('a', '192.0.2.11', ['198.51.100.0/26']), node('b', '192.0.2.12', ['198.51.100.64/26'])];
 
+function routing(config: Record<string, unknown>, learned: Array<{ prefix: string; nextHop: string; peer: string }>) {
+  return desiredRouting({ nodeName: 'a', nodes: NODES, blockAffinities: [], ipPools: [], config: bgpConfig.parse(config), learned });
+}
+
 function routes(config: Record<string, unknown>, learned: Array<{ prefix: string; nextHop: string; peer: string }>) {
-  const out = desiredRouting({ nodeName: 'a', nodes: NODES, blockAffinities: [], ipPools: [], config: bgpConfig.parse(config), learned });
-  return Object.fromEntries([...out].filter(([k]) => k.startsWith('bgp/route/')).map(([k, v]) => {
-    const r = v as RouteValue;
-    return [k.slice('bgp/route/'.length), r.drop ? 'drop' : `${r.tunnel ? 'tunnel' : 'via'} ${r.tunnel || r.via} (${r.source ?? 'static'}, ${r.node})`];
-  }));
+  return Object.fromEntries(routing(config, learned).routes.map((r) =>
+    [r.prefix, r.drop ? 'drop' : `${r.tunnel ? 'tunnel' : 'via'} ${r.tunnel || r.via} (${r.source ?? 'static'}, ${r.node})`]));
 }
 
 describe('route sources together: the documented precedence', () => {
@@ -41,5 +42,7 @@ describe('route sources together: the documented precedence', () => {
       '198.51.100.128/26': 'tunnel 192.0.2.12 (bgp, b)',
       '203.0.113.0/24': 'via 192.0.2.1 (bgp, peer 192.0.2.1)',
     });
+    // one tunnel, toward the one cluster node a route goes through
+    expect(routing({ static: false, encapsulation: 'ipip' }, learned).tunnels).toEqual([{ src: '192.0.2.11', dst: '192.0.2.12' }]);
   });
 });

@@ -52,12 +52,16 @@ export interface UplinkValue {
   addresses: string[];
 }
 
-export const ROUTE_PREFIX = 'bgp/route/';
-export const TUNNEL_PREFIX = 'bgp/tunnel/';
-export const UPLINK_PREFIX = 'bgp/uplink/';
-export const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
-export const tunnelKey = (dst: string) => `${TUNNEL_PREFIX}${dst}`;
-export const uplinkKey = (name: string) => `${UPLINK_PREFIX}${name}`;
+/**
+ * Every desired value of the plugin, by the descriptor that applies it (descriptors/routing.ts
+ * derives each value's key): routes (one per prefix), ipip tunnels (one per remote address) and
+ * the uplink (none until this node's Node object is known).
+ */
+export interface RoutingValues {
+  routes: RouteValue[];
+  tunnels: TunnelValue[];
+  uplink: UplinkValue[];
+}
 
 const family = (ip: string): 4 | 6 => (ip.includes(':') ? 6 : 4);
 
@@ -152,35 +156,33 @@ export function routeEntries(input: DesiredInput): RouteEntry[] {
   return entries.sort((a, b) => a.prefix.localeCompare(b.prefix));
 }
 
-/** Every desired value of the plugin, keyed. */
-export function desiredRouting(input: DesiredInput): Map<string, unknown> {
+/** Every desired value of the plugin, by kind. */
+export function desiredRouting(input: DesiredInput): RoutingValues {
   const { nodeName, config } = input;
-  const out = new Map<string, unknown>();
+  const uplink: UplinkValue[] = [];
+  // one route per prefix and one tunnel per remote address: a later value for either replaces the earlier
+  const routes = new Map<string, RouteValue>();
+  const tunnels = new Map<string, TunnelValue>();
+  const route = (r: RouteValue) => routes.set(r.prefix, r);
   const self = input.nodes.find((n) => n.metadata.name === nodeName);
   const myAddrs = self ? nodeInternalIPs(self) : [];
   const uplinkLen = (ip: string) => (family(ip) === 6 ? config.uplink.prefixLength6 : config.uplink.prefixLength4);
-  if (self) {
-    const uplink: UplinkValue = { name: config.uplink.interface, addresses: myAddrs.map((a) => `${a}/${uplinkLen(a)}`).sort() };
-    out.set(uplinkKey(uplink.name), uplink);
-  }
+  if (self) uplink.push({ name: config.uplink.interface, addresses: myAddrs.map((a) => `${a}/${uplinkLen(a)}`).sort() });
   for (const [fam, gw] of [[4, config.uplink.gateway4], [6, config.uplink.gateway6]] as const)
-    if (gw) {
-      const prefix = fam === 4 ? '0.0.0.0/0' : '::/0';
-      out.set(routeKey(prefix), { prefix, via: gw, tunnel: '', drop: false, node: '' } satisfies RouteValue);
-    }
+    if (gw) route({ prefix: fam === 4 ? '0.0.0.0/0' : '::/0', via: gw, tunnel: '', drop: false, node: '' });
   const pools = [...config.pools, ...calicoPools(input.ipPools)];
   const entries = routeEntries(input);
   const claims = new Map<string, string[]>();
   for (const r of entries) if (r.source !== 'bgp') claims.set(r.prefix, [...(claims.get(r.prefix) ?? []), r.node]);
   for (const r of entries) {
-    if (r.source === 'bgp' && out.has(routeKey(r.prefix))) continue; // a configured gateway beats a learned default route
+    if (r.source === 'bgp' && routes.has(r.prefix)) continue; // a configured gateway beats a learned default route
     const owners = claims.get(r.prefix) ?? [r.node];
     if (owners.length > 1) {
-      out.set(routeKey(r.prefix), { prefix: r.prefix, via: '', tunnel: '', drop: false, node: owners[0], conflict: owners.slice(1) } satisfies RouteValue);
+      route({ prefix: r.prefix, via: '', tunnel: '', drop: false, node: owners[0], conflict: owners.slice(1) });
       continue;
     }
     if (r.node === nodeName) {
-      out.set(routeKey(r.prefix), { prefix: r.prefix, via: '', tunnel: '', drop: true, node: r.node } satisfies RouteValue);
+      route({ prefix: r.prefix, via: '', tunnel: '', drop: true, node: r.node });
       continue;
     }
     const source = r.source ?? 'static';
@@ -188,8 +190,8 @@ export function desiredRouting(input: DesiredInput): Map<string, unknown> {
     const enc = r.node ? encapsulationFor(r.prefix, pools, config.encapsulation) : 'none';
     const mine = myAddrs.find((a) => r.via && family(a) === family(r.via)) ?? '';
     const tunnelled = r.via && mine && (enc === 'ipip' || (enc === 'ipip-cross-subnet' && !sameSubnet(mine, r.via, uplinkLen(mine))));
-    if (tunnelled) out.set(tunnelKey(r.via), { src: mine, dst: r.via } satisfies TunnelValue);
-    out.set(routeKey(r.prefix), { prefix: r.prefix, via: tunnelled ? '' : r.via, tunnel: tunnelled ? r.via : '', drop: false, node: r.node || `peer ${r.peer}`, source } satisfies RouteValue);
+    if (tunnelled) tunnels.set(r.via, { src: mine, dst: r.via });
+    route({ prefix: r.prefix, via: tunnelled ? '' : r.via, tunnel: tunnelled ? r.via : '', drop: false, node: r.node || `peer ${r.peer}`, source });
   }
-  return out;
+  return { routes: [...routes.values()], tunnels: [...tunnels.values()], uplink };
 }

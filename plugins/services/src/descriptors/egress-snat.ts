@@ -6,7 +6,17 @@
 import { defineDescriptor, RetriableError, type DescriptorContext } from '@vppnet/core';
 import { fromAddress } from 'vpp-binapi-ts';
 import { namedFeatureKey } from './cnat-feature';
-import { EXCLUDE_PREFIX, excludeKey, INCLUDE_PREFIX, includeKey, SNAT_ADDRESSES_KEY, SNAT_POLICY_KEY, type SnatAddresses, type SnatExclude, type SnatInclude, type SnatPolicy } from '../model/egress';
+import type { SnatAddresses, SnatExclude, SnatInclude, SnatPolicy, SnatTable } from '../model/egress';
+
+// The keys of the egress values: each descriptor derives them (keyOf); nothing else spells them.
+const EGRESS_PREFIX = 'services/snat/';
+const SNAT_ADDRESSES_KEY = `${EGRESS_PREFIX}addresses`;
+const SNAT_POLICY_KEY = `${EGRESS_PREFIX}policy`;
+const EXCLUDE_PREFIX = `${EGRESS_PREFIX}exclude/`;
+const INCLUDE_PREFIX = `${EGRESS_PREFIX}if/`;
+const excludeKey = (prefix: string) => `${EXCLUDE_PREFIX}${prefix}`;
+const TABLE_NAMES: Record<SnatTable, string> = { 0: 'include-v4', 1: 'include-v6', 2: 'pod', 3: 'host' };
+const includeKey = (table: SnatTable, itf: number | string) => `${INCLUDE_PREFIX}${TABLE_NAMES[table]}/${itf}`;
 
 const NO_INDEX = 0xffffffff;
 

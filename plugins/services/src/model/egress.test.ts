@@ -3,10 +3,11 @@
  * and how the simulated VPP's cnat snat policy ends up configured by the services plugin.
  */
 import { startTestAgent } from '@vppnet/core/testing';
-import { type ClusterObject, type IPPoolObject } from '@vppnet/core';
+import { keyOf, type ClusterObject, type IPPoolObject } from '@vppnet/core';
 import { WorkloadRegistry } from '@vppnet/core/testing';
 import { SimCluster, SimConnection, SimVpp, Tracer } from '@vppnet/vpp-sim';
-import { desiredEgress, excludeKey, includeKey, SNAT_TABLE } from './egress';
+import { desiredEgress, SNAT_TABLE, type EgressValues, type SnatTable } from './egress';
+import { snatIncludeDescriptor } from '../descriptors/egress-snat';
 import services from '../plugin';
 import { nodeObject } from '@vppnet/core/testing';
 
@@ -19,36 +20,42 @@ const NODES = [node('a', ['192.0.2.10', '2001:db8::10'], ['10.244.0.0/24', 'fd00
 const POOLS = [pool('nat', '10.244.0.0/16', true), pool('nonat', '10.250.0.0/16', false), pool('v6', 'fd00:10:244::/48', true), pool('off', '10.251.0.0/16', true, true)];
 
 describe('desiredEgress', () => {
-  const keys = (entries: Array<[string, unknown]>) => entries.map(([k]) => k);
+  const inTable = (out: EgressValues, table: SnatTable) => out.interfaces.filter((i) => i.table === table);
+  const excluded = (out: EgressValues) => out.excluded.map((e) => e.prefix);
 
   it('NATs the pods of natOutgoing pools, per family, to the node address; never toward pools, pod CIDRs or nodes', () => {
     const out = desiredEgress({
       node: 'a', mode: 'ippools', nodes: NODES, pools: POOLS, excludeCidrs: ['10.96.0.0/12'],
       workloads: [pod('in-nat', 3, ['10.244.0.5', 'fd00:10:244::5']), pod('in-nonat', 4, ['10.250.0.9']), pod('disabled-pool', 5, ['10.251.0.2']), pod('elsewhere', 6, ['10.244.1.5'], 'b')],
     });
-    expect(Object.fromEntries(out)['services/snat/addresses']).toEqual({ ip4: '192.0.2.10', ip6: '2001:db8::10' });
-    expect(keys(out).filter((k) => k.includes('/if/include'))).toEqual([includeKey(SNAT_TABLE.includeV4, 3), includeKey(SNAT_TABLE.includeV6, 3)]);
+    expect(out.addresses).toEqual({ ip4: '192.0.2.10', ip6: '2001:db8::10' });
+    expect(inTable(out, SNAT_TABLE.includeV4)).toEqual([{ table: SNAT_TABLE.includeV4, swIfIndex: 3 }]);
+    expect(inTable(out, SNAT_TABLE.includeV6)).toEqual([{ table: SNAT_TABLE.includeV6, swIfIndex: 3 }]);
     // every local pod is in the pod table (no SNAT between pods), whatever its pool
-    expect(keys(out).filter((k) => k.includes('/if/pod/')).sort()).toEqual([3, 4, 5].map((i) => includeKey(SNAT_TABLE.pod, i)).sort());
-    expect(Object.fromEntries(out)['services/snat/policy']).toEqual({ policy: 2 });
-    expect(keys(out).filter((k) => k.includes('/exclude/')).sort()).toEqual([
+    expect(inTable(out, SNAT_TABLE.pod).map((i) => i.swIfIndex).sort()).toEqual([3, 4, 5]);
+    expect(out.policy).toEqual({ policy: 2 });
+    expect(excluded(out)).toEqual([
       '10.244.0.0/16', '10.244.0.0/24', '10.244.1.0/24', '10.250.0.0/16', '10.251.0.0/16', '10.96.0.0/12', '192.0.2.10/32', '192.0.2.11/32',
       '2001:db8::10/128', 'fd00:10:244::/48', 'fd00:10:244::/64',
-    ].map(excludeKey).sort());
+    ].sort());
+    // one interface in several tables is one entry per table: the descriptor's keys tell them apart
+    const keys = out.interfaces.map((i) => keyOf(snatIncludeDescriptor, i));
+    expect(new Set(keys).size).toBe(out.interfaces.length);
   });
 
   it('always: every local pod; never: no egress SNAT, but the policy stays for NodePorts and the host is never NATed', () => {
     const workloads = [pod('p', 7, ['10.250.0.9'])];
-    expect(keys(desiredEgress({ node: 'a', mode: 'always', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [] }))).toContain(includeKey(SNAT_TABLE.includeV4, 7));
-    const never = keys(desiredEgress({ node: 'a', mode: 'never', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [], hostInterface: 'host-vppnet0-vpp' }));
-    expect(never.filter((k) => k.includes('/include') || k.includes('/exclude/'))).toEqual([]);
-    expect(never).toEqual(expect.arrayContaining(['services/snat/policy', includeKey(SNAT_TABLE.host, 'host-vppnet0-vpp'), includeKey(SNAT_TABLE.pod, 7)]));
+    expect(inTable(desiredEgress({ node: 'a', mode: 'always', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [] }), SNAT_TABLE.includeV4)).toEqual([{ table: SNAT_TABLE.includeV4, swIfIndex: 7 }]);
+    const never = desiredEgress({ node: 'a', mode: 'never', nodes: NODES, pools: POOLS, workloads, excludeCidrs: [], hostInterface: 'host-vppnet0-vpp' });
+    expect([...inTable(never, SNAT_TABLE.includeV4), ...inTable(never, SNAT_TABLE.includeV6), ...never.excluded]).toEqual([]);
+    expect(never.policy).toEqual({ policy: 2 });
+    expect(never.interfaces).toEqual(expect.arrayContaining([{ table: SNAT_TABLE.host, name: 'host-vppnet0-vpp' }, { table: SNAT_TABLE.pod, swIfIndex: 7 }]));
   });
 
   it('a pool with a broken CIDR is skipped, the others still apply', () => {
     const out = desiredEgress({ node: 'a', mode: 'ippools', nodes: NODES, pools: [pool('bad', '10.0.0.0/99', true), ...POOLS], workloads: [pod('p', 3, ['10.244.0.5'])], excludeCidrs: [] });
-    expect(keys(out)).toContain(includeKey(SNAT_TABLE.includeV4, 3));
-    expect(keys(out).some((k) => k.includes('10.0.0.0'))).toBe(false);
+    expect(inTable(out, SNAT_TABLE.includeV4)).toEqual([{ table: SNAT_TABLE.includeV4, swIfIndex: 3 }]);
+    expect(excluded(out).some((p) => p.startsWith('10.0.0.0'))).toBe(false);
   });
 });
 

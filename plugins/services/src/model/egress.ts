@@ -12,17 +12,9 @@
 import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
 import { nodeInternalIPs, nodePodCIDRs, type IPPoolObject, type NodeObject, type WorkloadEndpoint } from '@vppnet/core';
 
-export const EGRESS_PREFIX = 'services/snat/';
-export const SNAT_ADDRESSES_KEY = `${EGRESS_PREFIX}addresses`;
-export const SNAT_POLICY_KEY = `${EGRESS_PREFIX}policy`;
-export const EXCLUDE_PREFIX = `${EGRESS_PREFIX}exclude/`;
-export const INCLUDE_PREFIX = `${EGRESS_PREFIX}if/`;
-export const excludeKey = (prefix: string) => `${EXCLUDE_PREFIX}${prefix}`;
 /** cnat_snat_policy_table: which interface table an entry is in. */
 export const SNAT_TABLE = { includeV4: 0, includeV6: 1, pod: 2, host: 3 } as const;
 export type SnatTable = (typeof SNAT_TABLE)[keyof typeof SNAT_TABLE];
-const TABLE_NAMES: Record<SnatTable, string> = { 0: 'include-v4', 1: 'include-v6', 2: 'pod', 3: 'host' };
-export const includeKey = (table: SnatTable, itf: number | string) => `${INCLUDE_PREFIX}${TABLE_NAMES[table]}/${itf}`;
 
 export type EgressMode = 'ippools' | 'always' | 'never';
 
@@ -42,6 +34,19 @@ export interface SnatInclude {
   /** A pod's interface by index, or an interface by name (the host's veth into VPP). */
   swIfIndex?: number;
   name?: string;
+}
+
+/**
+ * The egress SNAT configuration, by the descriptor that applies each part
+ * (descriptors/egress-snat.ts derives the keys).
+ */
+export interface EgressValues {
+  addresses: SnatAddresses;
+  policy: SnatPolicy;
+  /** Destinations never NATed, one per prefix. */
+  excluded: SnatExclude[];
+  /** Interfaces in cnat's snat tables. */
+  interfaces: SnatInclude[];
 }
 
 export interface EgressInput {
@@ -73,15 +78,18 @@ function poolOf(ip: string, pools: IPPoolObject[]): IPPoolObject | undefined {
  * is on another node) is source-NATed, so replies come back through this node; and nothing
  * sent to the host (host table) or between pods (pod table) is.
  */
-export function desiredEgress(input: EgressInput): Array<[string, unknown]> {
+export function desiredEgress(input: EgressInput): EgressValues {
   const self = input.nodes.find((n) => n.metadata.name === input.node);
   const own = self ? nodeInternalIPs(self) : [];
-  const out: Array<[string, unknown]> = [];
-  out.push([SNAT_ADDRESSES_KEY, { ip4: own.find((a) => familyOf(a) === 4) ?? '', ip6: own.find((a) => familyOf(a) === 6) ?? '' } satisfies SnatAddresses]);
-  out.push([SNAT_POLICY_KEY, { policy: input.policy === 'if-pfx' ? 1 : 2 } satisfies SnatPolicy]);
-  if (input.hostInterface) out.push([includeKey(SNAT_TABLE.host, input.hostInterface), { table: SNAT_TABLE.host, name: input.hostInterface } satisfies SnatInclude]);
+  const out: EgressValues = {
+    addresses: { ip4: own.find((a) => familyOf(a) === 4) ?? '', ip6: own.find((a) => familyOf(a) === 6) ?? '' },
+    policy: { policy: input.policy === 'if-pfx' ? 1 : 2 },
+    excluded: [],
+    interfaces: [],
+  };
+  if (input.hostInterface) out.interfaces.push({ table: SNAT_TABLE.host, name: input.hostInterface });
   const local = input.workloads.filter((w) => w.node === input.node);
-  for (const w of local) out.push([includeKey(SNAT_TABLE.pod, w.swIfIndex), { table: SNAT_TABLE.pod, swIfIndex: w.swIfIndex } satisfies SnatInclude]);
+  for (const w of local) out.interfaces.push({ table: SNAT_TABLE.pod, swIfIndex: w.swIfIndex });
   if (input.mode === 'never') return out;
   const excluded = new Set<string>();
   const exclude = (cidr: string) => {
@@ -97,13 +105,13 @@ export function desiredEgress(input: EgressInput): Array<[string, unknown]> {
     for (const a of nodeInternalIPs(n)) exclude(hostPrefix(a));
   }
   for (const c of input.excludeCidrs) exclude(c);
-  for (const prefix of [...excluded].sort()) out.push([excludeKey(prefix), { prefix } satisfies SnatExclude]);
+  out.excluded = [...excluded].sort().map((prefix) => ({ prefix }));
   for (const w of local)
     for (const family of [4, 6] as const) {
       const ips = w.ips.filter((ip) => familyOf(ip) === family);
       const nat = input.mode === 'always' ? ips.length > 0 : ips.some((ip) => poolOf(ip, input.pools)?.spec.natOutgoing === true);
       const table = family === 4 ? SNAT_TABLE.includeV4 : SNAT_TABLE.includeV6;
-      if (nat) out.push([includeKey(table, w.swIfIndex), { table, swIfIndex: w.swIfIndex } satisfies SnatInclude]);
+      if (nat) out.interfaces.push({ table, swIfIndex: w.swIfIndex });
     }
   return out;
 }

@@ -5,7 +5,14 @@
  */
 import { defineDescriptor, type DescriptorContext, RetriableError } from '@vppnet/core';
 import { fromAddress, fromPrefix, interfaceHolding, toAddress, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
-import { INTERFACE_KEY, PEER_PREFIX, peerKey, ROUTE_PREFIX, routeKey, type InterfaceValue, type PeerValue, type RouteValue } from '../model/desired';
+import type { InterfaceValue, PeerValue, RouteValue } from '../model/desired';
+
+// The keys of the plugin's values: each descriptor derives them (keyOf); nothing else spells them.
+const INTERFACE_KEY = 'wireguard/interface';
+const PEER_PREFIX = 'wireguard/peer/';
+const ROUTE_PREFIX = 'wireguard/route/';
+const peerKey = (publicKey: string) => `${PEER_PREFIX}${publicKey}`;
+const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
 
 const NO_INDEX = 0xffffffff;
 const b64 = (u: Uint8Array) => Buffer.from(u).toString('base64');

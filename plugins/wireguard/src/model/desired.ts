@@ -29,11 +29,16 @@ export interface RouteValue {
   peer: string;
 }
 
-export const INTERFACE_KEY = 'wireguard/interface';
-export const PEER_PREFIX = 'wireguard/peer/';
-export const ROUTE_PREFIX = 'wireguard/route/';
-export const peerKey = (publicKey: string) => `${PEER_PREFIX}${publicKey}`;
-export const routeKey = (prefix: string) => `${ROUTE_PREFIX}${prefix}`;
+/**
+ * Every desired value of the plugin, by the descriptor that applies it (descriptors/wireguard.ts
+ * derives each value's key): the interface (none while this node has no address), one peer per
+ * public key, one route per pod prefix.
+ */
+export interface WireguardValues {
+  interface: InterfaceValue[];
+  peers: PeerValue[];
+  routes: RouteValue[];
+}
 
 /**
  * Whether wireguard is on for this node, switched like Calico does it: `spec.wireguardEnabled`
@@ -64,7 +69,7 @@ const canonical = (cidrs: string[]): string[] => {
 };
 
 export interface Desired {
-  values: Map<string, unknown>;
+  values: WireguardValues;
   /** Nodes reached without encryption, and why. */
   plain: Array<{ node: string; reason: string }>;
 }
@@ -75,14 +80,16 @@ export interface Desired {
  */
 export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateKey: string, config: WireguardConfig, blockAffinities: BlockAffinityObject[] = []): Desired {
   const blocks = podBlocksByNode(nodes, blockAffinities);
-  const values = new Map<string, unknown>();
+  // one peer per public key and one route per prefix: a later value for either replaces the earlier
+  const peers = new Map<string, PeerValue>();
+  const routes = new Map<string, RouteValue>();
   const plain: Desired['plain'] = [];
   const self = nodes.find((n) => n.metadata.name === nodeName);
   const mine = self ? addresses(self) : [];
   // The tunnel's outer family: this node's first address (IPv4 preferred) and peers' of the same family.
   const src = mine.find((a) => !a.includes(':')) ?? mine[0];
-  if (!src) return { values, plain };
-  values.set(INTERFACE_KEY, { port: config.port, srcIp: src, privateKey } satisfies InterfaceValue);
+  if (!src) return { values: { interface: [], peers: [], routes: [] }, plain };
+  const itf: InterfaceValue = { port: config.port, srcIp: src, privateKey };
   const family = src.includes(':');
   for (const n of nodes) {
     if (n.metadata.name === nodeName) continue;
@@ -101,8 +108,8 @@ export function desiredWireguard(nodeName: string, nodes: NodeObject[], privateK
     // source-NATs to itself toward a backend here. Wireguard drops what comes from outside a
     // peer's allowed IPs, so they are allowed; they get no route (the node is reached directly).
     const allowedIps = canonical([...podBlocks, ...addresses(n).map((a) => `${a}/${a.includes(':') ? 128 : 32}`)]);
-    values.set(peerKey(key), { node: n.metadata.name, publicKey: key, endpoint, port: config.port, keepalive: config.persistentKeepalive, allowedIps } satisfies PeerValue);
-    for (const prefix of podBlocks) values.set(routeKey(prefix), { prefix, peer: key } satisfies RouteValue);
+    peers.set(key, { node: n.metadata.name, publicKey: key, endpoint, port: config.port, keepalive: config.persistentKeepalive, allowedIps });
+    for (const prefix of podBlocks) routes.set(prefix, { prefix, peer: key });
   }
-  return { values, plain };
+  return { values: { interface: [itf], peers: [...peers.values()], routes: [...routes.values()] }, plain };
 }
