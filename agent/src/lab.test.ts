@@ -24,6 +24,8 @@ const NAME = `l${process.pid % 1000}`;
 const FLAT = { services: { dsr: false, healthCheckBindAddress: '' } };
 const IPIP = { ...FLAT, bgp: { encapsulation: 'ipip' } };
 const WIREGUARD = { ...FLAT, wireguard: { enabled: true } };
+/** Flat, with DSR: Services NATed on the backend's node (declared broken on a real VPP, tracked here). */
+const DSR = { services: { dsr: true, healthCheckBindAddress: '' } };
 
 interface Probe {
   what: string;
@@ -56,6 +58,7 @@ const MODES: Array<{ mode: string; plugins: Record<string, Record<string, unknow
   { mode: 'flat', plugins: FLAT },
   { mode: 'ipip', plugins: IPIP },
   { mode: 'wireguard', plugins: WIREGUARD },
+  { mode: 'dsr', plugins: DSR },
 ];
 
 /** Packets a node's VPP sent through its wireguard interface. */
@@ -106,7 +109,10 @@ gate.describe.each(MODES)('the lab ($mode): a real three-node cluster agrees wit
     { what: 'pod to pod across nodes, IPv4', from: 'shop/client', to: '10.244.0.10', port: 8080, sport: 41001 },
     { what: 'pod to pod across nodes, IPv6', from: 'shop/web-1', to: 'fd00:244:0:1::10', port: 8080, sport: 41002, realDefect: { modes: ['wireguard'], code: 'WG_CNAT_SNAT_REAL_VPP' } },
     { what: 'pod to pod across nodes, the other way', from: 'shop/web-2', to: '10.244.2.20', port: 8080, sport: 41003 },
-    ...[41010, 41011, 41012, 41013].map((sport) => ({ what: `ClusterIP across nodes (Maglev, sport ${sport})`, from: 'shop/client', to: '10.96.0.10', port: 80, sport })),
+    ...[41010, 41011, 41012, 41013].map((sport) => ({
+      what: `ClusterIP across nodes (Maglev, sport ${sport})`, from: 'shop/client', to: '10.96.0.10', port: 80, sport,
+      realDefect: { modes: ['dsr'], code: 'SVC_DSR_REAL_VPP' },
+    })),
     ...[41020, 41021, 41022].map((sport) => ({
       what: `NodePort, Cluster policy, no local backend (sport ${sport})`, from: 'outside', to: '10.0.0.13', port: 30080, sport, via: 'node-c',
       realDefect: { modes: ['wireguard'], code: 'WG_CNAT_SNAT_REAL_VPP' },
@@ -182,16 +188,19 @@ gate.describe.each(MODES)('the lab ($mode): a real three-node cluster agrees wit
 
   it('Services: the client pod seen on ClusterIP, the node on a Cluster NodePort', () => {
     const find = (what: string) => probes.find((p) => p.what.startsWith(what))!;
-    expect(real(lab, find('ClusterIP'))?.saw).toBe('10.244.2.20');
+    const clusterIp = find('ClusterIP');
+    if (!clusterIp.realDefect?.modes.includes(mode)) expect(real(lab, clusterIp)?.saw).toBe('10.244.2.20');
     const nodePort = find('NodePort, Cluster');
     if (!nodePort.realDefect?.modes.includes(mode)) expect(real(lab, nodePort)?.saw).toBe('10.0.0.13');
   });
 
-  it('Maglev spreads ClusterIP connections over both backends', () => {
-    const pods = new Set<string>();
-    for (let sport = 42000; sport < 42016; sport++) pods.add(real(lab, { what: '', from: 'shop/client', to: '10.96.0.10', port: 80, sport })?.pod ?? 'none');
-    expect([...pods].sort()).toEqual(['shop/web-1', 'shop/web-2']);
-  });
+  // (with DSR, SVC_DSR_REAL_VPP: the ClusterIP probes above check it still fails)
+  if (mode !== 'dsr')
+    it('Maglev spreads ClusterIP connections over both backends', () => {
+      const pods = new Set<string>();
+      for (let sport = 42000; sport < 42016; sport++) pods.add(real(lab, { what: '', from: 'shop/client', to: '10.96.0.10', port: 80, sport })?.pod ?? 'none');
+      expect([...pods].sort()).toEqual(['shop/web-1', 'shop/web-2']);
+    });
 
   it('removing the NetworkPolicy lets the client reach the database, on every node', async () => {
     const file = path.join(lab.dir, 'manifests', 'backend.yaml');
