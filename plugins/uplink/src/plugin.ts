@@ -9,7 +9,8 @@ import { FibSourceHandle } from 'vpp-binapi-ts';
 import { firstUplink, type UplinkConfig } from './config';
 import { manifest } from './manifest';
 import { giveBack, takeOver } from './host/takeover';
-import { desiredUplink } from './model/desired';
+import { desiredUplink, NO_UPLINK, type UplinkValues } from './model/desired';
+import { UPLINK_PREFIX } from './descriptors/keys';
 import { uplinkInterfaceDescriptor } from './descriptors/uplink-interface';
 import { hostInterfaceDescriptor } from './descriptors/host-interface';
 import { routeDescriptor } from './descriptors/route';
@@ -28,20 +29,25 @@ export default definePlugin<UplinkConfig>({
     // which runs before theirs.
     const info: NodeUplink = { vppInterface: '', mtu: 0, addresses: [], hostVppInterface: '' };
     env.provideService(nodeUplinkRef, info);
-    env.registerDescriptor(uplinkInterfaceDescriptor);
-    env.registerDescriptor(hostInterfaceDescriptor);
-    env.registerDescriptor(routeDescriptor(new FibSourceHandle(config.fibSource.name, config.fibSource.priority)));
-    env.registerDescriptor(puntDescriptor);
+    const routes = routeDescriptor(new FibSourceHandle(config.fibSource.name, config.fibSource.priority));
+    for (const d of [uplinkInterfaceDescriptor, hostInterfaceDescriptor, routes, puntDescriptor]) env.registerDescriptor(d);
     env.registerInit({
       deps: { desired: coreServices.desiredState, log: coreServices.logger },
       async init({ desired, log }) {
+        const submit = (v: UplinkValues) =>
+          void desired.transaction((txn) => {
+            txn.replaceAll(uplinkInterfaceDescriptor, v.uplink);
+            txn.replaceAll(hostInterfaceDescriptor, v.host);
+            txn.replaceAll(routes, v.routes);
+            txn.replaceAll(puntDescriptor, v.punts);
+          });
         const name = firstUplink(config)!;
         let released = false;
         const release = async () => {
           if (released) return;
           released = true;
-          void desired.replace('uplink/', []);
-          await desired.applyNow('uplink/'); // also when the start failed and no full sync comes
+          submit(NO_UPLINK);
+          await desired.applyNow(UPLINK_PREFIX); // also when the start failed and no full sync comes
           const restored = await giveBack(config.stateFile, config.netns);
           if (restored) log.info({ uplink: restored.uplink.name, addresses: restored.uplink.addresses }, 'uplink given back to the host');
         };
@@ -49,11 +55,11 @@ export default definePlugin<UplinkConfig>({
         try {
           state = await takeOver({ interface: name, stateFile: config.stateFile, hostIf: config.hostInterface, netns: config.netns, txChecksumOffload: config.hostTxChecksumOffload });
           log.info({ uplink: name, addresses: state.uplink.addresses, routes: state.uplink.routes.length, hostInterface: state.hostSide.hostIf }, 'uplink taken over');
-          void desired.replace('uplink/', desiredUplink(state));
+          submit(desiredUplink(state));
           // Now, not at the first full sync: that one waits for the cluster, which the node may
           // reach only through this uplink.
-          await desired.applyNow('uplink/');
-          const notApplied = Object.entries(desired.statuses('uplink/')).filter(([, st]) => st.state !== 'applied');
+          await desired.applyNow(UPLINK_PREFIX);
+          const notApplied = Object.entries(desired.statuses(UPLINK_PREFIX)).filter(([, st]) => st.state !== 'applied');
           // the cause, not the keys that wait for it
           const causes = notApplied.filter(([, st]) => st.state !== 'pending');
           if (notApplied.length)

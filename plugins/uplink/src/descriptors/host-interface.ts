@@ -5,7 +5,8 @@
  */
 import { defineDescriptor, RetriableError, type DescriptorContext } from '@vppnet/core';
 import { formatMac, fromAddress } from 'vpp-binapi-ts';
-import { HOST_KEY, UPLINK_KEY, type HostInterfaceValue } from '../model/desired';
+import type { HostInterfaceValue } from '../model/desired';
+import { HOST_KEY, UPLINK_KEY } from './keys';
 import { HOST_TAG, createAfPacket, finishOrUndo, setUp, taggedInterface, type IfMeta } from './common';
 
 const NEIGHBOR_STATIC = 1;
@@ -27,6 +28,7 @@ function uplinkIndex(ctx: DescriptorContext): number {
 export const hostInterfaceDescriptor = defineDescriptor<HostInterfaceValue, IfMeta>({
   name: 'uplink-host-interface',
   keyPrefix: HOST_KEY,
+  keyOf: () => HOST_KEY,
   dependencies: () => [UPLINK_KEY],
   create: async (_k, v, ctx) => {
     const sw_if_index = await createAfPacket(ctx, v.hostIfName, v.vppMac, v.mtu, HOST_TAG);

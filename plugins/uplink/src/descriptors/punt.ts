@@ -6,7 +6,8 @@
  */
 import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
 import { fromAddress } from 'vpp-binapi-ts';
-import { HOST_KEY, UPLINK_KEY, puntKey, type PuntValue } from '../model/desired';
+import type { PuntValue } from '../model/desired';
+import { HOST_KEY, PUNT_PREFIX, UPLINK_KEY, puntKey } from './keys';
 import { UPLINK_TAG, pathVia, taggedInterface, type IfMeta } from './common';
 import { uplinkIndex } from './host-interface';
 
@@ -23,7 +24,8 @@ async function setL4Punt(ctx: DescriptorContext, family: 4 | 6, is_add: boolean)
 
 export const puntDescriptor = defineDescriptor<PuntValue, undefined>({
   name: 'uplink-punt',
-  keyPrefix: 'uplink/punt/',
+  keyPrefix: PUNT_PREFIX,
+  keyOf: (p) => puntKey(p.family),
   dependencies: () => [UPLINK_KEY, HOST_KEY],
   create: async (_k, v, ctx) => {
     const host = ctx.metaOf<IfMeta>(HOST_KEY)!;

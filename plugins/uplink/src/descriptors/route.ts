@@ -1,7 +1,8 @@
 /** The host's routes through the uplink, in VPP's FIB under the plugin's own source. */
 import { defineDescriptor, type DescriptorContext } from '@vppnet/core';
 import { fromAddress, fromPrefix, toPrefix, type FibSourceHandle } from 'vpp-binapi-ts';
-import { UPLINK_KEY, routeKey, type UplinkRouteValue } from '../model/desired';
+import type { UplinkRouteValue } from '../model/desired';
+import { ROUTE_PREFIX, UPLINK_KEY, routeKey } from './keys';
 import { familyOf, pathVia } from './common';
 import { uplinkIndex } from './host-interface';
 
@@ -12,7 +13,8 @@ export function routeDescriptor(source: FibSourceHandle) {
   });
   return defineDescriptor<UplinkRouteValue, undefined>({
     name: 'uplink-route',
-    keyPrefix: 'uplink/route/',
+    keyPrefix: ROUTE_PREFIX,
+    keyOf: (r) => routeKey(r.prefix),
     dependencies: () => [UPLINK_KEY],
     create: async (_k, r, ctx) => {
       await ctx.vpp.request('ip_route_add_del_v2', { is_add: true, is_multipath: false, route: await route(ctx, r, true) });

@@ -1,12 +1,14 @@
 /** The node's uplink in VPP: af_packet on the host's interface, with the host's MAC, MTU and addresses. */
 import { defineDescriptor } from '@vppnet/core';
 import { formatMac, fromPrefix } from 'vpp-binapi-ts';
-import { UPLINK_KEY, type UplinkInterfaceValue } from '../model/desired';
+import type { UplinkInterfaceValue } from '../model/desired';
+import { UPLINK_KEY } from './keys';
 import { UPLINK_TAG, createAfPacket, finishOrUndo, setUp, taggedInterface, type IfMeta } from './common';
 
 export const uplinkInterfaceDescriptor = defineDescriptor<UplinkInterfaceValue, IfMeta>({
   name: 'uplink-interface',
   keyPrefix: UPLINK_KEY,
+  keyOf: () => UPLINK_KEY,
   create: async (_k, v, ctx) => {
     const sw_if_index = await createAfPacket(ctx, v.hostIfName, v.mac, v.mtu, UPLINK_TAG);
     await finishOrUndo(ctx, v.hostIfName, async () => {

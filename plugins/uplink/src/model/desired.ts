@@ -35,25 +35,31 @@ export interface PuntValue {
   hostAddress: string;
 }
 
-export const UPLINK_KEY = 'uplink/interface';
-export const HOST_KEY = 'uplink/host';
-export const routeKey = (prefix: string) => `uplink/route/${prefix}`;
-export const puntKey = (family: 4 | 6) => `uplink/punt/${family}`;
+/** Every value the plugin wants in VPP, by the descriptor that applies it. */
+export interface UplinkValues {
+  uplink: UplinkInterfaceValue[];
+  host: HostInterfaceValue[];
+  routes: UplinkRouteValue[];
+  punts: PuntValue[];
+}
 
 const addressOf = (cidr: string) => cidr.split('/')[0];
 const familyOf = (cidr: string): 4 | 6 => (cidr.includes(':') ? 6 : 4);
 
-export function desiredUplink(state: UplinkState): Array<[string, unknown]> {
+export function desiredUplink(state: UplinkState): UplinkValues {
   const { uplink, hostSide } = state;
-  const out: Array<[string, unknown]> = [];
-  out.push([UPLINK_KEY, { hostIfName: uplink.name, mac: uplink.mac, mtu: uplink.mtu, addresses: [...uplink.addresses].sort() } satisfies UplinkInterfaceValue]);
-  out.push([HOST_KEY, {
-    hostIfName: hostSide.vppIf, vppMac: hostSide.vppMac, hostMac: hostSide.hostMac, mtu: uplink.mtu, hostAddresses: uplink.addresses.map(addressOf).sort(),
-  } satisfies HostInterfaceValue]);
-  for (const r of uplink.routes) out.push([routeKey(r.dst), { prefix: r.dst, gateway: r.gateway } satisfies UplinkRouteValue]);
+  const punts: PuntValue[] = [];
   for (const family of [4, 6] as const) {
     const a = uplink.addresses.find((x) => familyOf(x) === family);
-    if (a) out.push([puntKey(family), { family, hostAddress: addressOf(a) } satisfies PuntValue]);
+    if (a) punts.push({ family, hostAddress: addressOf(a) });
   }
-  return out;
+  return {
+    uplink: [{ hostIfName: uplink.name, mac: uplink.mac, mtu: uplink.mtu, addresses: [...uplink.addresses].sort() }],
+    host: [{ hostIfName: hostSide.vppIf, vppMac: hostSide.vppMac, hostMac: hostSide.hostMac, mtu: uplink.mtu, hostAddresses: uplink.addresses.map(addressOf).sort() }],
+    routes: uplink.routes.map((r) => ({ prefix: r.dst, gateway: r.gateway })),
+    punts,
+  };
 }
+
+/** Nothing in VPP: the uplink given back. */
+export const NO_UPLINK: UplinkValues = { uplink: [], host: [], routes: [], punts: [] };
