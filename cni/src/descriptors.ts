@@ -54,6 +54,7 @@ const setUp = (ctx: DescriptorContext, sw_if_index: number) => ctx.vpp.request('
 export const gatewayDescriptor = defineDescriptor<GatewayValue, IfMeta>({
   name: 'cni-pod-gateway',
   keyPrefix: GATEWAY_KEY,
+  keyOf: () => GATEWAY_KEY,
   create: async (_k, v, ctx) => {
     const { sw_if_index } = await ctx.vpp.request('create_loopback_instance', { is_specified: false, user_instance: 0 });
     await ctx.vpp.request('sw_interface_tag_add_del', { is_add: true, sw_if_index, tag: GATEWAY_TAG });
@@ -127,6 +128,7 @@ export function podInterfaceDescriptor(podOf: (hostIf: string) => { netns: strin
   return defineDescriptor<PodInterfaceValue, IfMeta>({
     name: 'cni-pod-interface',
     keyPrefix: 'cni/interface/',
+    keyOf: (v) => interfaceKey(v.hostIf),
     dependencies: () => [GATEWAY_KEY],
     create: (_k, v, ctx) => createPodInterface(v, ctx),
     delete: (_k, v, meta, ctx) => deletePodInterface(v, meta, ctx),
@@ -180,6 +182,7 @@ export function podRouteDescriptor(source: FibSourceHandle) {
   return defineDescriptor<PodRouteValue, IfMeta>({
     name: 'cni-pod-route',
     keyPrefix: 'cni/route/',
+    keyOf: (r) => routeKey(r.ip),
     dependencies: (_k, r) => [interfaceKey(r.hostIf)],
     create: async (_k, r, ctx) => {
       const sw = itf(r, ctx);

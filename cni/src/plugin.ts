@@ -14,7 +14,7 @@ import { gatewayDescriptor, podInterfaceDescriptor, podRouteDescriptor } from '.
 import { HostLocalIpam } from './ipam';
 import { PodRecords } from './records';
 import { serveCni } from './server';
-import { CniService } from './service';
+import { CniService, type CniDescriptors } from './service';
 
 const BASE_MESSAGES: VppMessageName[] = [
   'sw_interface_dump', 'sw_interface_set_flags', 'sw_interface_tag_add_del', 'sw_interface_set_unnumbered', 'sw_interface_ip6_enable_disable',
@@ -62,10 +62,13 @@ export default definePlugin<CniConfig>({
   manifest,
   register(env) {
     const config = env.config;
-    env.registerDescriptor(gatewayDescriptor);
     const records = new PodRecords(path.join(config.stateDir, 'pods'));
-    env.registerDescriptor(podInterfaceDescriptor((hostIf) => records.list().find((r) => r.hostIf === hostIf)));
-    env.registerDescriptor(podRouteDescriptor(new FibSourceHandle(config.fibSource.name, config.fibSource.priority)));
+    const descriptors: CniDescriptors = {
+      gateway: gatewayDescriptor,
+      podInterface: podInterfaceDescriptor((hostIf) => records.list().find((r) => r.hostIf === hostIf)),
+      podRoute: podRouteDescriptor(new FibSourceHandle(config.fibSource.name, config.fibSource.priority)),
+    };
+    for (const d of [descriptors.gateway, descriptors.podInterface, descriptors.podRoute]) env.registerDescriptor(d);
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, log: coreServices.logger,
@@ -80,7 +83,7 @@ export default definePlugin<CniConfig>({
         cluster.watch(['Node'], () => undefined); // the Node's pod CIDRs are read on demand
         cluster.watch(['Pod'], () => undefined); // only for the declared rules (hostPort)
         const service = new CniService({
-          config: { ...config, interfaceType: interfaceType(config) }, desired, nodeName: node.name, log,
+          config: { ...config, interfaceType: interfaceType(config) }, desired, descriptors, nodeName: node.name, log,
           records,
           ipam: new HostLocalIpam(path.join(config.stateDir, 'ipam')),
           node: () => cluster.list('Node').find((n) => n.metadata.name === node.name),

@@ -4,10 +4,10 @@
  * every pod), and ADD, DEL and GC only change records and wait for the reconciler.
  * Commands run one at a time: the runtime may call in parallel, the records and IPAM may not.
  */
-import { nodePodCIDRs, type DesiredState, type KeyStatus, type NodeObject, type WorkloadEndpoint } from '@vppnet/core';
+import { nodePodCIDRs, type DesiredState, type KeyedDescriptor, type KeyStatus, type NodeObject, type WorkloadEndpoint } from '@vppnet/core';
 import { canonicalAddress, linkLocalFromMac } from 'vpp-binapi-ts';
 import type { CniConfig } from './config';
-import { GATEWAY_KEY, interfaceKey, routeKey, type GatewayValue, type PodInterfaceValue, type PodRouteValue } from './descriptors';
+import { interfaceKey, routeKey, type GatewayValue, type PodInterfaceValue, type PodRouteValue } from './descriptors';
 import { HostLocalIpam, type Owner } from './ipam';
 import { linkIdentity } from './links';
 import { deleteHostLink, inspectPod, listHostLinks, requireNetns } from './netns';
@@ -21,6 +21,7 @@ export interface CniServiceDeps {
   records: PodRecords;
   ipam: HostLocalIpam;
   desired: DesiredState;
+  descriptors: CniDescriptors;
   nodeName: string;
   /** This node's Node object, when the cluster has it. */
   node: () => NodeObject | undefined;
@@ -33,9 +34,23 @@ export interface CniServiceDeps {
 }
 
 /** The desired VPP state for a set of pod records (pure). */
-export function desiredFromRecords(records: PodRecord[], config: Pick<CniConfig, 'gateway4' | 'encapsulations'>): Array<[string, unknown]> {
-  if (records.length === 0) return [];
-  const out: Array<[string, unknown]> = [[GATEWAY_KEY, { address4: `${config.gateway4}/32` } satisfies GatewayValue]];
+export interface CniValues {
+  gateway: GatewayValue[];
+  interfaces: PodInterfaceValue[];
+  routes: PodRouteValue[];
+}
+
+/** The descriptors the values go to (made by the plugin, which registers them). */
+export interface CniDescriptors {
+  gateway: KeyedDescriptor<GatewayValue>;
+  podInterface: KeyedDescriptor<PodInterfaceValue>;
+  podRoute: KeyedDescriptor<PodRouteValue>;
+}
+
+export function desiredFromRecords(records: PodRecord[], config: Pick<CniConfig, 'gateway4' | 'encapsulations'>): CniValues {
+  const out: CniValues = { gateway: [], interfaces: [], routes: [] };
+  if (records.length === 0) return out;
+  out.gateway.push({ address4: `${config.gateway4}/32` });
   for (const r of records) {
     const value: PodInterfaceValue = {
       type: r.interfaceType, hostIf: r.hostIf, vppMac: r.vppMac, podMac: r.podMac, netns: r.netns, ifName: r.ifName,
@@ -43,8 +58,8 @@ export function desiredFromRecords(records: PodRecord[], config: Pick<CniConfig,
       // VPP's wireguard seals what it gets: pods finish their own checksums (see netns.ts)
       txChecksumOffload: !config.encapsulations.includes('wireguard'),
     };
-    out.push([interfaceKey(r.hostIf), value]);
-    for (const ip of r.ips) out.push([routeKey(ip), { ip, hostIf: r.hostIf, podMac: r.podMac } satisfies PodRouteValue]);
+    out.interfaces.push(value);
+    for (const ip of r.ips) out.routes.push({ ip, hostIf: r.hostIf, podMac: r.podMac });
   }
   return out;
 }
@@ -112,7 +127,13 @@ export class CniService {
   }
 
   private async apply(): Promise<void> {
-    await this.deps.desired.replace('cni/', desiredFromRecords(this.deps.records.list(), this.deps.config));
+    const values = desiredFromRecords(this.deps.records.list(), this.deps.config);
+    const d = this.deps.descriptors;
+    await this.deps.desired.transaction((txn) => {
+      txn.replaceAll(d.gateway, values.gateway);
+      txn.replaceAll(d.podInterface, values.interfaces);
+      txn.replaceAll(d.podRoute, values.routes);
+    });
   }
 
   /** Applies the records and waits (bounded) until this pod's keys are applied. */
