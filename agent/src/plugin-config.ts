@@ -7,6 +7,8 @@ import type { AgentPluginsConfig, Encapsulation } from '@vppnet/core';
 import type { AgentConfig } from './config';
 
 export const DEFAULT_CNI_SOCKET = '/var/run/vppnet/cni.sock';
+/** Where the policy plugin records the npol objects it made, against a real VPP (it outlives the agent). */
+export const DEFAULT_POLICY_STATE_DIR = '/var/lib/vppnet/policy';
 
 /** The encapsulations traffic between nodes may take, from the other plugins' config. */
 export function encapsulations(plugins: AgentPluginsConfig): Encapsulation[] {
@@ -30,6 +32,8 @@ export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean
   if (encapsulations(plugins).length > 0 && plugins.services?.snatPolicy === undefined)
     plugins.services = { ...(plugins.services ?? {}), snatPolicy: 'if-pfx' };
   plugins.cni = cni;
+  // A simulated VPP lives and dies with the agent: its npol record needs no disk.
+  if (!config.sim && plugins.policy?.stateDir === undefined) plugins.policy = { ...(plugins.policy ?? {}), stateDir: DEFAULT_POLICY_STATE_DIR };
   // With the uplink taken by the uplink plugin, VPP names it host-<interface> (af_packet).
   const uplink = plugins.uplink;
   if (uplink?.enabled === true && uplink.interface && plugins.services?.uplinkInterface === undefined) {

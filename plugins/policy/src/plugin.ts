@@ -19,7 +19,7 @@ import { compile } from './compile';
 import { policyConfig, type PolicyConfig } from './config';
 import { podSelectorProblems } from './netpol';
 import { CALICO_GNP_KIND, CALICO_NP_KIND } from './calico/policy';
-import { NpolSession, npolDescriptors } from './npol.descriptors';
+import { NpolLedger, npolDescriptors } from './npol.descriptors';
 import { PREFIX, type NpolValue } from './values';
 
 export const NPOL_MESSAGES: VppMessageName[] = [
@@ -27,6 +27,8 @@ export const NPOL_MESSAGES: VppMessageName[] = [
   'npol_rule_create', 'npol_rule_update', 'npol_rule_delete',
   'npol_policy_create', 'npol_policy_update', 'npol_policy_delete',
   'npol_configure_policies',
+  // `show npol ...`: the only view of npol state, checked against the record of what this agent made
+  'cli_inband',
 ];
 
 const WATCHED = ['NetworkPolicy', 'Pod', 'Namespace', 'Service', 'Node', CALICO_NP_KIND, CALICO_GNP_KIND];
@@ -43,9 +45,16 @@ export const manifest = defineManifest<PolicyConfig>({
     {
       level: 'composition', code: CODES.NPOL_NO_READBACK, severity: 'info', effect: 'applied-approximately',
       reason:
-        'npol has no dump messages, so the agent cannot read npol state back: a resync trusts its memory (npol changes made behind the agent are not repaired), ' +
-        'and after every VPP reconnect all npol objects are created again (if VPP had not restarted, the previous ones stay allocated, unreferenced)',
+        'npol has no dump messages: the agent records the npol objects it makes (in plugins.policy.stateDir) and after every (re)connect checks the record against ' +
+        'what VPP shows (show npol ...): objects still there are kept, stale ones deleted, none made twice; a change made behind the agent inside a rule or policy ' +
+        'whose id and size stay the same is not seen (ipset members are read back)',
       when: () => true,
+    },
+    {
+      level: 'composition', code: CODES.NPOL_NO_STATE_DIR, severity: 'info', effect: 'applied-approximately',
+      reason: 'plugins.policy.stateDir is empty: the record of npol objects lives in memory only, so an agent restart against a running VPP makes them again and the earlier ones stay allocated',
+      hint: 'set plugins.policy.stateDir (vppnet run sets /var/lib/vppnet/policy against a real VPP)',
+      when: ({ config }) => !config.stateDir,
     },
     {
       level: 'composition', code: CODES.DSR_WITHOUT_SERVICE_VIPS, severity: 'warning', effect: 'applied-approximately',
@@ -153,17 +162,19 @@ export const manifest = defineManifest<PolicyConfig>({
 export default definePlugin<PolicyConfig>({
   manifest,
   register(env) {
-    const session = new NpolSession();
-    for (const d of npolDescriptors(session)) env.registerDescriptor(d);
+    // what this agent made in VPP, kept across reconnects and (with a stateDir) agent restarts
+    const ledger = new NpolLedger(env.config.stateDir);
+    for (const d of npolDescriptors(ledger)) env.registerDescriptor(d);
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, workloads: coreServices.workloads,
-        unsupported: coreServices.unsupported, log: coreServices.logger, vpp: coreServices.vpp,
+        unsupported: coreServices.unsupported, log: coreServices.logger,
         // which backends each Service VIP leads to, as the services plugin programs them
         backends: optionalService(serviceBackendsRef),
       },
-      init({ cluster, desired, node, workloads, unsupported, log, vpp, backends }) {
+      init({ cluster, desired, node, workloads, unsupported, log, backends }) {
         const config = env.config;
+        ledger.log = log;
         let latest = new Map<string, NpolValue>();
         let generation = 0;
         let queued = false;
@@ -173,7 +184,7 @@ export default definePlugin<PolicyConfig>({
           const policies = cluster.list('NetworkPolicy');
           const calicoPolicies = [...cluster.list(CALICO_NP_KIND), ...cluster.list(CALICO_GNP_KIND)];
           const result = compile({
-            nodeName: node.name, epoch: session.epoch, config, policies, calicoPolicies,
+            nodeName: node.name, epoch: 0, config, policies, calicoPolicies,
             pods: cluster.list('Pod'), namespaces: cluster.list('Namespace'), services: cluster.list('Service'),
             serviceBackends: backends?.list() ?? [], nodes: cluster.list('Node'), workloads: workloads.list(),
           });
@@ -222,13 +233,8 @@ export default definePlugin<PolicyConfig>({
           }
         };
 
-        // npol cannot be read back: after a reconnect, apply everything again under a new epoch.
-        const onConnected = () => {
-          session.epoch++;
-          log.info({ epoch: session.epoch }, 'VPP connection is back: re-creating npol state');
-          schedule();
-        };
-        vpp.events.on('connected', onConnected);
+        // After a (re)connect the runtime resyncs: the descriptors check the record of npol
+        // objects against VPP then (npol.descriptors.ts), so nothing is made twice.
         const unwatch = cluster.watch(WATCHED, schedule);
         const unwatchWorkloads = workloads.watch(schedule);
         const unwatchBackends = backends?.watch(schedule);
@@ -237,7 +243,7 @@ export default definePlugin<PolicyConfig>({
           unwatch();
           unwatchWorkloads();
           unwatchBackends?.();
-          vpp.events.off('connected', onConnected);
+          ledger.flush();
         };
       },
     });
