@@ -81,7 +81,7 @@ export const manifest = defineManifest<ServicesConfig>({
     },
     {
       level: 'object', kind: 'Service', code: 'SVC_VIP_CONFLICT', severity: 'error', effect: 'field-ignored',
-      reason: 'another Service already uses this VIP, port and protocol; the later one is not programmed for it',
+      reason: 'another Service already uses this VIP, port and protocol; the one created later (then by namespace/name) is not programmed for it',
     },
   ],
 });
@@ -140,6 +140,11 @@ export default definePlugin<ServicesConfig>({
           healthSync = healthSync.then(() => health.sync(targets));
         };
 
+        // Which of two Services claiming one VIP, port and protocol gets it: the one created first,
+        // then by namespace/name; the same answer whatever order the agent learnt of them in (an
+        // agent restarted, or a fresh one, programs the same dataplane).
+        const rankOf = (ref: string) => `${String((services.get(ref)?.metadata as { creationTimestamp?: unknown } | undefined)?.creationTimestamp ?? '')}\u0000${ref}`;
+        const precedes = (a: string, b: string) => rankOf(a) < rankOf(b);
         const svcOfSlice = (s: EndpointSliceObject) => `${s.metadata.namespace ?? 'default'}/${s.metadata.labels?.[SERVICE_NAME_LABEL] ?? ''}`;
         const nodeContext = (n: NodeObject | undefined): NodeContext => ({
           name: node.name, labels: n?.metadata.labels ?? {},
@@ -149,7 +154,9 @@ export default definePlugin<ServicesConfig>({
         /** Recomputes the translations of the given Services in one transaction. */
         const recompute = (refs: Iterable<string>) =>
           void desired.transaction((txn) => {
-            for (const ref of refs) {
+            // A Service that takes a VIP over from another makes that one lose it: it is looked at again.
+            const queue = [...refs];
+            for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) {
               const svc = services.get(ref);
               const old = keysBySvc.get(ref) ?? new Set<string>();
               const next = new Set<string>();
@@ -165,9 +172,12 @@ export default definePlugin<ServicesConfig>({
                   const key = translationKey(t);
                   const owner = ownerOfKey.get(key);
                   if (owner && owner !== ref && services.has(owner)) {
-                    found.add('SVC_VIP_CONFLICT');
-                    unsupported.report(svc, 'SVC_VIP_CONFLICT', `${t.vip}:${t.port}/${t.proto} belongs to ${owner}`);
-                    continue;
+                    if (precedes(owner, ref)) {
+                      found.add('SVC_VIP_CONFLICT');
+                      unsupported.report(svc, 'SVC_VIP_CONFLICT', `${t.vip}:${t.port}/${t.proto} belongs to ${owner}`);
+                      continue;
+                    }
+                    if (!queue.includes(owner)) queue.push(owner);
                   }
                   ownerOfKey.set(key, ref);
                   next.add(key);

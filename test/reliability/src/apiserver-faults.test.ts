@@ -18,7 +18,7 @@ describe('API server faults on a three-node simulated cluster', () => {
     h.api.apply(slice('backend', 'db', [{ ip: '10.244.0.20', node: 'node-a' }], 5432 + n));
   };
   const requestsSince = (from: number, status?: (r: (typeof h.api.requests)[number]) => boolean) => h.api.requests.slice(from).filter((r) => r.resource && (!status || status(r)));
-  const converged = async () => expectConverged(h, await freshStates(h.api));
+  const converged = async () => expectConverged(h, await freshStates(h));
 
   beforeAll(async () => {
     h = await SimClusterHarness.start(baseCluster());

@@ -11,6 +11,7 @@
  * ListWatchServer (see its header).
  */
 import { writeFileSync } from 'node:fs';
+import { isIP } from 'node:net';
 import path from 'node:path';
 import pino from 'pino';
 import { WorkloadRegistry } from '@vppnet/core';
@@ -33,6 +34,17 @@ export interface HarnessOptions {
   plugins?: Record<string, Record<string, unknown>>;
   /** Start the agents (default true). */
   agents?: boolean;
+  /** Keep every log line the agents write (info and up), parsed, in `logs`. */
+  captureLogs?: boolean;
+  /** Nodes that get a VPP and an agent (default: every bootable Node). */
+  vppNodes?: string[];
+}
+
+export interface LogLine {
+  node: string;
+  level: number;
+  msg: string;
+  [field: string]: unknown;
 }
 
 const tmp = tempDirs();
@@ -53,9 +65,17 @@ export async function waitFor(what: string, check: () => boolean | Promise<boole
   }
 }
 
+function bootable(o: Obj): boolean {
+  const ips = (list: unknown) => (Array.isArray(list) ? list : []) as Array<{ address?: string; ip?: string }>;
+  if (o.kind === 'Node') return ips((o.status as { addresses?: unknown } | undefined)?.addresses).every((a) => isIP(a.address ?? '') !== 0);
+  if (o.kind === 'Pod') return ips((o.status as { podIPs?: unknown } | undefined)?.podIPs).every((a) => isIP(a.ip ?? '') !== 0);
+  return true;
+}
+
 export class SimClusterHarness {
   readonly nodes = new Map<string, ClusterNode>();
   readonly sim: SimCluster;
+  readonly logs: LogLine[] = [];
   private readonly kubeconfig: string;
 
   private constructor(
@@ -66,7 +86,10 @@ export class SimClusterHarness {
     const dir = tmp.make('vppnet-rel-');
     this.kubeconfig = path.join(dir, 'kubeconfig');
     writeFileSync(this.kubeconfig, api.kubeconfigYaml(), { mode: 0o600 });
-    this.sim = SimCluster.fromObjects(objects as never);
+    // Only what can boot: a Node with an address that is none has no VPP, a Pod without a real
+    // address no tap (the agents still read those objects from the API server).
+    const only = options.vppNodes && new Set(options.vppNodes);
+    this.sim = SimCluster.fromObjects(objects.filter((o) => bootable(o) && (!only || o.kind !== 'Node' || only.has(o.metadata.name))) as never);
   }
 
   /** Serves `objects` (Nodes, Pods, Services, ...) and starts one VPP and one agent per Node. */
@@ -124,7 +147,10 @@ export class SimClusterHarness {
     n.unfeed = this.sim.feedWorkloads(name, (w) => workloads.publish('sim', w));
     try {
       n.running = await startAgents(config, {
-        logger: pino({ level: 'silent' }), workloads,
+        logger: this.options.captureLogs
+          ? pino({ level: 'info' }, { write: (line: string) => void this.logs.push({ ...(JSON.parse(line) as LogLine), node: name }) })
+          : pino({ level: 'silent' }),
+        workloads,
         kubernetes: { backoff: { initialMs: 20, maxMs: 250, jitter: 0 }, minWatchMs: 50 },
       });
     } catch (err) {
@@ -163,6 +189,13 @@ export class SimClusterHarness {
     return Object.values(runtime.reconciler.statuses()).every((s) => s.state === 'applied' || s.state === 'invalid' || s.state === 'unsupported');
   }
 
+  /** The node's agent has nothing more to do by itself: no key pending or due for a retry (failed keys that gave up count as done). */
+  async quiet(name: string): Promise<boolean> {
+    const runtime = this.agent(name);
+    await runtime.reconciler.settled();
+    return Object.values(runtime.reconciler.statuses()).every((s) => s.state !== 'pending' && !(s.state === 'failed' && s.retriable));
+  }
+
   async stop(): Promise<void> {
     for (const n of this.nodes.values()) await this.stopAgent(n.name).catch(() => undefined);
     for (const n of this.nodes.values()) await n.server.close().catch(() => undefined);
@@ -174,9 +207,9 @@ export class SimClusterHarness {
  * What a fresh agent programs into a fresh VPP for the API server's current objects, per node:
  * a second cluster started from a copy of them, its state read once everything is applied.
  */
-export async function freshStates(api: ListWatchServer, options: HarnessOptions = {}): Promise<Map<string, CanonicalState>> {
-  const objects = currentObjects(api);
-  const fresh = await SimClusterHarness.start(objects, options);
+export async function freshStates(h: SimClusterHarness, options: HarnessOptions = {}): Promise<Map<string, CanonicalState>> {
+  const objects = currentObjects(h.api);
+  const fresh = await SimClusterHarness.start(objects, { ...options, captureLogs: false, vppNodes: [...h.nodes.keys()] });
   try {
     const states = new Map<string, CanonicalState>();
     for (const name of fresh.nodes.keys()) {

@@ -14,7 +14,7 @@ describe('restarts and reconnects on a three-node simulated cluster', () => {
 
   beforeAll(async () => {
     h = await SimClusterHarness.start(baseCluster());
-    expected = await freshStates(h.api);
+    expected = await freshStates(h);
   }, 60_000);
 
   afterAll(async () => {
@@ -71,7 +71,7 @@ describe('restarts and reconnects on a three-node simulated cluster', () => {
     });
     await restart;
     expect(restarted).toBe(true);
-    expected = await freshStates(h.api);
+    expected = await freshStates(h);
     await expectConverged(h, expected);
   });
 
@@ -83,7 +83,7 @@ describe('restarts and reconnects on a three-node simulated cluster', () => {
     // and a change while reconnecting reaches VPP
     h.api.apply(pod('backend', 'batch-1', 'node-c', '10.244.2.41', { app: 'batch' }));
     h.sim.syncPod(h.api.get('v1', 'Pod', 'backend', 'batch-1') as never);
-    expected = await freshStates(h.api);
+    expected = await freshStates(h);
     await expectConverged(h, expected);
     expect(npolCounts(h.vpp('node-c')).policies).toBe(counts.policies);
   });
@@ -113,7 +113,7 @@ describe('restarts and reconnects on a three-node simulated cluster', () => {
     h.api.remove('v1', 'Service', 'backend', 'cache');
     h.api.remove('discovery.k8s.io/v1', 'EndpointSlice', 'backend', 'cache-1');
     await h.startAgent('node-b');
-    expected = await freshStates(h.api);
+    expected = await freshStates(h);
     await expectConverged(h, expected);
     expect(npolCounts(h.vpp('node-b')).policies).toBeLessThan(before.policies);
   });
