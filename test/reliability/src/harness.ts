@@ -142,6 +142,7 @@ export class SimClusterHarness {
       ...this.options.plugins,
       cni: { stateDir: path.join(n.dir, 'state', 'cni'), ...this.options.plugins?.cni },
       policy: { stateDir: path.join(n.dir, 'state', 'policy'), ...this.options.plugins?.policy },
+      ...(this.options.plugins?.wireguard ? { wireguard: { privateKeyFile: path.join(n.dir, 'state', 'wireguard.key'), ...this.options.plugins.wireguard } } : {}),
     };
     const workloads = new WorkloadRegistry();
     n.unfeed = this.sim.feedWorkloads(name, (w) => workloads.publish('sim', w));

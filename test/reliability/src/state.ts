@@ -63,16 +63,19 @@ export async function canonicalState(vpp: SimVpp): Promise<CanonicalState> {
   const api = new SimConnection(vpp);
   const dump = (message: string, body: Body = {}) => api.dump<Body>(message, body);
   const interfaces = await dump('sw_interface_dump', { sw_if_index: ALL });
-  const names = new Map(interfaces.map((i) => [i.sw_if_index as number, String(i.interface_name)]));
+  // A pod's tap is known by its tag (the pod), not by the name and MAC VPP gave it: those
+  // follow the order taps were made in, which is the CNI's history, not the agent's doing.
+  const nameOf = (i: Body) => (i.tag ? `tag:${String(i.tag)}` : String(i.interface_name));
+  const names = new Map(interfaces.map((i) => [i.sw_if_index as number, nameOf(i)]));
   const ifName = (i: number) => (i === ALL ? '~0' : names.get(i) ?? `gone#${i}`);
   const state: CanonicalState = {};
   const put = (kind: string, items: unknown[]) => {
     if (items.length > 0) state[kind] = lines(items.map((x) => plain(x, ifName)));
   };
 
-  put('interfaces', interfaces);
+  put('interfaces', interfaces.map((i) => ({ ...i, interface_name: nameOf(i), l2_address: i.tag ? undefined : i.l2_address })));
   for (const i of interfaces)
-    for (const is_ipv6 of [false, true]) put(`addresses ${i.interface_name} v${is_ipv6 ? 6 : 4}`, await dump('ip_address_dump', { sw_if_index: i.sw_if_index, is_ipv6 }));
+    for (const is_ipv6 of [false, true]) put(`addresses ${nameOf(i)} v${is_ipv6 ? 6 : 4}`, await dump('ip_address_dump', { sw_if_index: i.sw_if_index, is_ipv6 }));
   const tables = await dump('ip_table_dump');
   put('tables', tables);
   for (const t of tables) put(`routes ${t.table.is_ip6 ? 'v6' : 'v4'} table ${t.table.table_id}`, await dump('ip_route_v2_dump', { table: t.table, src: 0 }));
@@ -89,7 +92,9 @@ export async function canonicalState(vpp: SimVpp): Promise<CanonicalState> {
       for (const af of [0, 1]) put(`${message.replace(/_dump$/, '')} af${af}`, await dump(message, { ...body, af }));
       continue;
     }
-    put(message.replace(/_dump$/, ''), await dump(message, body));
+    // a pod's tap: device names follow the CNI's history, like its interface name
+    const items = (await dump(message, body)).map((d) => (String(names.get(d.sw_if_index as number) ?? '').startsWith('tag:') ? { ...d, dev_name: undefined, host_if_name: undefined } : d));
+    put(message.replace(/_dump$/, ''), items);
   }
   Object.assign(state, npolState(vpp, ifName));
   return state;
