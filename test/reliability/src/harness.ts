@@ -241,7 +241,10 @@ export async function expectConverged(h: SimClusterHarness, expected: Map<string
   for (const [name, want] of expected) {
     let last: unknown;
     await waitFor(`${name} converged`, async () => {
-      if (!(await h.inSync(name))) return false;
+      if (!(await h.inSync(name))) {
+        last = Object.entries(h.agent(name).reconciler.statuses()).filter(([, s]) => s.state !== 'applied').slice(0, 10);
+        return false;
+      }
       last = stateDiff(await h.state(name), want);
       return Object.keys(last as object).length === 0;
     }, () => last);
