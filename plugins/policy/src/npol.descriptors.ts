@@ -288,6 +288,7 @@ export class NpolLedger {
         const body = kind === 'ipset' ? { set_id: x.id } : kind === 'rule' ? { rule_id: x.id } : { policy_id: x.id };
         await ctx.vpp.request(message, body).catch((err: unknown) => this.log.warn({ key: x.key, err: (err as Error).message }, 'cannot delete an inconsistent npol object'));
       }
+    if (report.gone + report.repaired > 0) this.scheduleFlush();
     report.vppRestarted = report.kept === 0 && report.gone > 0 && shown.ipsets.size + shown.rules.size + shown.policies.size === 0;
     this.lastReadBack = report;
     this.log.info(
@@ -296,7 +297,6 @@ export class NpolLedger {
         ? 'npol: VPP holds none of the recorded objects (it restarted): they are made again'
         : `npol: ${report.kept} recorded objects still in VPP, ${report.gone} gone, ${report.repaired} repaired, ${report.unknown} not made by this agent`,
     );
-    this.scheduleFlush();
     return valid;
   }
 
