@@ -44,6 +44,8 @@ describe('vppnet run with --kubeconfig and --vpp-socket', () => {
     await vppServer.listen(path.join(dir, 'api.sock'));
     writeFileSync(path.join(dir, 'kubeconfig'), api.kubeconfigYaml());
     const config = loadConfig({ env: {}, flags: { node: 'node-a', kubeconfig: path.join(dir, 'kubeconfig'), vppSocket: path.join(dir, 'api.sock'), cniSocket: path.join(dir, 'cni.sock'), status: false, logLevel: 'silent' } });
+    // the agent's state in the test's directory, not the node's /var/lib/vppnet
+    config.plugins = { ...config.plugins, policy: { stateDir: path.join(dir, 'policy') }, cni: { stateDir: path.join(dir, 'cni') } };
     running = await startAgents(config, { logger: pino({ level: 'silent' }) });
   }, 30_000);
 

@@ -8,6 +8,8 @@ import type { AgentPluginsConfig } from '@vppnet/core/runtime';
 import type { AgentConfig } from './config';
 
 export const DEFAULT_CNI_SOCKET = '/var/run/vppnet/cni.sock';
+/** Where the policy plugin records the npol objects it made, against a real VPP (it outlives the agent). */
+export const DEFAULT_POLICY_STATE_DIR = '/var/lib/vppnet/policy';
 
 /** The encapsulations traffic between nodes may take, from the other plugins' config. */
 export function encapsulations(plugins: AgentPluginsConfig): Encapsulation[] {
@@ -28,6 +30,8 @@ export function pluginsConfigFor(config: AgentConfig, opts: { servesCni: boolean
   if (config.sim && cni.interfaceType === undefined) cni.interfaceType = 'af_packet';
   if (cni.encapsulations === undefined) cni.encapsulations = encapsulations(plugins);
   plugins.cni = cni;
+  // A simulated VPP lives and dies with the agent: its npol record needs no disk.
+  if (!config.sim && plugins.policy?.stateDir === undefined) plugins.policy = { ...(plugins.policy ?? {}), stateDir: DEFAULT_POLICY_STATE_DIR };
   const uplink = plugins.uplink;
   // VPP's wireguard seals what it gets: the host's veth into VPP must not leave checksums unfinished.
   if (uplink?.enabled === true && encapsulations(plugins).includes('wireguard') && uplink.hostTxChecksumOffload === undefined) uplink.hostTxChecksumOffload = false;

@@ -67,6 +67,7 @@ status: false
 logLevel: info
 plugins:
   cni: { interfaceType: af_packet, stateDir: ${path.join(dir, 'state')} }
+  policy: { stateDir: ${path.join(dir, 'state', 'policy')} }
   bgp: { enabled: false }
   services: { healthCheckBindAddress: '' }
 `);

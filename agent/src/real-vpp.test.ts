@@ -22,6 +22,7 @@ realVpp.describe(`agent against a real VPP (${socket ? socket : 'skipped: set VP
       env: {},
       flags: { node: 'node-a', manifests: path.join(repo, 'examples/cluster/manifests'), vppSocket: socket, cniSocket: path.join(tmp.make('vppnet-real-'), 'cni.sock'), status: false, watch: false },
     });
+    config.plugins = { ...config.plugins, policy: { stateDir: path.join(tmp.make('vppnet-real-state-'), 'policy') } };
     const running = await startAgents(config, { logger: pino({ level: 'warn' }, pino.destination(2)) });
     const client = new VppClient({ socketPath: socket!, reconnect: false });
     try {

@@ -11,7 +11,7 @@ import { VppClient } from 'vpp-binapi-ts';
 import { ConfigError, type AgentConfig } from './config';
 import { resolvePlugins } from './plugins';
 import { pluginsConfigFor } from './plugin-config';
-import { KubernetesClusterSource } from './k8s';
+import { KubernetesClusterSource, type KubernetesSourceOptions } from './k8s';
 import { VppRunner } from './vpp/runner';
 
 export interface NodeAgent {
@@ -32,6 +32,13 @@ export interface RunOptions {
   plugins?: PluginDefinition[];
   /** Called with a short line while things start. */
   progress?: (line: string) => void;
+  /**
+   * Against a real VPP: this node's pods and their interfaces from elsewhere than the CNI
+   * plugin (a test's simulated node standing in for the CNI).
+   */
+  workloads?: WorkloadRegistry;
+  /** Against a Kubernetes API server: the source's retry timing (tests shorten it). */
+  kubernetes?: Pick<KubernetesSourceOptions, 'backoff' | 'minWatchMs' | 'watchTimeoutSeconds'>;
 }
 
 export async function startAgents(config: AgentConfig, options: RunOptions = {}): Promise<RunningAgents> {
@@ -121,11 +128,13 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
     }
     if (!vppSocket) throw new Error('choose a dataplane: --vpp-socket PATH for a real VPP, runVpp to start one, or --sim');
     const vpp = connectRealVpp(vppSocket);
-    const cluster = await clusterSource(config);
+    const cluster = await clusterSource(config, options.kubernetes);
     const node = config.node;
     const nodeStatus: NodeStatusWriter | undefined =
       cluster instanceof KubernetesClusterSource ? { annotate: async (ann) => void (await cluster.annotateNode(node, ann)) } : undefined;
-    const runtime = new AgentRuntime({ plugins, pluginsConfig: pluginsConfigFor(config, { servesCni: true }), nodeName: node, vpp, cluster, logger, nodeStatus, window: config.reconcilerWindow });
+    const runtime = new AgentRuntime({
+      plugins, pluginsConfig: pluginsConfigFor(config, { servesCni: true }), nodeName: node, vpp, cluster, logger, nodeStatus, window: config.reconcilerWindow, workloads: options.workloads,
+    });
     if (cluster instanceof KubernetesClusterSource) reportAsEvents(runtime, cluster, logger);
     await runtime.start();
     cleanups.push(() => runtime.stop());
@@ -164,7 +173,7 @@ function connectRealVpp(socketPath: string): VppConnection {
   return new VppClient({ socketPath });
 }
 
-async function clusterSource(config: AgentConfig): Promise<ClusterSource> {
+async function clusterSource(config: AgentConfig, tuning: RunOptions['kubernetes'] = {}): Promise<ClusterSource> {
   if (config.manifests) return new ManifestClusterSource({ dir: config.manifests, watch: config.watch });
   if (config.kubeconfig || config.inCluster)
     return KubernetesClusterSource.create({
@@ -172,6 +181,7 @@ async function clusterSource(config: AgentConfig): Promise<ClusterSource> {
       inCluster: config.inCluster,
       host: config.node,
       logger: pino({ level: config.logLevel }, pino.destination(2)).child({ source: 'kubernetes' }),
+      ...tuning,
     });
   throw new Error('choose a cluster source: --kubeconfig PATH, inCluster: true, or --manifests DIR');
 }

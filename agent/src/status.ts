@@ -32,6 +32,12 @@ export async function startStatusServer(listen: string, sources: StatusSource[])
       res.writeHead(code, { 'content-type': type });
       res.end(body);
     };
+    // Read-only: nothing here changes state, and only GET and HEAD are answered.
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      req.resume(); // whatever was sent is read and dropped
+      res.writeHead(405, { 'content-type': 'text/plain', allow: 'GET, HEAD' });
+      return res.end('the status server is read-only\n');
+    }
     const node = url.searchParams.get('node');
     const selected = node ? sources.filter((s) => s.node === node) : sources;
     if (url.pathname === '/healthz') {

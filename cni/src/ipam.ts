@@ -150,7 +150,7 @@ export class HostLocalIpam {
 
   private next(owner: Owner, range: Range, reserved: Set<string>): Allocation {
     const dir = this.rangeDir(range.cidr);
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 }); // allocations: root only
     const lastFile = path.join(dir, 'last_reserved_ip');
     let start = range.first;
     try {
@@ -183,7 +183,7 @@ export class HostLocalIpam {
 
   private claim(owner: Owner, range: Range, ip: string): Allocation {
     const dir = this.rangeDir(range.cidr);
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     try {
       const fd = fs.openSync(path.join(dir, ip), 'wx');
       fs.writeSync(fd, ownerText(owner));

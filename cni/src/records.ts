@@ -48,7 +48,7 @@ export class PodRecords {
   }
 
   put(r: PodRecord): void {
-    fs.mkdirSync(this.dir, { recursive: true });
+    fs.mkdirSync(this.dir, { recursive: true, mode: 0o700 }); // pod records: root only
     writeAtomic(path.join(this.dir, `${r.hostIf}.json`), `${JSON.stringify(r, null, 2)}\n`);
   }
 

@@ -16,6 +16,13 @@
  *   `timeoutSeconds` ends the stream.
  * - resourceVersions are one counter across all resources; a deleted object's last version is
  *   the deletion's.
+ *
+ * Fault injection (test hooks, never used by `vppnet apiserver` itself): `failRequests` (the
+ * next N matching requests get a status), `outage`/`recover` (every request fails with a status
+ * until recovered: an API server down or overloaded), `forbid`/`permit` (RBAC takes list/watch
+ * of some resources away and gives it back: 403, open watches of them end), `dropWatches`,
+ * `suspendWatches`, `expireWatchWindow` + `expiredAs` (410 Gone), `refuseConnections`, and a
+ * slow server: `chunkSize` (watch output in small pieces) and `listDelayMs`.
  */
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -122,6 +129,8 @@ export class ListWatchServer {
   private readonly streams = new Set<Stream>();
   private readonly uninstalled = new Set<Resource>();
   private failures: FailureRule[] = [];
+  private outageStatus?: number;
+  private forbidden?: Set<string>;
   private readonly sockets = new Set<Socket>();
   private batch?: Map<Stream, string[]>;
   private readonly server: http.Server;
@@ -257,6 +266,32 @@ export class ListWatchServer {
     this.failures = [];
   }
 
+  /** Fault injection: every request answers `status` (500, 503, 429...) until `recover()`. */
+  outage(status = 500): void {
+    this.outageStatus = status;
+  }
+
+  /** Ends an `outage`. */
+  recover(): void {
+    this.outageStatus = undefined;
+  }
+
+  /**
+   * Fault injection: the client loses list/watch permission on these resources (plural names as
+   * in `openWatches`, e.g. `services`, `endpointslices.discovery.k8s.io`; none given: all) until
+   * `permit()`. Requests answer 403 Forbidden as kube-apiserver's RBAC does, and open watches
+   * of those resources end.
+   */
+  forbid(resources?: string[]): void {
+    this.forbidden = new Set(resources ?? RESOURCES.map(resourceName));
+    for (const s of [...this.streams]) if (this.forbidden.has(resourceName(s.resource))) this.endStream(s, false);
+  }
+
+  /** Gives back what `forbid` took away. */
+  permit(): void {
+    this.forbidden = undefined;
+  }
+
   /** Every change made inside `fn` reaches each watch in one write. */
   burst(fn: () => void): void {
     this.batch = new Map();
@@ -374,6 +409,9 @@ export class ListWatchServer {
     this.requests.push(record);
 
     if (this.options.token && req.headers.authorization !== `Bearer ${this.options.token}`) return this.status(res, 401, 'Unauthorized', 'Unauthorized');
+    if (this.outageStatus !== undefined) return this.status(res, this.outageStatus, this.outageStatus === 429 ? 'TooManyRequests' : 'InternalError', `injected outage ${this.outageStatus}`);
+    if (this.forbidden && record.resource && this.forbidden.has(record.resource))
+      return this.status(res, 403, 'Forbidden', `${record.resource} is forbidden: User "system:serviceaccount:kube-system:vppnet" cannot ${record.watch ? 'watch' : 'list'} resource "${record.resource}"`);
     const rule = this.failures.find((f) => f.remaining > 0 && f.match(record));
     if (rule) {
       rule.remaining--;

@@ -5,11 +5,27 @@
  * (CLUSTER_OBJECT_INVALID, naming the field) and stays out of the plugin's view, so a plugin
  * reads `svc.spec.ports` typed instead of `(svc.spec as any)` and never meets a malformed value.
  * Field names and types follow the Kubernetes and Calico APIs; the checks do not transform.
+ * Values the API server would refuse (an address that is not one, a port out of range, a CIDR
+ * with a host part past its length) are refused here too: no plugin meets them, and none fails
+ * on them half way through a dataplane call.
  */
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 const str = z.string();
 const int = z.number().int();
+const ip = str.refine((s) => isIP(s) !== 0, 'not an IP address');
+/** `addr/len` with len within the family's bits. */
+function isCidr(s: string): boolean {
+  const m = /^([^/]+)\/(\d{1,3})$/.exec(s);
+  const family = m ? isIP(m[1]) : 0;
+  return family !== 0 && Number(m![2]) <= (family === 4 ? 32 : 128);
+}
+const cidr = str.refine(isCidr, 'not a CIDR (address/length)');
+const port = int.min(1).max(65535);
+/** 0 where Kubernetes means "not set" (nodePort, healthCheckNodePort). */
+const portOrUnset = int.min(0).max(65535);
+const clusterIp = str.refine((s) => s === '' || s === 'None' || isIP(s) !== 0, 'not an IP address, "None" or empty');
 const strings = z.array(str);
 const labels = z.record(z.string(), z.string());
 
@@ -27,15 +43,20 @@ const object = <S extends z.core.$ZodLooseShape>(shape: S) =>
   z.looseObject({ apiVersion: str.optional(), kind: str, metadata: objectMeta, ...shape });
 
 export const nodeSchema = object({
-  spec: z.looseObject({ podCIDR: str.optional(), podCIDRs: strings.nullish() }).optional(),
-  status: z.looseObject({ addresses: z.array(z.looseObject({ type: str, address: str })).nullish() }).optional(),
+  spec: z.looseObject({ podCIDR: cidr.optional(), podCIDRs: z.array(cidr).nullish() }).optional(),
+  status: z
+    .looseObject({
+      // InternalIP and ExternalIP addresses are addresses; Hostname and InternalDNS ones are names
+      addresses: z.array(z.looseObject({ type: str, address: str }).refine((a) => !/IP$/.test(a.type) || isIP(a.address) !== 0, { message: 'not an IP address', path: ['address'] })).nullish(),
+    })
+    .optional(),
 });
 
 export const servicePortSchema = z.looseObject({
   name: str.optional(),
-  port: int,
-  targetPort: z.union([int, str]).optional(),
-  nodePort: int.optional(),
+  port,
+  targetPort: z.union([port, str]).optional(),
+  nodePort: portOrUnset.optional(),
   protocol: str.optional(),
   appProtocol: str.optional(),
 });
@@ -44,18 +65,18 @@ export const serviceSchema = object({
   spec: z
     .looseObject({
       type: str.optional(),
-      clusterIP: str.optional(),
-      clusterIPs: strings.nullish(),
+      clusterIP: clusterIp.optional(),
+      clusterIPs: z.array(clusterIp).nullish(),
       ports: z.array(servicePortSchema).nullish(),
       selector: labels.nullish(),
-      externalIPs: strings.nullish(),
-      loadBalancerIP: str.optional(),
+      externalIPs: z.array(ip).nullish(),
+      loadBalancerIP: z.union([z.literal(''), ip]).optional(),
       loadBalancerSourceRanges: strings.nullish(),
       sessionAffinity: str.optional(),
       sessionAffinityConfig: z.looseObject({ clientIP: z.looseObject({ timeoutSeconds: int.optional() }).optional() }).nullish(),
       externalTrafficPolicy: str.optional(),
       internalTrafficPolicy: str.optional(),
-      healthCheckNodePort: int.optional(),
+      healthCheckNodePort: portOrUnset.optional(),
       ipFamilies: strings.nullish(),
       ipFamilyPolicy: str.optional(),
       trafficDistribution: str.optional(),
@@ -77,12 +98,21 @@ export const endpointSchema = z.looseObject({
 export const endpointSliceSchema = object({
   addressType: str,
   endpoints: z.array(endpointSchema).nullish(),
-  ports: z.array(z.looseObject({ name: str.nullish(), port: int.nullish(), protocol: str.nullish(), appProtocol: str.nullish() })).nullish(),
+  ports: z.array(z.looseObject({ name: str.nullish(), port: portOrUnset.nullish(), protocol: str.nullish(), appProtocol: str.nullish() })).nullish(),
+}).superRefine((slice, ctx) => {
+  // every address of an IPv4 / IPv6 slice is an address of that family (FQDN slices hold names)
+  const family = slice.addressType === 'IPv4' ? 4 : slice.addressType === 'IPv6' ? 6 : 0;
+  if (family === 0) return;
+  (slice.endpoints ?? []).forEach((e, i) =>
+    e.addresses.forEach((a, j) => {
+      if (isIP(a) !== family) ctx.addIssue({ code: 'custom', path: ['endpoints', i, 'addresses', j], message: `not an ${slice.addressType} address` });
+    }),
+  );
 });
 
 const containerSchema = z.looseObject({
   name: str.optional(),
-  ports: z.array(z.looseObject({ name: str.optional(), containerPort: int, protocol: str.optional(), hostPort: int.optional() })).nullish(),
+  ports: z.array(z.looseObject({ name: str.optional(), containerPort: port, protocol: str.optional(), hostPort: portOrUnset.optional() })).nullish(),
 });
 
 export const podSchema = object({
@@ -95,17 +125,17 @@ export const podSchema = object({
       initContainers: z.array(containerSchema).nullish(),
     })
     .optional(),
-  status: z.looseObject({ phase: str.optional(), podIP: str.optional(), podIPs: z.array(z.looseObject({ ip: str })).nullish() }).optional(),
+  status: z.looseObject({ phase: str.optional(), podIP: z.union([z.literal(''), ip]).optional(), podIPs: z.array(z.looseObject({ ip })).nullish() }).optional(),
 });
 
 export const namespaceSchema = object({});
 
 export const ipPoolSchema = object({
-  spec: z.looseObject({ cidr: str, ipipMode: str.optional(), vxlanMode: str.optional(), natOutgoing: z.boolean().optional(), disabled: z.boolean().optional() }),
+  spec: z.looseObject({ cidr, ipipMode: str.optional(), vxlanMode: str.optional(), natOutgoing: z.boolean().optional(), disabled: z.boolean().optional() }),
 });
 
 export const blockAffinitySchema = object({
-  spec: z.looseObject({ node: str, cidr: str, state: str.optional(), deleted: z.union([z.boolean(), str]).optional() }),
+  spec: z.looseObject({ node: str, cidr, state: str.optional(), deleted: z.union([z.boolean(), str]).optional() }),
 });
 
 /** The kinds the core checks, and their schemas. */

@@ -1,6 +1,7 @@
 /** The stable codes of the policy plugin (declared by the rules in manifest.ts). */
 export const CODES = {
   NPOL_NO_READBACK: 'NP_NPOL_NO_READBACK',
+  NPOL_NO_STATE_DIR: 'NP_NPOL_NO_STATE_DIR',
   DSR_WITHOUT_SERVICE_VIPS: 'NP_DSR_WITHOUT_SERVICE_VIPS',
   WITHOUT_CNAT_FEATURE: 'NP_WITHOUT_CNAT_FEATURE',
   INVALID_POD_SELECTOR: 'NP_INVALID_POD_SELECTOR',

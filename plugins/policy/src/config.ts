@@ -14,6 +14,13 @@ export const policyConfig = z.object({
    * probes). Off: only what the policies allow.
    */
   allowFromNode: z.boolean().default(true),
+  /**
+   * Where the record of the npol objects this agent made is kept (npol-objects.json, 0600 in a
+   * 0700 directory), so that an agent restart finds them in VPP instead of making them again.
+   * Empty: in memory only (NP_NPOL_NO_STATE_DIR). `vppnet run` sets /var/lib/vppnet/policy
+   * against a real VPP.
+   */
+  stateDir: z.string().default(''),
 });
 
 export type PolicyConfig = z.infer<typeof policyConfig>;

@@ -28,16 +28,20 @@ describe('policy plugin manifest', () => {
       'NP_NODEPORT_SOURCE_NAT:info:applied-approximately',
       'NP_NON_PORT_PROTOCOLS:info:applied-approximately',
       'NP_NPOL_NO_READBACK:info:applied-approximately',
+      'NP_NPOL_NO_STATE_DIR:info:applied-approximately',
       'NP_STATUS_IGNORED:info:field-ignored',
       'NP_WITHOUT_CNAT_FEATURE:error:applied-approximately',
     ]);
   });
 
-  it('composition: always says npol cannot be read back; warns when DSR runs without Service VIPs in egress rules', () => {
+  it('composition: always says how npol is read back, and that without a stateDir the record is in memory only; warns when DSR runs without Service VIPs in egress rules', () => {
     const codes = (config: Record<string, any>) => checkComposition([bgp, services, policy], config).violations.filter((v) => v.plugin === 'policy').map((v) => v.code);
-    expect(codes({})).toEqual(['NP_NPOL_NO_READBACK']);
-    expect(codes({ policy: { serviceVips: false } })).toEqual(['NP_NPOL_NO_READBACK', 'NP_DSR_WITHOUT_SERVICE_VIPS']);
-    expect(codes({ policy: { serviceVips: false }, services: { dsr: false } })).toEqual(['NP_NPOL_NO_READBACK']);
+    expect(codes({})).toEqual(['NP_NPOL_NO_READBACK', 'NP_NPOL_NO_STATE_DIR']);
+    expect(codes({ policy: { stateDir: '/var/lib/vppnet/policy' } })).toEqual(['NP_NPOL_NO_READBACK']);
+    expect(codes({ policy: { serviceVips: false, stateDir: '/s' } })).toEqual(['NP_NPOL_NO_READBACK', 'NP_DSR_WITHOUT_SERVICE_VIPS']);
+    expect(codes({ policy: { serviceVips: false, stateDir: '/s' }, services: { dsr: false } })).toEqual(['NP_NPOL_NO_READBACK']);
+    const readback = checkComposition([bgp, services, policy], {}).violations.find((v) => v.code === 'NP_NPOL_NO_READBACK')!;
+    expect(readback.message).not.toMatch(/leak|stay allocated/);
     expect(checkComposition([bgp, services, policy], { policy: { serviceVips: 'yes' } }).ok).toBe(false);
     // without the services plugin nothing enables cnat's feature, which npol runs inside
     expect(checkComposition([bgp, policy], {}).violations.map((v) => v.code)).toContain('NP_WITHOUT_CNAT_FEATURE');

@@ -11,6 +11,8 @@ export const NPOL_MESSAGES: VppMessageName[] = [
   'npol_rule_create', 'npol_rule_update', 'npol_rule_delete',
   'npol_policy_create', 'npol_policy_update', 'npol_policy_delete',
   'npol_configure_policies',
+  // `show npol ...`: the only view of npol state, checked against the record of what this agent made
+  'cli_inband',
 ];
 
 
@@ -26,9 +28,16 @@ export const manifest = defineManifest<PolicyConfig>({
     {
       level: 'composition', code: CODES.NPOL_NO_READBACK, severity: 'info', effect: 'applied-approximately',
       reason:
-        'npol has no dump messages, so the agent cannot read npol state back: a resync trusts its memory (npol changes made behind the agent are not repaired), ' +
-        'and after every VPP reconnect all npol objects are created again (if VPP had not restarted, the previous ones stay allocated, unreferenced)',
+        'npol has no dump messages: the agent records the npol objects it makes (in plugins.policy.stateDir) and after every (re)connect checks the record against ' +
+        'what VPP shows (show npol ...): objects still there are kept, stale ones deleted, none made twice; a change made behind the agent inside a rule or policy ' +
+        'whose id and size stay the same is not seen (ipset members are read back)',
       when: () => true,
+    },
+    {
+      level: 'composition', code: CODES.NPOL_NO_STATE_DIR, severity: 'info', effect: 'applied-approximately',
+      reason: 'plugins.policy.stateDir is empty: the record of npol objects lives in memory only, so an agent restart against a running VPP makes them again and the earlier ones stay allocated',
+      hint: 'set plugins.policy.stateDir (vppnet run sets /var/lib/vppnet/policy against a real VPP)',
+      when: ({ config }) => !config.stateDir,
     },
     {
       level: 'composition', code: CODES.DSR_WITHOUT_SERVICE_VIPS, severity: 'warning', effect: 'applied-approximately',

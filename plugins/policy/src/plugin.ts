@@ -18,7 +18,7 @@ import { compile } from './model/compile';
 import type { PolicyConfig } from './config';
 import { CALICO_GNP_KIND, CALICO_NP_KIND } from './model/calico/policy';
 import { manifest, NPOL_MESSAGES } from './manifest';
-import { NpolSession, npolDescriptors } from './descriptors/npol';
+import { NpolLedger, npolDescriptors } from './descriptors/npol';
 import { PREFIX, type NpolValue } from './model/values';
 
 export { manifest, NPOL_MESSAGES };
@@ -28,17 +28,19 @@ const WATCHED = ['NetworkPolicy', 'Pod', 'Namespace', 'Service', 'Node', CALICO_
 export default definePlugin<PolicyConfig>({
   manifest,
   register(env) {
-    const session = new NpolSession();
-    for (const d of npolDescriptors(session)) env.registerDescriptor(d);
+    // what this agent made in VPP, kept across reconnects and (with a stateDir) agent restarts
+    const ledger = new NpolLedger(env.config.stateDir);
+    for (const d of npolDescriptors(ledger)) env.registerDescriptor(d);
     env.registerInit({
       deps: {
         cluster: coreServices.cluster, desired: coreServices.desiredState, node: coreServices.node, workloads: coreServices.workloads,
-        unsupported: coreServices.unsupported, log: coreServices.logger, vpp: coreServices.vpp,
+        unsupported: coreServices.unsupported, log: coreServices.logger,
         // which backends each Service VIP leads to, as the services plugin programs them
         backends: optionalService(serviceBackendsRef),
       },
-      init({ cluster, desired, node, workloads, unsupported, log, vpp, backends }) {
+      init({ cluster, desired, node, workloads, unsupported, log, backends }) {
         const config = env.config;
+        ledger.log = log;
         let latest = new Map<string, NpolValue>();
         let generation = 0;
         let queued = false;
@@ -48,7 +50,7 @@ export default definePlugin<PolicyConfig>({
           const policies = cluster.list('NetworkPolicy');
           const calicoPolicies = [...cluster.list(CALICO_NP_KIND), ...cluster.list(CALICO_GNP_KIND)];
           const result = compile({
-            nodeName: node.name, epoch: session.epoch, config, policies, calicoPolicies,
+            nodeName: node.name, epoch: 0, config, policies, calicoPolicies,
             pods: cluster.list('Pod'), namespaces: cluster.list('Namespace'), services: cluster.list('Service'),
             serviceBackends: backends?.list() ?? [], nodes: cluster.list('Node'), workloads: workloads.list(),
           });
@@ -97,13 +99,8 @@ export default definePlugin<PolicyConfig>({
           }
         };
 
-        // npol cannot be read back: after a reconnect, apply everything again under a new epoch.
-        const onConnected = () => {
-          session.epoch++;
-          log.info({ epoch: session.epoch }, 'VPP connection is back: re-creating npol state');
-          schedule();
-        };
-        vpp.events.on('connected', onConnected);
+        // After a (re)connect the runtime resyncs: the descriptors check the record of npol
+        // objects against VPP then (descriptors/npol.ts), so nothing is made twice.
         const unwatch = cluster.watch(WATCHED, schedule);
         const unwatchWorkloads = workloads.watch(schedule);
         const unwatchBackends = backends?.watch(schedule);
@@ -112,7 +109,7 @@ export default definePlugin<PolicyConfig>({
           unwatch();
           unwatchWorkloads();
           unwatchBackends?.();
-          vpp.events.off('connected', onConnected);
+          ledger.flush();
         };
       },
     });

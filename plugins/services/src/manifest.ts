@@ -76,7 +76,7 @@ export const manifest = defineManifest<ServicesConfig>({
     },
     {
       level: 'object', kind: 'Service', code: 'SVC_VIP_CONFLICT', severity: 'error', effect: 'field-ignored',
-      reason: 'another Service already uses this VIP, port and protocol; the later one is not programmed for it',
+      reason: 'another Service already uses this VIP, port and protocol; the one created later (then by namespace/name) is not programmed for it',
     },
   ],
 });

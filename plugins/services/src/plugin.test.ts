@@ -285,7 +285,7 @@ describe('services plugin on a simulated three-node cluster', () => {
       slice('lb', WEB),
       service('odd', { clusterIP: '10.96.0.40' }, { metadata: { name: 'odd', namespace: 'shop', annotations: { 'vppnet.io/lb-algorithm': 'random' } } }),
       slice('odd', WEB),
-      service('dup', { clusterIP: '10.96.0.40' }),
+      service('dup', { clusterIP: '10.96.0.40' }, { metadata: { name: 'dup', namespace: 'shop', creationTimestamp: '2024-06-01T00:00:00Z' } }), // created after odd: odd keeps the VIP
       slice('dup', WEB),
     ]);
     try {

@@ -93,7 +93,9 @@ export class ServiceTable {
   /** Recomputes the translations of the given Services into `txn`, with the source-ranges ACL and the backends. */
   recompute(txn: DesiredStateTxn, refs: Iterable<string>): void {
     const { backends, config } = this.deps;
-    for (const ref of refs) backends.set(ref, this.recomputeService(txn, ref));
+    // A Service that takes a VIP over from another makes that one lose it: it is looked at again.
+    const queue = [...refs];
+    for (let ref = queue.shift(); ref !== undefined; ref = queue.shift()) backends.set(ref, this.recomputeService(txn, ref, queue));
     backends.changed();
     // one ACL for every Service's source ranges, in a stable order
     const acl = sourceRangesAcl([...this.rangesBySvc.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, r]) => r));
@@ -101,8 +103,18 @@ export class ServiceTable {
     txn.replaceAll(bindingDescriptor, acl ? [{ interface: config.uplinkInterface }] : []);
   }
 
-  /** One Service's translations into `txn`; returns those programmed (its backends). */
-  private recomputeService(txn: DesiredStateTxn, ref: string): TranslationValue[] {
+  /**
+   * Which of two Services claiming one VIP, port and protocol gets it: the one created first, then
+   * by namespace/name; the same answer whatever order the agent learnt of them in (an agent
+   * restarted, or a fresh one, programs the same dataplane).
+   */
+  private precedes(a: string, b: string): boolean {
+    const rank = (ref: string) => `${String((this.services.get(ref)?.metadata as { creationTimestamp?: unknown } | undefined)?.creationTimestamp ?? '')}\u0000${ref}`;
+    return rank(a) < rank(b);
+  }
+
+  /** One Service's translations into `txn`; returns those programmed (its backends). A Service it takes a VIP from joins `queue`. */
+  private recomputeService(txn: DesiredStateTxn, ref: string, queue: string[]): TranslationValue[] {
     const { services, keysBySvc, ownerOfKey, healthBySvc, rangesBySvc } = this;
     const { unsupported, config } = this.deps;
     const svc = services.get(ref);
@@ -120,9 +132,12 @@ export class ServiceTable {
         const key = keyOf(translationDescriptor, t);
         const owner = ownerOfKey.get(key);
         if (owner && owner !== ref && services.has(owner)) {
-          found.add('SVC_VIP_CONFLICT');
-          unsupported.report(svc, 'SVC_VIP_CONFLICT', `${t.vip}:${t.port}/${t.proto} belongs to ${owner}`);
-          continue;
+          if (this.precedes(owner, ref)) {
+            found.add('SVC_VIP_CONFLICT');
+            unsupported.report(svc, 'SVC_VIP_CONFLICT', `${t.vip}:${t.port}/${t.proto} belongs to ${owner}`);
+            continue;
+          }
+          if (!queue.includes(owner)) queue.push(owner);
         }
         ownerOfKey.set(key, ref);
         next.add(key);

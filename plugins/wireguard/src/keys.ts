@@ -4,7 +4,8 @@
  * identity the other nodes know; without a file it is made fresh at every start.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 // DER prefixes of X25519 keys (RFC 8410): PKCS#8 private, SPKI public, then the 32 raw bytes.
 const PKCS8 = Buffer.from('302e020100300506032b656e04220420', 'hex');
@@ -29,8 +30,14 @@ export function parseKey(base64: string): Buffer {
 /** The node's private key: read from `file`, or created there; in memory when `file` is ''. */
 export function loadOrCreatePrivateKey(file: string): Buffer {
   if (!file) return generatePrivateKey();
-  if (existsSync(file)) return parseKey(readFileSync(file, 'utf8'));
+  if (existsSync(file)) {
+    // a key others can read is a key others may have: tighten it (as wg(8) warns about)
+    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    return parseKey(readFileSync(file, 'utf8'));
+  }
   const key = generatePrivateKey();
+  // its directory may not exist yet on a new node; made root-only like the agent's other state
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   writeFileSync(file, `${key.toString('base64')}\n`, { mode: 0o600 });
   return key;
 }

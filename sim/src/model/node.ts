@@ -519,6 +519,13 @@ export class SimVpp {
         })
         .join('\n') + '\n';
     }
+    // `show npol ipsets|rules|policies|interfaces`: one object a line, as VPP's npol plugin
+    // formats it (the only way to see npol state: npol.api has no dump messages)
+    const npol = /^sh(ow)? npol (ipsets|rules|policies|interfaces)$/.exec(c);
+    if (npol) {
+      const views = { ipsets: this.npol.listIpsets(), rules: this.npol.listRules(), policies: this.npol.listPolicies(), interfaces: this.npol.listInterfaces() }[npol[2] as 'ipsets'];
+      return views.map((v) => `${v.text}\n`).join('');
+    }
     if (/^sh(ow)? int(erface)?/.test(c))
       return this.interfaces.list().map((i) => `${i.name.padEnd(24)} ${String(i.swIfIndex).padStart(4)} ${i.adminUp ? 'up' : 'down'}`).join('\n') + '\n';
     return `unknown input \`${c}'\n`;
