@@ -523,12 +523,37 @@ export class SimVpp {
     // formats it (the only way to see npol state: npol.api has no dump messages)
     const npol = /^sh(ow)? npol (ipsets|rules|policies|interfaces)$/.exec(c);
     if (npol) {
-      const views = { ipsets: this.npol.listIpsets(), rules: this.npol.listRules(), policies: this.npol.listPolicies(), interfaces: this.npol.listInterfaces() }[npol[2] as 'ipsets'];
+      if (npol[2] === 'interfaces') return this.npolInterfacesText();
+      const views = { ipsets: this.npol.listIpsets(), rules: this.npol.listRules(), policies: this.npol.listPolicies() }[npol[2] as 'ipsets'];
       return views.map((v) => `${v.text}\n`).join('');
     }
     if (/^sh(ow)? int(erface)?/.test(c))
       return this.interfaces.list().map((i) => `${i.name.padEnd(24)} ${String(i.swIfIndex).padStart(4)} ${i.adminUp ? 'up' : 'down'}`).join('\n') + '\n';
     return `unknown input \`${c}'\n`;
+  }
+
+  /**
+   * `show npol interfaces` as VPP's npol plugin prints it (format_npol_interface): a header line
+   * per interface, then per direction the default actions and that direction's policies, one a
+   * line (their rules below them are left out here).
+   */
+  private npolInterfacesText(): string {
+    const lines = ['Interfaces with policies configured:'];
+    for (const v of this.npol.listInterfaces()) {
+      const itf = this.interfaces.find(v.swIfIndex);
+      const v4 = itf?.addresses.find((a) => a.subnet.family === 4)?.ip;
+      lines.push(`[${itf?.name ?? `unknown${v.swIfIndex}`} sw_if_index=${v.swIfIndex} ${v.invertRxTx ? 'inverted' : ''}${v4 ? ` addr=${v4}` : ''}]`);
+      for (const [dir, ids, policyDefault, profileDefault] of [
+        ['rx', v.invertRxTx ? v.txPolicies : v.rxPolicies, v.policyDefaultRx, v.profileDefaultRx],
+        ['tx', v.invertRxTx ? v.rxPolicies : v.txPolicies, v.policyDefaultTx, v.profileDefaultTx],
+      ] as const) {
+        if (ids.length) lines.push(`  ${dir}:`);
+        lines.push(`   ${dir}-policy-default:${policyDefault} ${dir}-profile-default:${profileDefault} `);
+        for (const id of ids) lines.push(`    [policy#${id}]`);
+      }
+      if (v.profiles.length) lines.push('  profiles:', ...v.profiles.map((id) => `    [policy#${id}]`));
+    }
+    return `${lines.join('\n')}\n`;
   }
 }
 

@@ -1,9 +1,9 @@
 import { typedVpp, type DescriptorContext } from '@vppnet/core';
 import { SimConnection, SimVpp } from '@vppnet/vpp-sim';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { tempDirs } from '@vppnet/core/testing';
-import { ipportSurvivors, npolDescriptors, NpolLedger, type IdMeta } from './npol';
+import { ipportSurvivors, npolDescriptors, NpolLedger, parseShowNpol, type IdMeta } from './npol';
 import type { InterfaceValue, IpsetValue, PolicyValue, RuleValue } from '../model/values';
 
 const tmp = tempDirs();
@@ -95,5 +95,20 @@ describe('npol descriptors on the simulated VPP', () => {
     expect(await rule.retrieve!(freshCtx)).toEqual([]);
     expect(ledger.lastReadBack).toMatchObject({ kept: 0, gone: 1, vppRestarted: true });
     expect([...ledger.entries().keys()]).toEqual([]);
+  });
+});
+
+describe('reading back what a real VPP shows', () => {
+  it('parses show npol ipsets|rules|policies|interfaces as recorded from a real VPP in the lab (node-b: the database pod under a policy, web-2 without)', () => {
+    const read = (what: string) => readFileSync(path.join(__dirname, 'testdata', `show-npol-${what}.txt`), 'utf8');
+    const shown = parseShowNpol({ ipsets: read('ipsets'), rules: read('rules'), policies: read('policies'), interfaces: read('interfaces') });
+    expect([...shown.ipsets.entries()]).toEqual([[0, { typeName: 'ip', members: ['10.244.0.10', '10.244.1.10', 'fd00:244:0:1::10', 'fd00:244::10'] }]]);
+    expect([...shown.rules].sort()).toEqual([0, 1]);
+    expect([...shown.policies.entries()]).toEqual([[0, { rx: 0, tx: 1 }], [1, { rx: 0, tx: 1 }]]);
+    // the rules printed under each policy are not taken for policies of their own
+    expect([...shown.interfaces.entries()]).toEqual([
+      [4, { rx: [], tx: [0, 1], defaultRx: 'allow', defaultTx: 'deny' }],
+      [5, { rx: [], tx: [], defaultRx: 'allow', defaultTx: 'allow' }],
+    ]);
   });
 });

@@ -58,6 +58,8 @@ const ENTRY_IP_SET = 3;
 const FILTER_NONE = 0;
 const FILTER_L4_PROTO = 3;
 const DEFAULT = { allow: 0, deny: 1 } as const;
+/** The default actions by the number VPP prints for them. */
+const DEFAULT_NAME = new Map<number, string>(Object.entries(DEFAULT).map(([name, n]) => [n, name]));
 /** Members per npol_ipset_add_del_members message (keeps messages well below VPP's limits). */
 const MEMBERS_PER_MESSAGE = 1000;
 
@@ -107,7 +109,7 @@ export interface ReadBackReport {
 }
 
 /** What VPP shows of npol, by id. */
-interface Shown {
+export interface Shown {
   ipsets: Map<number, { typeName: string; members: string[] }>;
   rules: Set<number>;
   policies: Map<number, { rx: number; tx: number }>;
@@ -126,13 +128,17 @@ function memberFromCli(text: string, typeName: string): string {
   return `${m[3]} ${proto ?? m[2]} ${m[4]}`;
 }
 
-const idsOf = (list: string): number[] => (list.trim() === '-' ? [] : [...list.matchAll(/policy#(\d+)/g)].map((x) => Number(x[1])));
 
 async function showNpol(ctx: DescriptorContext): Promise<Shown | undefined> {
   const cli = async (what: string) => (await ctx.vpp.request('cli_inband', { cmd: `show npol ${what}` })).reply;
   const [ipsets, rules, policies, interfaces] = await Promise.all(['ipsets', 'rules', 'policies', 'interfaces'].map(cli));
   // a VPP whose npol plugin has no such commands: nothing can be read back
   if ([ipsets, rules, policies, interfaces].some((t) => /unknown input/.test(t))) return undefined;
+  return parseShowNpol({ ipsets, rules, policies, interfaces });
+}
+
+/** What `show npol ipsets|rules|policies|interfaces` printed, read as VPP's npol plugin formats it. */
+export function parseShowNpol({ ipsets, rules, policies, interfaces }: Record<'ipsets' | 'rules' | 'policies' | 'interfaces', string>): Shown {
   const shown: Shown = { ipsets: new Map(), rules: new Set(), policies: new Map(), interfaces: new Map() };
   for (const line of ipsets.split('\n')) {
     const m = /^\[ipset#(\d+);([^;]*);(.*)\]$/.exec(line.trim());
@@ -146,9 +152,31 @@ async function showNpol(ctx: DescriptorContext): Promise<Shown | undefined> {
     const m = /^\[policy#(\d+)\] rx-rules:(\d+) tx-rules:(\d+)/.exec(line.trim());
     if (m) shown.policies.set(Number(m[1]), { rx: Number(m[2]), tx: Number(m[3]) });
   }
+  // format_npol_interface: `[<name> sw_if_index=N ...]`, then for rx and tx the default actions
+  // (`   rx-policy-default:D rx-profile-default:P`) followed by that direction's `[policy#N]`
+  // lines (their rules below them), then the profiles.
+  let current: { rx: number[]; tx: number[]; defaultRx: string; defaultTx: string } | undefined;
+  let section: 'rx' | 'tx' | 'profiles' = 'rx';
   for (const line of interfaces.split('\n')) {
-    const m = /^\[sw_if_index=(\d+)[^\]]*\] rx: (.*?) \(policy-default (\w+),.*?\); tx: (.*?) \(policy-default (\w+),/.exec(line.trim());
-    if (m) shown.interfaces.set(Number(m[1]), { rx: idsOf(m[2]), tx: idsOf(m[4]), defaultRx: m[3], defaultTx: m[5] });
+    const head = /^\[\S+ sw_if_index=(\d+)/.exec(line);
+    if (head) {
+      current = { rx: [], tx: [], defaultRx: '', defaultTx: '' };
+      shown.interfaces.set(Number(head[1]), current);
+      section = 'rx';
+      continue;
+    }
+    if (!current) continue;
+    const dflt = /^\s*(rx|tx)-policy-default:(\d+)/.exec(line);
+    if (dflt) {
+      section = dflt[1] as 'rx' | 'tx';
+      const name = DEFAULT_NAME.get(Number(dflt[2])) ?? dflt[2];
+      if (section === 'rx') current.defaultRx = name;
+      else current.defaultTx = name;
+      continue;
+    }
+    if (/^\s*profiles:/.test(line)) section = 'profiles';
+    const policy = /^\s*\[policy#(\d+)\]/.exec(line);
+    if (policy && section !== 'profiles') current[section].push(Number(policy[1]));
   }
   return shown;
 }
