@@ -20,6 +20,13 @@ export interface SimPod {
   node: string;
   ips: string[];
   swIfIndex: number;
+  /**
+   * The sandbox the pod's interface belongs to, as a container runtime names it: a pod that
+   * leaves a node and comes back gets a new one (and a new interface, which VPP may give the
+   * sw_if_index the old one had); a VPP restart keeps it (the CNI re-creates the same sandbox's
+   * interface).
+   */
+  containerId: string;
 }
 
 export interface SimNodeInfo {
@@ -39,6 +46,7 @@ export class SimCluster {
   readonly pods = new Map<string, SimPod>();
   /** `pods` fires after any pod interface is added or removed. */
   readonly events = new EventEmitter<{ pods: [] }>();
+  private sandboxes = 0;
 
   constructor(private readonly options: SimClusterOptions = {}) {}
 
@@ -104,17 +112,18 @@ export class SimCluster {
     }
     if (running && !this.pods.has(key)) {
       const itf = this.node(nodeName!).vpp.addPodInterface(key, ips);
-      this.pods.set(key, { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: nodeName!, ips, swIfIndex: itf.swIfIndex });
+      const containerId = `sim-sandbox-${++this.sandboxes}`;
+      this.pods.set(key, { namespace: pod.metadata.namespace ?? 'default', name: pod.metadata.name, node: nodeName!, ips, swIfIndex: itf.swIfIndex, containerId });
       changed = true;
     }
     if (changed) this.events.emit('pods');
   }
 
   /** This node's pods as workload endpoints (the shape of @vppnet/core's WorkloadEndpoint). */
-  workloadsOf(node: string): Array<{ pod: string; namespace: string; name: string; node: string; swIfIndex: number; ips: string[] }> {
+  workloadsOf(node: string): Array<{ pod: string; namespace: string; name: string; node: string; swIfIndex: number; ips: string[]; containerId: string }> {
     return [...this.pods.entries()]
       .filter(([, p]) => p.node === node)
-      .map(([pod, p]) => ({ pod, namespace: p.namespace, name: p.name, node: p.node, swIfIndex: p.swIfIndex, ips: [...p.ips] }));
+      .map(([pod, p]) => ({ pod, namespace: p.namespace, name: p.name, node: p.node, swIfIndex: p.swIfIndex, ips: [...p.ips], containerId: p.containerId }));
   }
 
   /**

@@ -17,7 +17,13 @@ export interface WorkloadEndpoint {
   ips: string[];
   /** The VPP interface's name, when the source knows it (`host-vppa1b2c3d4`, `tap3`). */
   interfaceName?: string;
-  /** The container runtime's sandbox id, for pods connected by the CNI. */
+  /**
+   * The container runtime's sandbox id. It tells one interface of the pod from the next: a pod
+   * that leaves the node and comes back gets a new sandbox and a new interface, which VPP may
+   * give the sw_if_index of the old one. Plugins that configure the interface put it in their
+   * desired values so that such a swap, seen only as its net result, still re-applies the
+   * configuration the old interface took with it.
+   */
   containerId?: string;
 }
 

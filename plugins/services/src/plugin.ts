@@ -4,7 +4,7 @@
  * translation keys by Service, and hands the reconciler exactly the keys that changed. This
  * file wires it, the cnat feature, egress SNAT and the health check servers to the core.
  */
-import { coreServices, definePlugin, nodeUplinkRef, optionalService, serviceBackendsRef, type KindEvent, type TunnelInterface } from '@vppnet/core';
+import { coreServices, definePlugin, nodeUplinkRef, optionalService, serviceBackendsRef, type KindEvent, type TunnelInterface, type WorkloadEndpoint } from '@vppnet/core';
 import type { ServicesConfig } from './config';
 import { manifest } from './manifest';
 import { translationDescriptor } from './descriptors/translation';
@@ -26,9 +26,10 @@ export default definePlugin<ServicesConfig>({
     env.registerDescriptor(translationDescriptor);
     env.registerDescriptor(aclDescriptor);
     env.registerDescriptor(bindingDescriptor);
-    // The tunnels other plugins publish, as last seen by init (the descriptor names VPP's by them).
+    // The tunnels and local pods as last seen by init (the descriptor names VPP's by them).
     let tunnelList: TunnelInterface[] = [];
-    const cnatFeature = cnatFeatureDescriptor(env.config.uplinkInterface, () => tunnelList);
+    let podList: WorkloadEndpoint[] = [];
+    const cnatFeature = cnatFeatureDescriptor(env.config.uplinkInterface, { tunnels: () => tunnelList, workloads: () => podList });
     env.registerDescriptor(cnatFeature);
     const snatAddresses = snatAddressesDescriptor(env.config.uplinkInterface);
     for (const d of [snatAddresses, snatPolicyDescriptor, snatExcludeDescriptor, snatIncludeDescriptor]) env.registerDescriptor(d);
@@ -43,7 +44,8 @@ export default definePlugin<ServicesConfig>({
         // tunnels from other nodes.
         const syncCnatFeature = () => {
           tunnelList = tunnels.list();
-          const values = cnatFeatureKeys(config.uplinkInterface, workloads.list(), node.name, tunnelList).map(([, v]) => v);
+          podList = workloads.list().filter((w) => w.node === node.name);
+          const values = cnatFeatureKeys(config.uplinkInterface, podList, node.name, tunnelList).map(([, v]) => v);
           void desired.transaction((txn) => txn.replaceAll(cnatFeature, values));
         };
         syncCnatFeature();

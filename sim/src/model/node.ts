@@ -130,6 +130,8 @@ export class SimVpp {
     for (const n of this.neighbors.list(undefined, swIfIndex)) this.adjacencyRoute(n, false);
     this.interfaces.remove(swIfIndex);
     this.npol.interfaceDeleted(swIfIndex);
+    // VPP drops every feature of a deleted interface (vnet_feature_add_del_sw_interface)
+    this.cnat.enabledOn.delete(swIfIndex);
     this.acl.lists.delete(swIfIndex);
     this.neighbors.interfaceDeleted(swIfIndex);
     this.punt.forgetInterface(swIfIndex);

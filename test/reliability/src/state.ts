@@ -76,6 +76,13 @@ export async function canonicalState(vpp: SimVpp): Promise<CanonicalState> {
   put('interfaces', interfaces.map((i) => ({ ...i, interface_name: nameOf(i), l2_address: i.tag ? undefined : i.l2_address })));
   for (const i of interfaces)
     for (const is_ipv6 of [false, true]) put(`addresses ${nameOf(i)} v${is_ipv6 ? 6 : 4}`, await dump('ip_address_dump', { sw_if_index: i.sw_if_index, is_ipv6 }));
+  // cnat runs only where its feature is on; VPP has no dump of that, only a question per interface
+  const cnatOn: string[] = [];
+  for (const i of interfaces) {
+    const { is_enabled } = await api.request<Body>('feature_is_enabled', { arc_name: 'ip4-unicast', feature_name: 'cnat-input-ip4', sw_if_index: i.sw_if_index });
+    if (is_enabled) cnatOn.push(nameOf(i));
+  }
+  put('cnat feature', cnatOn);
   const tables = await dump('ip_table_dump');
   put('tables', tables);
   for (const t of tables) put(`routes ${t.table.is_ip6 ? 'v6' : 'v4'} table ${t.table.table_id}`, await dump('ip_route_v2_dump', { table: t.table, src: 0 }));

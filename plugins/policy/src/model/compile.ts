@@ -422,6 +422,7 @@ export function compile(input: CompileInput): CompileResult {
       epoch,
       pod: pod.ref,
       swIfIndex: w.swIfIndex,
+      ...(w.containerId !== undefined ? { sandbox: w.containerId } : {}),
       rx: eg,
       tx: ing.length > 0 && hostPolicy ? [HOST_POLICY_KEY, ...ing] : ing,
       defaultRx: eg.length > 0 ? 'deny' : 'allow',

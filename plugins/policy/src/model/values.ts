@@ -58,6 +58,12 @@ export interface InterfaceValue {
   /** `namespace/name` of the pod behind the interface. */
   pod: string;
   swIfIndex: number;
+  /**
+   * The pod's sandbox (the workload's containerId), when the source names it: a new interface
+   * that VPP gave the old one's sw_if_index has a new sandbox, so its value differs and the
+   * configuration, which VPP dropped with the old interface, is made again.
+   */
+  sandbox?: string;
   /** Policy keys for packets from the pod (egress). */
   rx: string[];
   /** Policy keys for packets to the pod (ingress). */

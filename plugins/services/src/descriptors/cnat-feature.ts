@@ -17,6 +17,12 @@ export const CNAT_FEATURE_PREFIX = 'services/cnat-feature/';
 export interface CnatFeatureValue {
   /** A pod's interface, by index (what the workload says) ... */
   swIfIndex?: number;
+  /**
+   * ... with the pod's sandbox (the workload's containerId), when known: VPP drops the feature
+   * with a deleted interface and may give a new one the same index, so the same index with a
+   * new sandbox is a different value and the feature is enabled again.
+   */
+  sandbox?: string;
   /** ... or an interface by name (the uplink) ... */
   name?: string;
   /** ... or the interface another plugin's key creates (a tunnel; its metadata has swIfIndex). */
@@ -27,11 +33,13 @@ export const podFeatureKey = (swIfIndex: number) => `${CNAT_FEATURE_PREFIX}if-${
 export const namedFeatureKey = (name: string) => `${CNAT_FEATURE_PREFIX}name-${name}`;
 export const tunnelFeatureKey = (interfaceKey: string) => `${CNAT_FEATURE_PREFIX}tunnel-${interfaceKey}`;
 
+const podFeature = (w: WorkloadEndpoint): CnatFeatureValue => ({ swIfIndex: w.swIfIndex, ...(w.containerId !== undefined ? { sandbox: w.containerId } : {}) });
+
 /** The interfaces cnat must run on: the uplink, each local pod's and each tunnel to other nodes. */
 export function cnatFeatureKeys(uplink: string, workloads: WorkloadEndpoint[], node: string, tunnels: TunnelInterface[] = []): Array<[string, CnatFeatureValue]> {
   return [
     [namedFeatureKey(uplink), { name: uplink }],
-    ...workloads.filter((w) => w.node === node).map((w): [string, CnatFeatureValue] => [podFeatureKey(w.swIfIndex), { swIfIndex: w.swIfIndex }]),
+    ...workloads.filter((w) => w.node === node).map((w): [string, CnatFeatureValue] => [podFeatureKey(w.swIfIndex), podFeature(w)]),
     ...tunnels.map((t): [string, CnatFeatureValue] => [tunnelFeatureKey(t.key), { interfaceKey: t.key }]),
   ];
 }
@@ -42,8 +50,15 @@ async function interfaces(ctx: DescriptorContext) {
   return ctx.vpp.dump('sw_interface_dump', { sw_if_index: NO_INDEX, name_filter_valid: false, name_filter: '' });
 }
 
-/** `tunnels` lists the tunnels published now, to name what VPP reports by the keys that made it. */
-export function cnatFeatureDescriptor(uplink: string, tunnels: () => TunnelInterface[] = () => []) {
+/** What the node has now, to name what VPP reports: the published tunnels and the local pods. */
+export interface CnatFeatureSeen {
+  tunnels(): TunnelInterface[];
+  workloads(): WorkloadEndpoint[];
+}
+
+const nothingSeen: CnatFeatureSeen = { tunnels: () => [], workloads: () => [] };
+
+export function cnatFeatureDescriptor(uplink: string, seen: CnatFeatureSeen = nothingSeen) {
   return defineDescriptor<CnatFeatureValue, { swIfIndex: number }>({
     name: 'services-cnat-feature',
     keyPrefix: CNAT_FEATURE_PREFIX,
@@ -64,10 +79,14 @@ export function cnatFeatureDescriptor(uplink: string, tunnels: () => TunnelInter
       if ((await interfaces(ctx)).some((i) => i.sw_if_index === meta.swIfIndex))
         await ctx.vpp.request('feature_cnat_enable_disable', { sw_if_index: meta.swIfIndex, enable_disable: false });
     },
-    equals: (a, b) => (a.interfaceKey !== undefined ? a.interfaceKey === b.interfaceKey : a.name !== undefined ? a.name === b.name : a.swIfIndex === b.swIfIndex),
+    equals: (a, b) =>
+      a.interfaceKey !== undefined ? a.interfaceKey === b.interfaceKey : a.name !== undefined ? a.name === b.name : a.swIfIndex === b.swIfIndex && a.sandbox === b.sandbox,
     retrieve: async (ctx) => {
+      // The feature on an index belongs to the interface that has the index now (VPP dropped it
+      // with any earlier one), so a pod's is named by the workload at that index.
+      const pods = new Map(seen.workloads().map((w) => [w.swIfIndex, w]));
       const tunnelKeys = new Map<number, string>();
-      for (const t of tunnels()) {
+      for (const t of seen.tunnels()) {
         const swIfIndex = swIfIndexOf(ctx, t.key);
         if (swIfIndex !== undefined) tunnelKeys.set(swIfIndex, t.key);
       }
@@ -80,7 +99,10 @@ export function cnatFeatureDescriptor(uplink: string, tunnels: () => TunnelInter
         const tunnel = tunnelKeys.get(i.sw_if_index);
         if (tunnel !== undefined) out.push({ key: tunnelFeatureKey(tunnel), value: { interfaceKey: tunnel }, meta });
         else if (i.interface_name === uplink) out.push({ key: namedFeatureKey(uplink), value: { name: uplink, swIfIndex: i.sw_if_index }, meta });
-        else out.push({ key: podFeatureKey(i.sw_if_index), value: { swIfIndex: i.sw_if_index }, meta });
+        else {
+          const pod = pods.get(i.sw_if_index);
+          out.push({ key: podFeatureKey(i.sw_if_index), value: pod ? podFeature(pod) : { swIfIndex: i.sw_if_index }, meta });
+        }
       }
       return out;
     },
