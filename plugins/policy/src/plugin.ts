@@ -6,8 +6,8 @@
  *
  * Make before break: a change is applied in two steps. First every desired value is set
  * (new objects created, changed ones updated in place, interfaces pointed at the new
- * policies) without removing anything; once that run is done, the keys nobody wants any more
- * are removed. Removing a dependency in the same run as its dependents would make the
+ * policies) without removing anything but the interface configurations of pods that left;
+ * once that run is done, the keys nobody wants any more are removed. Removing a dependency in the same run as its dependents would make the
  * reconciler take the dependents out and put them back (a policy re-created with a new id,
  * interfaces reconfigured), and it keeps npol from ever evaluating a freed rule (which VPP
  * would match with its last action).
@@ -19,7 +19,7 @@ import type { PolicyConfig } from './config';
 import { CALICO_GNP_KIND, CALICO_NP_KIND } from './model/calico/policy';
 import { manifest, NPOL_MESSAGES } from './manifest';
 import { NpolLedger, npolDescriptors } from './descriptors/npol';
-import { PREFIX, type NpolValue } from './model/values';
+import { INTERFACE_PREFIX, PREFIX, type NpolValue } from './model/values';
 
 export { manifest, NPOL_MESSAGES };
 
@@ -59,9 +59,17 @@ export default definePlugin<PolicyConfig>({
           latest = result.values;
           const gen = ++generation;
           const values = latest;
-          // 1. make: everything wanted, nothing removed
+          // 1. make: everything wanted, nothing removed but the configurations of pods that left.
+          // Those are no one's dependency, and one kept until the break could configure again
+          // the sw_if_index it names, which VPP may have given to another pod's new interface
+          // meanwhile (a retry, or a change not applied yet, would then overwrite that pod's).
           const made = desired.transaction((txn) => {
-            for (const [k, v] of values) txn.set(k, v);
+            const interfaces: Array<[string, NpolValue]> = [];
+            for (const [k, v] of values) {
+              if (k.startsWith(INTERFACE_PREFIX)) interfaces.push([k, v]);
+              else txn.set(k, v);
+            }
+            txn.replace(INTERFACE_PREFIX, interfaces);
           });
           // 2. break: once applied, what nobody wants any more (only the newest computation collects)
           made

@@ -58,10 +58,10 @@ describe('churn soak (short form) on a three-node simulated cluster', () => {
       } else if (what === 7) {
         h.api.apply(netpol('shop', `churn-${i % 8}`, { podSelector: { matchLabels: { app: n % 2 ? 'web' : 'client' } }, ingress: [{ ports: [{ port: 1000 + n }] }] }));
       } else if (what === 8) {
-        // Pods change labels (and so policies), each staying on its node. Not churned here: a pod
-        // leaving a node and coming back within one burst gets a tap with the same sw_if_index
-        // and its npol configuration is not made again (open finding, see the branch's report).
-        const p = pod('shop', `churn-pod-${i % 6}`, NODES[i % 3].name, `10.244.${i % 3}.${200 + (i % 6)}`, { app: n % 2 ? 'web' : 'client' });
+        // Pods change labels (and so policies) and move between nodes; a pod that leaves a node
+        // and comes back within one burst gets an interface with the old one's sw_if_index.
+        const at = (i + (n % 4 === 0 ? 1 : 0)) % 3;
+        const p = pod('shop', `churn-pod-${i % 6}`, NODES[at].name, `10.244.${at}.${200 + (i % 6)}`, { app: n % 2 ? 'web' : 'client' });
         h.api.apply(p);
         h.sim.syncPod(p as never);
       } else {
