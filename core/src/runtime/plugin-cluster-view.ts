@@ -43,8 +43,18 @@ export class PluginClusterView implements ClusterView {
     }
   }
 
+  /**
+   * The verdict on each object instance already judged. The verdict is a function of the object
+   * and the plugin's config alone, and the store never changes an object in place (a change is a
+   * new instance), so `list()`, which plugins call on every recomputation, judges each object
+   * once instead of validating the whole kind every time.
+   */
+  private readonly verdicts = new WeakMap<ClusterObject, boolean>();
+
   /** True when the plugin may see this object; records or clears findings as a side effect. */
   private admit(object: ClusterObject): boolean {
+    const known = this.verdicts.get(object);
+    if (known !== undefined) return known;
     const ref = objectRef(object);
     // A malformed object of a kind plugins read typed never reaches them (nor their rules).
     const problems = objectProblems(object.kind, object);
@@ -57,6 +67,7 @@ export class PluginClusterView implements ClusterView {
       if (old.plugin === this.plugin && !codes.has(old.code) && this.isRuleCode(old.code))
         this.registry.clear(this.plugin, object.kind, ref, old.code);
     for (const f of findings) this.registry.record(f, object);
+    this.verdicts.set(object, !skip);
     return !skip;
   }
 
@@ -92,6 +103,7 @@ export class PluginClusterView implements ClusterView {
         }
         case 'delete': {
           this.registry.clear(this.plugin, e.kind, objectRef(e.object));
+          this.verdicts.delete(e.object); // judged again, findings and all, should it come back
           if (visible.delete(id(e.object))) this.deliver(handler, e);
           return;
         }

@@ -147,6 +147,26 @@ describe('Reconciler', () => {
     expect(() => r.transaction((t) => t.put(greedy, { v: 4, deps: [] }))).toThrow('belongs to descriptor "toy-pinned"');
   });
 
+  it('property: replace(prefix) removes exactly the keys under the prefix that are not given, whatever the prefix\'s shape', () => {
+    // the reconciler finds a prefix's keys through an index of their first two segments; a
+    // plain scan of every key is the reference
+    const segment = fc.constantFrom('a', 'ab', 'b', '');
+    const keyArb = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'));
+    const prefixArb = fc.tuple(fc.array(segment, { minLength: 0, maxLength: 3 }), fc.boolean()).map(([parts, slash]) => parts.join('/') + (slash ? '/' : ''));
+    fc.assert(
+      fc.property(fc.uniqueArray(keyArb, { maxLength: 12 }), prefixArb, fc.array(fc.nat(11), { maxLength: 4 }), (keys, prefix, keepIdx) => {
+        const r = new Reconciler({ context: ctx, held: true });
+        void r.transaction((t) => keys.forEach((k) => t.set(k, 1)));
+        const keep = keepIdx.map((i) => keys[i]).filter((k) => k !== undefined && k.startsWith(prefix));
+        void r.transaction((t) => t.replace(prefix, keep.map((k) => [k, 1])));
+        const want = keys.filter((k) => !k.startsWith(prefix) || keep.includes(k)).sort();
+        expect(r.desiredKeys()).toEqual(want);
+        r.close();
+      }),
+      { numRuns: 500, seed: 77 },
+    );
+  });
+
   it('applies dependencies first and holds values whose dependency is missing', async () => {
     const { dp, r } = setup();
     await r.transaction((t) => {

@@ -70,6 +70,8 @@ export class Reconciler {
   readonly events = new EventEmitter<ReconcilerEvents>();
   private readonly descriptors: Descriptor[] = [];
   private readonly desired = new Map<string, unknown>();
+  /** The desired keys by their first two path segments (`services/translation/`), for prefix lookups. */
+  private readonly desiredGroups = new Map<string, Set<string>>();
   private readonly applied = new Map<string, Applied>();
   private readonly statusByKey = new Map<string, KeyStatus>();
   /** Keys whose last attempt failed, with the value that failed and how often. */
@@ -141,6 +143,7 @@ export class Reconciler {
       set: (key, value) => {
         if (this.desired.has(key) && isDeepStrictEqual(this.desired.get(key), value)) return;
         this.indexDependencies(key, false);
+        if (!this.desired.has(key)) this.groupKey(key, true);
         this.desired.set(key, value);
         this.indexDependencies(key, true);
         this.dirty.add(key);
@@ -149,6 +152,7 @@ export class Reconciler {
       delete: (key) => {
         if (!this.desired.has(key)) return;
         this.indexDependencies(key, false);
+        this.groupKey(key, false);
         this.desired.delete(key);
         this.dirty.add(key);
         changed = true;
@@ -157,7 +161,7 @@ export class Reconciler {
         const next = new Map(entries);
         for (const k of next.keys())
           if (!k.startsWith(prefix)) throw new Error(`replace("${prefix}"): key "${k}" is outside the prefix`);
-        for (const k of [...this.desired.keys()]) if (k.startsWith(prefix) && !next.has(k)) txn.delete(k);
+        for (const k of this.desiredKeysUnder(prefix)) if (!next.has(k)) txn.delete(k);
         for (const [k, v] of next) txn.set(k, v);
       },
       put: (d, value) => {
@@ -168,12 +172,41 @@ export class Reconciler {
       remove: (d, value) => txn.delete(this.keyOfRegistered(d, value)),
       replaceAll: (d, values) => {
         const next = new Map([...values].map((v) => [this.keyOfRegistered(d, v), v] as const));
-        for (const k of [...this.desired.keys()]) if (k.startsWith(d.keyPrefix) && !next.has(k) && this.owner(k, d).name === d.name) txn.delete(k);
+        for (const k of this.desiredKeysUnder(d.keyPrefix)) if (!next.has(k) && this.owner(k, d).name === d.name) txn.delete(k);
         for (const [k, v] of next) txn.set(k, v);
       },
     };
     fn(txn);
     return changed ? this.schedule(false) : this.settled();
+  }
+
+  private static groupOf(key: string): string {
+    const first = key.indexOf('/');
+    const second = first < 0 ? -1 : key.indexOf('/', first + 1);
+    return second < 0 ? key : key.slice(0, second + 1);
+  }
+
+  private groupKey(key: string, add: boolean): void {
+    const g = Reconciler.groupOf(key);
+    let keys = this.desiredGroups.get(g);
+    if (add) {
+      if (!keys) this.desiredGroups.set(g, (keys = new Set()));
+      keys.add(key);
+    } else if (keys?.delete(key) && keys.size === 0) this.desiredGroups.delete(g);
+  }
+
+  /**
+   * The desired keys that start with `prefix` (a copy), without looking at every key: a key's
+   * group (its first two segments) starts with the prefix, or, for a prefix of two segments or
+   * more, is the prefix's own group.
+   */
+  private desiredKeysUnder(prefix: string): string[] {
+    const own = Reconciler.groupOf(prefix);
+    const twoSegments = own.length < prefix.length || (own.endsWith('/') && own.indexOf('/') < own.length - 1);
+    if (twoSegments) return [...(this.desiredGroups.get(own) ?? [])].filter((k) => k.startsWith(prefix));
+    const out: string[] = [];
+    for (const [g, keys] of this.desiredGroups) if (g.startsWith(prefix)) out.push(...keys);
+    return out;
   }
 
   /**
