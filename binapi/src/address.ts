@@ -243,20 +243,48 @@ export function canonicalPrefix(input: string): string {
 }
 
 /** An address in its canonical text (`FD00:0::1` -> `fd00::1`). Throws AddressParseError. */
-export function canonicalAddress(input: string): string {
-  return fromAddress(toAddress(input));
+export const canonicalAddress: (input: string) => string = memoText((input) => fromAddress(toAddress(input)));
+
+/**
+ * A pure function of a text, remembered: an agent reads the same few thousand addresses and
+ * prefixes on every recomputation, and parsing them again was a large share of its time. The
+ * memory is bounded (past `limit` texts it starts over); a text that threw throws the same
+ * error again. The result must not be changed by callers (strings, or objects kept read-only).
+ */
+export function memoText<R>(fn: (text: string) => R, limit = 50_000): (text: string) => R {
+  const seen = new Map<string, { value: R } | { error: unknown }>();
+  return (text) => {
+    let r = seen.get(text);
+    if (r === undefined) {
+      try {
+        r = { value: fn(text) };
+      } catch (error) {
+        r = { error };
+      }
+      if (seen.size >= limit) seen.clear();
+      seen.set(text, r);
+    }
+    if ('error' in r) throw r.error;
+    return r.value;
+  };
 }
+
+const parsedCidr = memoText((cidr) => ipaddr.parseCIDR(cidr));
+const parsedIp = memoText((ip) => ipaddr.parse(ip));
 
 /** Whether `ip` lies in the prefix `cidr` (same family); false for text that does not parse. */
 export function prefixContains(cidr: string, ip: string): boolean {
   try {
-    const [net, len] = ipaddr.parseCIDR(cidr);
-    const a = ipaddr.parse(ip);
+    const [net, len] = parsedCidr(cidr);
+    const a = parsedIp(ip);
     return a.kind() === net.kind() && a.match(net as never, len);
   } catch {
     return false;
   }
 }
+
+/** The bytes of an address in network order (4 or 16), for ordering addresses; throws on bad text. */
+export const addressBytes: (ip: string) => readonly number[] = memoText((ip) => ipaddr.parse(ip).toByteArray());
 
 /** The IPv6 link-local address VPP (and Linux) derive from an interface MAC (modified EUI-64). */
 export function linkLocalFromMac(macText: string): string {

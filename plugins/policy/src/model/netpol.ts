@@ -17,7 +17,7 @@
 import ipaddr from 'ipaddr.js';
 import type { ClusterObject, PodObject, ServiceBackend, ServiceObject } from '@vppnet/core';
 import { isRecord, record } from './raw';
-import { canonicalPrefix, prefixContains } from 'vpp-binapi-ts';
+import { canonicalPrefix, memoText, prefixContains } from 'vpp-binapi-ts';
 import { canonicalSelector, selectorProblems, type LabelSelector, type Labels } from './label-selector';
 
 export const PROTO: Record<string, number> = { TCP: 6, UDP: 17, SCTP: 132 };
@@ -86,13 +86,14 @@ export function canonicalCidr(cidr: unknown): string | undefined {
 export function canonicalIp(ip: unknown): string | undefined {
   if (typeof ip !== 'string') return undefined;
   try {
-    const a = ipaddr.parse(ip);
-    // IPv4-mapped IPv6 stays IPv6 (npol compares bytes of the packet's own family)
-    return a.toString();
+    return parsedIpText(ip);
   } catch {
     return undefined;
   }
 }
+
+// IPv4-mapped IPv6 stays IPv6 (npol compares bytes of the packet's own family)
+const parsedIpText = memoText((ip) => ipaddr.parse(ip).toString());
 
 /** Whether `ip` lies in `cidr` (binapi's prefixContains, kept under the name this plugin uses). */
 export const cidrContains = prefixContains;

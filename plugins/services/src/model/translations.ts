@@ -13,9 +13,8 @@
  * - ClientIP affinity: the flow hash takes only the source address, so every connection of a
  *   client lands in the same Maglev bucket while the backend set is stable.
  */
-import ipaddr from 'ipaddr.js';
 import type { EndpointSliceObject, ServiceObject } from '@vppnet/core';
-import { canonicalAddress, prefixContains } from 'vpp-binapi-ts';
+import { addressBytes, canonicalAddress, prefixContains } from 'vpp-binapi-ts';
 import type { ServicesConfig } from '../config';
 import { categorizeEndpoints, type Endpoint, type ServicePortInfo } from './endpoints';
 import { normalise } from './source-ranges';
@@ -113,8 +112,8 @@ function canonical(paths: TranslationPath[]): TranslationPath[] {
 }
 
 function compareIp(a: string, b: string): number {
-  const x = ipaddr.parse(a).toByteArray();
-  const y = ipaddr.parse(b).toByteArray();
+  const x = addressBytes(a);
+  const y = addressBytes(b);
   for (let i = 0; i < Math.max(x.length, y.length); i++) if ((x[i] ?? 0) !== (y[i] ?? 0)) return (x[i] ?? 0) - (y[i] ?? 0);
   return 0;
 }
