@@ -147,10 +147,12 @@ export function podInterfaceDescriptor(podOf: (hostIf: string) => { netns: strin
     // pod's checksum offload.
     equals: (a, b) => sameInterface(a, b) && sameIfKnown(a.mtu, b.mtu) && sameIfKnown(a.txChecksumOffload, b.txChecksumOffload),
     retrieve: async (ctx) => {
-      const mtus = await hostLinkMtus().catch(() => new Map<string, number>());
+      const pods = (await ourInterfaces(ctx.vpp)).filter((i) => i.tag !== GATEWAY_TAG);
+      // one `ip` for all veths, and none at all on a node without pods of ours (spawning a process
+      // from a large agent blocks its event loop for a while)
+      const mtus = pods.some((i) => i.interface_name.startsWith('host-')) ? await hostLinkMtus().catch(() => new Map<string, number>()) : new Map<string, number>();
       const out = [];
-      for (const i of await ourInterfaces(ctx.vpp)) {
-        if (i.tag === GATEWAY_TAG) continue;
+      for (const i of pods) {
         const hostIf = i.tag.slice(TAG_PREFIX.length);
         const type: InterfaceType = i.interface_name.startsWith('host-') ? 'af_packet' : 'tap';
         const pod = podOf(hostIf);

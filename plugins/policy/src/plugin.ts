@@ -43,10 +43,10 @@ export default definePlugin<PolicyConfig>({
         ledger.log = log;
         let latest = new Map<string, NpolValue>();
         let generation = 0;
-        let queued = false;
+        let queued: NodeJS.Immediate | undefined;
 
         const apply = () => {
-          queued = false;
+          queued = undefined;
           const policies = cluster.list('NetworkPolicy');
           const calicoPolicies = [...cluster.list(CALICO_NP_KIND), ...cluster.list(CALICO_GNP_KIND)];
           const result = compile({
@@ -76,11 +76,12 @@ export default definePlugin<PolicyConfig>({
             .then(() => (gen === generation ? desired.transaction((txn) => txn.replace(PREFIX, values)) : undefined))
             .catch((err: unknown) => log.warn({ err }, 'npol reconciliation failed'));
         };
-        // Events often come in bursts (a relist, a pod and its slice): compute once per burst.
+        // Events come in bursts (a relist, a pod and its slice, the watch events of one read
+        // from the API server, several watch streams at once): compute once per burst, after
+        // the events already read have all been delivered (setImmediate runs after the I/O
+        // callbacks of this turn), and not inside the handler of one of them.
         const schedule = () => {
-          if (queued) return;
-          queued = true;
-          queueMicrotask(apply);
+          queued ??= setImmediate(apply);
         };
 
         const report = (policies: ClusterObject[], findings: Array<{ policy: string; code: string; detail: string }>) => {
@@ -114,6 +115,7 @@ export default definePlugin<PolicyConfig>({
         const unwatchBackends = backends?.watch(schedule);
         log.debug('watching NetworkPolicies, Calico (Global)NetworkPolicies, Pods, Namespaces, Services, Nodes, this node\'s workloads and Service backends');
         return () => {
+          if (queued) clearImmediate(queued);
           unwatch();
           unwatchWorkloads();
           unwatchBackends?.();

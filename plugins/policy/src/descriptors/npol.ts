@@ -183,6 +183,9 @@ export function parseShowNpol({ ipsets, rules, policies, interfaces }: Record<'i
 
 const sameIds = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
+/** How long changes to the record of npol objects gather before it is written. */
+export const RECORD_FLUSH_MS = 100;
+
 /**
  * The npol objects this agent made, kept in memory and (with a directory) on disk, and checked
  * against VPP on each read-back (see the top of this file).
@@ -190,7 +193,7 @@ const sameIds = (a: number[], b: number[]) => a.length === b.length && a.every((
 export class NpolLedger {
   private objects = new Map<string, LedgerEntry>();
   private readonly file?: string;
-  private flushScheduled = false;
+  private flushTimer?: NodeJS.Timeout;
   private reading?: Promise<Map<string, LedgerEntry> | undefined>;
   lastReadBack?: ReadBackReport;
 
@@ -229,7 +232,8 @@ export class NpolLedger {
 
   /** Writes the record now (atomically: a temporary file renamed over it). */
   flush(): void {
-    this.flushScheduled = false;
+    clearTimeout(this.flushTimer);
+    this.flushTimer = undefined;
     if (!this.file) return;
     const dir = path.dirname(this.file);
     try {
@@ -244,11 +248,16 @@ export class NpolLedger {
     }
   }
 
-  /** Many operations in one event-loop turn (the reconciler runs them side by side) make one write. */
+  /**
+   * The operations of RECORD_FLUSH_MS make one write (the reconciler runs many side by side, and
+   * under churn one write per turn was most of the agent's blocking I/O). An agent killed in
+   * that window has made objects the record does not name yet: at its next start they are made
+   * again and those stay unaccounted for, as VPP offers no way to tell whose they are. Stopping
+   * the plugin writes at once.
+   */
   private scheduleFlush(): void {
-    if (this.flushScheduled || !this.file) return;
-    this.flushScheduled = true;
-    setImmediate(() => this.flush());
+    if (this.flushTimer || !this.file) return;
+    this.flushTimer = setTimeout(() => this.flush(), RECORD_FLUSH_MS);
   }
 
   /**

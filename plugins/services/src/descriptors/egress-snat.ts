@@ -137,6 +137,5 @@ export const snatIncludeDescriptor = defineDescriptor<SnatInclude, { swIfIndex: 
     // A pod interface that is gone left the table with it; VPP answers an unknown index with an error.
     await ctx.vpp.request('cnat_snat_policy_add_del_if', { sw_if_index: meta.swIfIndex, is_add: 0, table: v.table }).catch(() => undefined);
   },
-  isRetriable: (err) => err instanceof RetriableError,
   retrieve: unlessFresh,
 });
