@@ -23,6 +23,8 @@
  *   watch JSON through the same model and serialising both with the library's ObjectSerializer,
  *   so both paths give the same plain JSON (timestamps as `...T00:00:00.000Z`); CRDs are plain
  *   JSON from both. `kind` and `apiVersion` are set on every object (lists omit them).
+ * - Events and lists reach the store through one queue, in order, in slices of a few
+ *   milliseconds (delivery.ts), not all inside the read of one watch chunk.
  * - Every list replaces the kind in the store: the first one marks it synced, a relist after a
  *   gap (410, restart) emits one `resync` event with the complete set when anything changed, so
  *   objects deleted during the gap are gone.
@@ -33,6 +35,7 @@ import { type ClusterEvent, type ClusterObject, type Unsubscribe } from '@vppnet
 import { ObjectStore, type ClusterSource } from '@vppnet/core/runtime';
 import { loadKubeConfig, loadKubernetesClient, type K8s, type KubeConfigOptions, type KubernetesClient } from './client';
 import { apiVersionOf, collectionPath, kindInfo, resolveKinds, type KindInfo } from './kinds';
+import { DeliveryQueue } from './delivery';
 
 export interface SourceLogger {
   debug(obj: object, msg: string): void;
@@ -133,6 +136,8 @@ const BUILTIN_LISTS: Record<string, (a: Apis, page: Page) => Promise<RawList>> =
 export class KubernetesClusterSource implements ClusterSource, ClusterStatusWriter {
   readonly name = 'kubernetes';
   private readonly store = new ObjectStore();
+  /** Every kind's events, in arrival order, on their way to the store. */
+  private readonly deliveries = new DeliveryQueue();
   private readonly lib: KubernetesClient;
   private readonly apis: Apis;
   private readonly pageSize: number;
@@ -173,6 +178,7 @@ export class KubernetesClusterSource implements ClusterSource, ClusterStatusWrit
       list: (info) => this.listKind(info),
       fromWatch: (info, raw) => this.fromWatch(info, raw),
       store: this.store,
+      deliver: (update) => this.deliveries.push(update),
     };
   }
 
@@ -193,6 +199,7 @@ export class KubernetesClusterSource implements ClusterSource, ClusterStatusWrit
     if (this.state === 'stopped') return;
     this.state = 'stopped';
     await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    this.deliveries.clear();
   }
 
   list<O extends ClusterObject = ClusterObject>(kind: string): O[] {
@@ -306,6 +313,8 @@ interface InformerContext {
   list: (info: KindInfo) => Promise<RawList>;
   fromWatch: (info: KindInfo, raw: unknown) => ClusterObject;
   store: ObjectStore;
+  /** Hands a store update over in order, after the ones before it (see delivery.ts). */
+  deliver: (update: () => void) => void;
 }
 
 type WatchCallback = (phase: string, apiObj: any, watchObj?: any) => void;
@@ -355,15 +364,21 @@ class KindInformer {
       () => this.list(current) as Promise<K8s.KubernetesListObject<K8s.KubernetesObject>>,
       false,
     );
+    // Whether an event counts is decided when it arrives: a restarted informer resumes from the
+    // last resourceVersion the old one saw, so what the old one queued must still go through.
     const upsert = (o: unknown) => {
-      if (current()) this.safely(() => this.ctx.store.upsert(this.ctx.fromWatch(this.info, o)));
+      if (current()) this.ctx.deliver(() => this.safely(() => this.ctx.store.upsert(this.ctx.fromWatch(this.info, o))));
     };
     informer.on('add', upsert);
     informer.on('update', upsert);
     informer.on('delete', (o: unknown) => {
       if (!current()) return;
-      const object = this.ctx.fromWatch(this.info, o);
-      this.safely(() => this.ctx.store.remove(this.info.kind, object.metadata.namespace, object.metadata.name));
+      this.ctx.deliver(() =>
+        this.safely(() => {
+          const object = this.ctx.fromWatch(this.info, o);
+          this.ctx.store.remove(this.info.kind, object.metadata.namespace, object.metadata.name);
+        }),
+      );
     });
     informer.on('error', (err: unknown) => {
       if (current()) this.failed(err);
@@ -391,7 +406,8 @@ class KindInformer {
     this.health.forbidden = false;
     if (!this.health.synced) this.ctx.logger.info({ kind: this.info.kind, objects: list.items?.length ?? 0 }, 'listed');
     this.health.synced = true;
-    this.safely(() => this.ctx.store.replaceKind(this.info.kind, (list.items ?? []) as ClusterObject[]));
+    const items = (list.items ?? []) as ClusterObject[];
+    this.ctx.deliver(() => this.safely(() => this.ctx.store.replaceKind(this.info.kind, items)));
     return list;
   }
 
@@ -449,7 +465,7 @@ class KindInformer {
         );
       this.health.missing = true;
       this.health.synced = true;
-      this.safely(() => this.ctx.store.replaceKind(this.info.kind, []));
+      this.ctx.deliver(() => this.safely(() => this.ctx.store.replaceKind(this.info.kind, [])));
     } else if (status === 403) {
       // Not treated as empty (that would remove everything the kind programs): the agent waits
       // for the permission, and says which one it lacks, once.
