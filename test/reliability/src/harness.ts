@@ -19,6 +19,7 @@ import { tempDirs } from '@vppnet/core/testing';
 import { ListWatchServer, loadConfig, startAgents, type Obj, type RunningAgents } from '@vppnet/agent';
 import { SimApiServer, SimCluster, type SimVpp } from '@vppnet/vpp-sim';
 import { canonicalState, stateDiff, type CanonicalState } from './state';
+import type { ProcessAgents } from './agent-process';
 
 export interface ClusterNode {
   name: string;
@@ -76,7 +77,8 @@ export class SimClusterHarness {
   readonly nodes = new Map<string, ClusterNode>();
   readonly sim: SimCluster;
   readonly logs: LogLine[] = [];
-  private readonly kubeconfig: string;
+  /** The kubeconfig of the list/watch server, for agents started outside the harness. */
+  readonly kubeconfig: string;
 
   private constructor(
     readonly api: ListWatchServer,
@@ -237,11 +239,15 @@ export function currentObjects(api: ListWatchServer): Obj[] {
 }
 
 /** Waits until every node's VPP holds exactly what a fresh agent would program (the diff on failure). */
-export async function expectConverged(h: SimClusterHarness, expected: Map<string, CanonicalState>): Promise<void> {
+export async function expectConverged(h: SimClusterHarness, expected: Map<string, CanonicalState>, processes?: ProcessAgents): Promise<void> {
   for (const [name, want] of expected) {
     let last: unknown;
     await waitFor(`${name} converged`, async () => {
-      if (!(await h.inSync(name))) {
+      if (processes) {
+        const report = await processes.report(name);
+        last = report.notDone;
+        if (!report.inSync) return false;
+      } else if (!(await h.inSync(name))) {
         last = Object.entries(h.agent(name).reconciler.statuses()).filter(([, s]) => s.state !== 'applied').slice(0, 10);
         return false;
       }
