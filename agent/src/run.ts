@@ -128,7 +128,7 @@ export async function startAgents(config: AgentConfig, options: RunOptions = {})
     }
     if (!vppSocket) throw new Error('choose a dataplane: --vpp-socket PATH for a real VPP, runVpp to start one, or --sim');
     const vpp = connectRealVpp(vppSocket);
-    const cluster = await clusterSource(config, options.kubernetes);
+    const cluster = await clusterSource(config, logger, options.kubernetes);
     const node = config.node;
     const nodeStatus: NodeStatusWriter | undefined =
       cluster instanceof KubernetesClusterSource ? { annotate: async (ann) => void (await cluster.annotateNode(node, ann)) } : undefined;
@@ -173,14 +173,15 @@ function connectRealVpp(socketPath: string): VppConnection {
   return new VppClient({ socketPath });
 }
 
-async function clusterSource(config: AgentConfig, tuning: RunOptions['kubernetes'] = {}): Promise<ClusterSource> {
+async function clusterSource(config: AgentConfig, logger: Logger, tuning: RunOptions['kubernetes'] = {}): Promise<ClusterSource> {
   if (config.manifests) return new ManifestClusterSource({ dir: config.manifests, watch: config.watch });
   if (config.kubeconfig || config.inCluster)
     return KubernetesClusterSource.create({
       kubeconfig: config.kubeconfig,
       inCluster: config.inCluster,
       host: config.node,
-      logger: pino({ level: config.logLevel }, pino.destination(2)).child({ source: 'kubernetes' }),
+      // the agent's own logger (the run's logger when one is given, e.g. a test capturing every line)
+      logger: logger.child({ source: 'kubernetes' }),
       ...tuning,
     });
   throw new Error('choose a cluster source: --kubeconfig PATH, inCluster: true, or --manifests DIR');

@@ -53,7 +53,11 @@ export interface Descriptor<V = any, M = any> {
   retrieve?(ctx: DescriptorContext): Promise<Retrieved<V, M>[]>;
   /** Whether a failure is worth retrying (timeouts, busy VPP). Default: errors marked `retriable`. */
   isRetriable?(error: unknown): boolean;
-  /** Whether the dataplane value already equals the desired one. Default: deep equality. */
+  /**
+   * Whether the dataplane value already equals the desired one. Default: deep equality. A value
+   * read back may lack what VPP does not report; once it is found equal, the desired value is
+   * kept as the applied one, so later changes are compared with everything that was asked for.
+   */
   equals?(desired: V, actual: V): boolean;
 }
 

@@ -429,6 +429,9 @@ export class Reconciler {
       }
       const current = this.applied.get(key);
       if (current && this.equal(d, value, current.value)) {
+        // equal by the descriptor's measure: from now on the desired value stands for what VPP
+        // holds (a read-back value may lack fields VPP does not report)
+        if (current.value !== value) this.setApplied(key, { value, meta: current.meta });
         this.failures.delete(key);
         this.setStatus(key, { state: 'applied' });
         return;

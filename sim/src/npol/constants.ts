@@ -144,21 +144,21 @@ export function entryTypeName(type: number): string {
 }
 
 const PROTO_NAMES: Record<number, string> = {
-  0: 'hop-by-hop',
-  1: 'icmp',
-  2: 'igmp',
-  4: 'ip-in-ip',
-  6: 'tcp',
-  17: 'udp',
-  41: 'ipv6',
-  47: 'gre',
-  50: 'esp',
-  51: 'ah',
-  58: 'icmp6',
-  132: 'sctp',
+  0: 'IP6_HOP_BY_HOP_OPTIONS',
+  1: 'ICMP',
+  2: 'IGMP',
+  4: 'IP_IN_IP',
+  6: 'TCP',
+  17: 'UDP',
+  41: 'IPV6',
+  47: 'GRE',
+  50: 'IPSEC_ESP',
+  51: 'IPSEC_AH',
+  58: 'ICMP6',
+  132: 'SCTP',
 };
 
-/** Lower-case protocol name as VPP's format_ip_protocol prints the common ones. */
+/** A protocol's name as VPP's format_ip_protocol prints it (the names of vnet/ip/protocols.def). */
 export function protoName(proto: number): string {
-  return PROTO_NAMES[proto] ?? `proto ${proto}`;
+  return PROTO_NAMES[proto] ?? `unknown ${proto}`;
 }

@@ -83,7 +83,7 @@ describe('ipsets', () => {
     const ipport = mkIpset(s, NpolIpsetType.IP_AND_PORT, [{ val: { tuple: { address: addr('10.0.0.2'), l4_proto: 6, port: 8080 } } }]);
     expect(s.ipsetView(ip)?.members.map((m) => m.text)).toEqual(['10.0.0.1', 'fd00::1', '10.0.0.1']);
     expect(s.ipsetView(net)?.text).toBe('[ipset#1;prefix;10.1.0.0/16,]');
-    expect(s.ipsetView(ipport)?.members).toEqual([{ text: 'tcp 10.0.0.2;8080', address: '10.0.0.2', l4Proto: 6, port: 8080 }]);
+    expect(s.ipsetView(ipport)?.members).toEqual([{ text: 'TCP 10.0.0.2;8080', address: '10.0.0.2', l4Proto: 6, port: 8080 }]);
   });
 
   it('removing an ip member removes every equal copy (npol_ipset_del_member)', () => {
@@ -111,7 +111,7 @@ describe('ipsets', () => {
     const t = (a: string, proto: number, port: number) => ({ val: { tuple: { address: addr(a), l4_proto: proto, port } } });
     const id = mkIpset(s, NpolIpsetType.IP_AND_PORT, [t('10.0.0.1', 6, 80), t('10.0.0.2', 6, 80), t('10.0.0.1', 6, 443), t('10.0.0.1', 17, 80)]);
     s.handle('npol_ipset_add_del_members', { set_id: id, is_add: false, len: 1, members: [t('10.0.0.1', 6, 80)] });
-    expect(s.ipsetView(id)?.members.map((x) => x.text)).toEqual(['tcp 10.0.0.2;80']);
+    expect(s.ipsetView(id)?.members.map((x) => x.text)).toEqual(['TCP 10.0.0.2;80']);
   });
 
   it('an invalid prefix fails with IP_PREFIX_INVALID and stops, keeping earlier members (ip_prefix_decode2)', () => {
@@ -142,7 +142,7 @@ describe('ipsets', () => {
     expect(s.ipsetView(net)?.members.map((m) => m.text)).toEqual(['0.0.0.0/0']);
     // In an ip+port set, the prefix length byte is the l4_proto byte.
     const ipport = mkIpset(s, NpolIpsetType.IP_AND_PORT, [{ val: { prefix: { address: addr('10.0.0.1'), len: 17 } } }]);
-    expect(s.ipsetView(ipport)?.members.map((m) => m.text)).toEqual(['udp 10.0.0.1;0']);
+    expect(s.ipsetView(ipport)?.members.map((m) => m.text)).toEqual(['UDP 10.0.0.1;0']);
   });
 
   it('accepts hex strings and number arrays for address bytes', () => {
@@ -171,7 +171,7 @@ describe('rules', () => {
     const v = s.ruleView(id)!;
     expect(v.actionName).toBe('deny');
     expect(v.filters).toHaveLength(3);
-    expect(v.filters[0]).toEqual({ type: 3, value: 6, shouldMatch: true, text: 'proto==tcp' });
+    expect(v.filters[0]).toEqual({ type: 3, value: 6, shouldMatch: true, text: 'proto==TCP' });
     // npol_rule_get_entries order: category dst, src, !dst, !src; within one, prefixes,
     // port ranges, ip sets, ip+port sets.
     expect(v.entries.map((e) => e.text)).toEqual([
@@ -182,7 +182,7 @@ describe('rules', () => {
       'dst!=192.168.0.0/16',
     ]);
     expect(v.entries.map((e) => e.setId)).toEqual([undefined, 5, undefined, 4, undefined]);
-    expect(v.text).toBe('[rule#0;deny][proto==tcp,dst==[80-90],dst==deleted ipset,src==10.0.0.0/8,src==deleted ipset,dst!=192.168.0.0/16,]');
+    expect(v.text).toBe('[rule#0;deny][proto==TCP,dst==[80-90],dst==deleted ipset,src==10.0.0.0/8,src==deleted ipset,dst!=192.168.0.0/16,]');
   });
 
   it('referenced ipsets need not exist at create time and show once they do', () => {

@@ -188,7 +188,7 @@ function items(arr: unknown, count: unknown): unknown[] {
 // Readable views (npol has no dump messages: these serve tests and the tracer).
 
 export interface IpsetMemberView {
-  /** ip: "10.0.0.1"; net: "10.0.0.0/24"; ip+port: "tcp 10.0.0.1;80" (format_npol_ipset_member) */
+  /** ip: "10.0.0.1"; net: "10.0.0.0/24"; ip+port: "TCP 10.0.0.1;80" (format_npol_ipset_member) */
   text: string;
   address?: string;
   prefix?: string;

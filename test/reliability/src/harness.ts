@@ -9,6 +9,10 @@
  * up the uplink and the taps again), a reconnect without restart (clients dropped, state kept),
  * an agent stopped and started again against the running VPP, and every fault of the
  * ListWatchServer (see its header).
+ *
+ * A node can instead have a real VPP (`realVpps`: node -> its API socket): its agent runs
+ * against that socket and its pods come from the CNI (`vppnet-cni` ADDs the test makes), as on
+ * a real node; the simulated cluster has no VPP for it.
  */
 import { writeFileSync } from 'node:fs';
 import { isIP } from 'node:net';
@@ -25,7 +29,8 @@ export interface ClusterNode {
   name: string;
   dir: string;
   socket: string;
-  server: SimApiServer;
+  /** The simulated VPP's server; none for a node with a real VPP. */
+  server?: SimApiServer;
   running?: RunningAgents;
   unfeed?: () => void;
 }
@@ -39,6 +44,10 @@ export interface HarnessOptions {
   captureLogs?: boolean;
   /** Nodes that get a VPP and an agent (default: every bootable Node). */
   vppNodes?: string[];
+  /** Nodes whose agent drives a real VPP: node -> the API socket to use (the pods come from the CNI). */
+  realVpps?: Record<string, string>;
+  /** Log level of captured logs (default info). */
+  logLevel?: pino.Level;
 }
 
 export interface LogLine {
@@ -91,7 +100,8 @@ export class SimClusterHarness {
     // Only what can boot: a Node with an address that is none has no VPP, a Pod without a real
     // address no tap (the agents still read those objects from the API server).
     const only = options.vppNodes && new Set(options.vppNodes);
-    this.sim = SimCluster.fromObjects(objects.filter((o) => bootable(o) && (!only || o.kind !== 'Node' || only.has(o.metadata.name))) as never);
+    const simulated = (name: string) => (!only || only.has(name)) && !options.realVpps?.[name];
+    this.sim = SimCluster.fromObjects(objects.filter((o) => bootable(o) && (o.kind !== 'Node' || simulated(o.metadata.name))) as never);
   }
 
   /** Serves `objects` (Nodes, Pods, Services, ...) and starts one VPP and one agent per Node. */
@@ -107,6 +117,7 @@ export class SimClusterHarness {
         await server.listen(socket);
         h.nodes.set(name, { name, dir, socket, server });
       }
+      for (const [name, socket] of Object.entries(options.realVpps ?? {})) h.nodes.set(name, { name, dir: tmp.make(`vppnet-rel-${name}-`), socket });
       if (options.agents !== false) await Promise.all([...h.nodes.keys()].map((n) => h.startAgent(n)));
     } catch (err) {
       await h.stop();
@@ -122,7 +133,13 @@ export class SimClusterHarness {
   }
 
   vpp(name: string): SimVpp {
-    return this.node(name).server.model;
+    return this.simServer(name).model;
+  }
+
+  private simServer(name: string): SimApiServer {
+    const server = this.node(name).server;
+    if (!server) throw new Error(`${name} has a real VPP, not a simulated one`);
+    return server;
   }
 
   agent(name: string) {
@@ -146,18 +163,19 @@ export class SimClusterHarness {
       policy: { stateDir: path.join(n.dir, 'state', 'policy'), ...this.options.plugins?.policy },
       ...(this.options.plugins?.wireguard ? { wireguard: { privateKeyFile: path.join(n.dir, 'state', 'wireguard.key'), ...this.options.plugins.wireguard } } : {}),
     };
-    const workloads = new WorkloadRegistry();
-    n.unfeed = this.sim.feedWorkloads(name, (w) => workloads.publish('sim', w));
+    // a real VPP's pods come from the CNI plugin; a simulated one's from the simulated cluster
+    const workloads = n.server ? new WorkloadRegistry() : undefined;
+    if (workloads) n.unfeed = this.sim.feedWorkloads(name, (w) => workloads.publish('sim', w));
     try {
       n.running = await startAgents(config, {
         logger: this.options.captureLogs
-          ? pino({ level: 'info' }, { write: (line: string) => void this.logs.push({ ...(JSON.parse(line) as LogLine), node: name }) })
+          ? pino({ level: this.options.logLevel ?? 'info' }, { write: (line: string) => void this.logs.push({ ...(JSON.parse(line) as LogLine), node: name }) })
           : pino({ level: 'silent' }),
         workloads,
         kubernetes: { backoff: { initialMs: 20, maxMs: 250, jitter: 0 }, minWatchMs: 50 },
       });
     } catch (err) {
-      n.unfeed();
+      n.unfeed?.();
       throw err;
     }
   }
@@ -172,13 +190,13 @@ export class SimClusterHarness {
   /** VPP restarts: all state lost, every client dropped; the host and CNI set up uplink and taps again. */
   async restartVpp(name: string): Promise<SimVpp> {
     const fresh = this.sim.restartNode(name);
-    await this.node(name).server.restart(fresh);
+    await this.simServer(name).restart(fresh);
     return fresh;
   }
 
   /** The API socket drops every client; VPP keeps its state. */
   dropVppClients(name: string): void {
-    this.node(name).server.server.disconnectAll();
+    this.simServer(name).server.disconnectAll();
   }
 
   async state(name: string): Promise<CanonicalState> {
@@ -201,7 +219,7 @@ export class SimClusterHarness {
 
   async stop(): Promise<void> {
     for (const n of this.nodes.values()) await this.stopAgent(n.name).catch(() => undefined);
-    for (const n of this.nodes.values()) await n.server.close().catch(() => undefined);
+    for (const n of this.nodes.values()) await n.server?.close().catch(() => undefined);
     await this.api.close();
   }
 }
@@ -211,15 +229,23 @@ export class SimClusterHarness {
  * a second cluster started from a copy of them, its state read once everything is applied.
  */
 export async function freshStates(h: SimClusterHarness, options: HarnessOptions = {}): Promise<Map<string, CanonicalState>> {
-  const objects = currentObjects(h.api);
-  const fresh = await SimClusterHarness.start(objects, { ...options, captureLogs: false, vppNodes: [...h.nodes.keys()] });
-  try {
+  return withFreshCluster(h, options, async (fresh) => {
     const states = new Map<string, CanonicalState>();
-    for (const name of fresh.nodes.keys()) {
-      await waitFor(`fresh ${name} in sync`, () => fresh.inSync(name));
-      states.set(name, await fresh.state(name));
-    }
+    for (const name of fresh.nodes.keys()) states.set(name, await fresh.state(name));
     return states;
+  });
+}
+
+/**
+ * A second, simulated cluster started from a copy of the API server's current objects, with a
+ * VPP and an agent for each node `h` has (real or simulated), handed to `use` once every node is
+ * in sync, then stopped.
+ */
+export async function withFreshCluster<T>(h: SimClusterHarness, options: HarnessOptions, use: (fresh: SimClusterHarness) => Promise<T>): Promise<T> {
+  const fresh = await SimClusterHarness.start(currentObjects(h.api), { ...options, captureLogs: false, vppNodes: [...h.nodes.keys()] });
+  try {
+    for (const name of fresh.nodes.keys()) await waitFor(`fresh ${name} in sync`, () => fresh.inSync(name));
+    return await use(fresh);
   } finally {
     await fresh.stop();
   }

@@ -1,13 +1,17 @@
 /**
  * Security properties as tests: the status server listens on loopback unless told otherwise and
  * changes nothing; the CNI socket and the agent's state are root-only; the wireguard private key
- * never reaches a log line or the status document, and its file is 0600.
+ * never reaches a log line or the status document, and its file is 0600; BGP passwords (a
+ * BGPPeer's and the node mesh's, from Secrets) reach gobgpd's peer configuration and nothing
+ * else: no log line at any level, not the status document, not the peers' descriptions.
  */
 import { readFileSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { loadConfig, startStatusServer, statusDocument } from '@vppnet/agent';
+import { loadConfig, startStatusServer, statusDocument, type Obj } from '@vppnet/agent';
+import { systemTool, tempDirs } from '@vppnet/core/testing';
+import { GobgpClient } from '@vppnet/plugin-bgp';
 import { SimClusterHarness, waitFor } from './harness';
 import { baseCluster } from './fixture';
 
@@ -86,5 +90,56 @@ describe('security on a simulated cluster with wireguard', () => {
     // what the node publishes is the public key, not the private one
     const annotations = h.api.get('v1', 'Node', undefined, 'node-a')!.metadata.annotations as Record<string, string> | undefined;
     expect(Object.values(annotations ?? {})).not.toContain(key);
+  });
+});
+
+const gobgpd = systemTool('gobgpd', { why: 'the BGP speaker is a real gobgpd' });
+const tmp = tempDirs();
+
+gobgpd.describe('BGP passwords on a node with a BGP speaker (real gobgpd)', () => {
+  const TOR_PASSWORD = 'tor-Pa55word-7c1e';
+  const MESH_PASSWORD = 'mesh-Pa55word-94ab';
+  const calico = (kind: string, name: string, spec: Record<string, unknown>): Obj => ({ apiVersion: 'crd.projectcalico.org/v1', kind, metadata: { name }, spec });
+  let h: SimClusterHarness;
+  let client: GobgpClient;
+
+  beforeAll(async () => {
+    const api = `unix://${path.join(tmp.make('vppnet-rel-bgp-'), 'gobgpd.sock')}`;
+    const secrets: Obj = {
+      apiVersion: 'v1', kind: 'Secret', metadata: { name: 'bgp-passwords', namespace: 'kube-system' },
+      data: { tor: Buffer.from(TOR_PASSWORD).toString('base64'), mesh: Buffer.from(MESH_PASSWORD).toString('base64') },
+    };
+    h = await SimClusterHarness.start(
+      [
+        ...baseCluster(), secrets,
+        calico('BGPConfiguration', 'default', { nodeMeshPassword: { secretKeyRef: { name: 'bgp-passwords', key: 'mesh' } } }),
+        calico('BGPPeer', 'tor', { peerIP: '192.0.2.1', asNumber: 65000, password: { secretKeyRef: { name: 'bgp-passwords', key: 'tor' } } }),
+      ],
+      {
+        vppNodes: ['node-a'], captureLogs: true, logLevel: 'trace',
+        plugins: { bgp: { speaker: { enabled: true, api, command: gobgpd.path ?? 'gobgpd', listenPort: -1, logLevel: 'debug' } } },
+      },
+    );
+    client = new GobgpClient(api);
+  }, 60_000);
+
+  afterAll(async () => {
+    client?.close();
+    await h?.stop();
+  });
+
+  it('each password reaches gobgpd\'s peer configuration, and appears in no log line, the status document or a peer description', async () => {
+    const passwords = async () => Object.fromEntries((await client.listPeers()).map((p) => [p.conf?.neighbor_address ?? '', p.conf?.auth_password ?? '']));
+    const want = { '192.0.2.1': TOR_PASSWORD, '10.0.0.12': MESH_PASSWORD, '10.0.0.13': MESH_PASSWORD };
+    let last: unknown;
+    await waitFor('gobgpd has the peers with their passwords', async () => JSON.stringify((last = await passwords())) === JSON.stringify(want), () => last);
+    expect(await passwords()).toEqual(want);
+    await waitFor('node-a in sync', () => h.inSync('node-a'));
+    // debug and trace lines were written, gobgpd's own among them
+    expect(h.logs.some((l) => l.level <= 20)).toBe(true);
+    const descriptions = (await client.listPeers()).map((p) => p.conf?.description ?? '');
+    const everything = [JSON.stringify(h.logs), JSON.stringify(statusDocument({ node: 'node-a', runtime: h.agent('node-a') })), ...descriptions].join('\n');
+    for (const pw of [TOR_PASSWORD, MESH_PASSWORD])
+      for (const form of [pw, Buffer.from(pw).toString('base64')]) expect([form, everything.includes(form)]).toEqual([form, false]);
   });
 });

@@ -79,10 +79,16 @@ export interface SpeakerEvents {
   error: [err: Error];
 }
 
-/** Peers carry this description prefix plus a digest of their spec: a changed spec is seen in ListPeer. */
+/**
+ * Peers carry this description prefix plus a digest of their spec: a changed spec is seen in
+ * ListPeer. The password stays out of it (anyone listing gobgpd's neighbors reads descriptions);
+ * ListPeer hands back auth_password, compared on its own (samePeer).
+ */
 const DESCRIPTION = 'vppnet ';
 
-const peerDigest = (p: PeerSpec) => `${DESCRIPTION}${JSON.stringify([p.asn, p.password ?? '', p.ttlSecurityHops ?? 0, p.origin])}`;
+const peerDigest = (p: PeerSpec) => `${DESCRIPTION}${JSON.stringify([p.asn, p.ttlSecurityHops ?? 0, p.origin])}`;
+
+const samePeer = (have: Peer__Output, want: PeerSpec) => have.conf?.description === peerDigest(want) && have.conf.auth_password === (want.password ?? '');
 
 function peerMessage(p: PeerSpec, g: GlobalSpec): Peer {
   const v6 = p.address.includes(':');
@@ -263,7 +269,7 @@ export class Speaker extends EventEmitter<SpeakerEvents> {
     for (const [addr] of current) if (!wanted.has(addr)) await attempt(`peer ${addr}`, '', () => c.deletePeer(addr));
     for (const [addr, p] of wanted) {
       const existing = current.get(addr);
-      if (existing && existing.conf?.description === peerDigest(p)) continue;
+      if (existing && samePeer(existing, p)) continue;
       await attempt(`peer ${addr}`, p.origin, async () => {
         if (existing) await c.deletePeer(addr);
         await c.addPeer(peerMessage(p, want.global!));

@@ -24,10 +24,10 @@ describe('npol descriptors on the simulated VPP', () => {
     const v1: IpsetValue = { epoch: 0, type: 'ipport', members: ['10.0.0.1 6 80', '10.0.0.2 6 80', '10.0.0.3 17 53', '10.0.0.4 6 8080'] };
     const meta = (await ipset.create('policy/ipset/t', v1, ctx)) as IdMeta;
     const members = () => vpp.npol.ipsetView(meta.id)!.members.map((m) => m.text).sort();
-    expect(members()).toEqual(['tcp 10.0.0.1;80', 'tcp 10.0.0.2;80', 'tcp 10.0.0.4;8080', 'udp 10.0.0.3;53']);
+    expect(members()).toEqual(['TCP 10.0.0.1;80', 'TCP 10.0.0.2;80', 'TCP 10.0.0.4;8080', 'UDP 10.0.0.3;53']);
     const v2: IpsetValue = { ...v1, members: ['10.0.0.1 6 80', '10.0.0.3 17 53', '10.0.0.4 6 8080', '10.0.0.5 6 80'] };
     await ipset.update!('policy/ipset/t', v1, v2, meta, ctx);
-    expect(members()).toEqual(['tcp 10.0.0.1;80', 'tcp 10.0.0.4;8080', 'tcp 10.0.0.5;80', 'udp 10.0.0.3;53']);
+    expect(members()).toEqual(['TCP 10.0.0.1;80', 'TCP 10.0.0.4;8080', 'TCP 10.0.0.5;80', 'UDP 10.0.0.3;53']);
     expect(ipportSurvivors(v1.members, ['10.0.0.2 6 80'])).toEqual(['10.0.0.1 6 80']);
   });
 
@@ -36,8 +36,8 @@ describe('npol descriptors on the simulated VPP', () => {
     metas.set('policy/ipset/a', await ipset.create('policy/ipset/a', { epoch: 0, type: 'ip', members: ['10.244.0.1', 'fd00:244::1'] }, ctx));
     metas.set('policy/ipset/b', await ipset.create('policy/ipset/b', { epoch: 0, type: 'ipport', members: ['fd00:96::5 17 53'] }, ctx));
     await rule.create('policy/rule/r', { epoch: 0, action: 'allow', entries: [{ side: 'dst', not: false, cidr: 'fd00::/8' }, { side: 'src', not: false, ipset: 'policy/ipset/a' }, { side: 'dst', not: false, ipportSet: 'policy/ipset/b' }] }, ctx);
-    expect(vpp.npol.listIpsets().map((s) => s.text)).toEqual(['[ipset#0;ip;10.244.0.1,fd00:244::1,]', '[ipset#1;ip+port;udp fd00:96::5;53,]']);
-    expect(vpp.npol.listRules().map((r) => r.entries.map((e) => e.text))).toEqual([['dst==fd00::/8', 'dst==[ipset#1;ip+port;udp fd00:96::5;53,]', 'src==[ipset#0;ip;10.244.0.1,fd00:244::1,]']]);
+    expect(vpp.npol.listIpsets().map((s) => s.text)).toEqual(['[ipset#0;ip;10.244.0.1,fd00:244::1,]', '[ipset#1;ip+port;UDP fd00:96::5;53,]']);
+    expect(vpp.npol.listRules().map((r) => r.entries.map((e) => e.text))).toEqual([['dst==fd00::/8', 'dst==[ipset#1;ip+port;UDP fd00:96::5;53,]', 'src==[ipset#0;ip;10.244.0.1,fd00:244::1,]']]);
   });
 
   it('a rule, a policy and an interface, read by VPP as written, and read back from the record checked against VPP', async () => {

@@ -116,15 +116,16 @@ export interface Shown {
   interfaces: Map<number, { rx: number[]; tx: number[]; defaultRx: string; defaultTx: string }>;
 }
 
+/** Protocol names as VPP's format_ip_protocol prints them (vnet/ip/protocols.def), read case-insensitively. */
 const PROTO_NUMBERS: Record<string, number> = { icmp: 1, tcp: 6, udp: 17, sctp: 132, icmp6: 58, 'ipv6-icmp': 58 };
 const IPSET_TYPE_NAMES: Record<IpsetKind, string> = { ip: 'ip', ipport: 'ip+port', net: 'prefix' };
 
-/** `tcp 10.0.0.1;80` (format_npol_ipset_member) -> `10.0.0.1 6 80`; addresses and prefixes as they are. */
+/** `TCP 10.0.0.1;80` (format_npol_ipset_member) -> `10.0.0.1 6 80`; addresses and prefixes as they are. */
 function memberFromCli(text: string, typeName: string): string {
   if (typeName !== 'ip+port') return text;
-  const m = /^(?:proto (\d+)|(\S+)) (\S+);(\d+)$/.exec(text);
+  const m = /^(?:(?:proto|unknown) (\d+)|(\S+)) (\S+);(\d+)$/.exec(text);
   if (!m) return text;
-  const proto = m[1] !== undefined ? Number(m[1]) : PROTO_NUMBERS[m[2]];
+  const proto = m[1] !== undefined ? Number(m[1]) : PROTO_NUMBERS[m[2].toLowerCase()];
   return `${m[3]} ${proto ?? m[2]} ${m[4]}`;
 }
 

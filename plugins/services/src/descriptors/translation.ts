@@ -1,6 +1,12 @@
 /**
  * cnat translations in VPP. The services plugin owns every cnat translation of the node, so
  * read-back keys them by VIP, protocol and port and a resync removes whatever no Service asks for.
+ *
+ * VPP's cnat_translation_dump reports neither the translation's flags, nor is_real_ip, nor its
+ * flow-hash config (cnat_api.c leaves them zero): read back, those are unknown, and compared only
+ * when known (else every resync would re-apply NodePort and session-affinity translations, the
+ * latter deleted and made anew, their sessions lost). A change to them made while the agent was
+ * down is therefore not seen; any made while it runs is.
  */
 import { defineDescriptor } from '@vppnet/core';
 import { fromAddress, toAddress, type cnat } from 'vpp-binapi-ts';
@@ -34,11 +40,14 @@ function toApi(t: TranslationValue) {
   };
 }
 
-function fromApi(t: cnat.CnatTranslation): TranslationValue {
+/** A translation as read back: the fields VPP does not report are unknown. */
+type ReadBackValue = Omit<TranslationValue, 'isRealIp' | 'allocPort' | 'flowHashConfig'> & Partial<Pick<TranslationValue, 'isRealIp' | 'allocPort' | 'flowHashConfig'>>;
+
+function fromApi(t: cnat.CnatTranslation): ReadBackValue {
   const vip = fromAddress(t.vip.addr);
   return {
-    vip, port: t.vip.port, proto: t.ip_proto, isRealIp: t.is_real_ip !== 0, allocPort: (t.flags & CNAT_TRANSLATION_ALLOC_PORT) !== 0,
-    lbType: t.lb_type, flowHashConfig: t.flow_hash_config,
+    vip, port: t.vip.port, proto: t.ip_proto, isRealIp: undefined, allocPort: undefined,
+    lbType: t.lb_type, flowHashConfig: undefined,
     paths: (t.paths ?? []).map((p) => {
       const src = fromAddress(p.src_ep.addr);
       return { ip: fromAddress(p.dst_ep.addr), port: p.dst_ep.port, snat: src === anyAddress(vip) ? '' : src, noNat: ((p.flags & ~CNAT_TRK_ACTIVE) & CNAT_EPT_NO_NAT) !== 0 };
@@ -50,8 +59,11 @@ function fromApi(t: cnat.CnatTranslation): TranslationValue {
 const samePaths = (a: TranslationValue, b: TranslationValue) =>
   a.paths.length === b.paths.length && a.paths.every((p, i) => p.ip === b.paths[i].ip && p.port === b.paths[i].port && p.snat === b.paths[i].snat && p.noNat === b.paths[i].noNat);
 
+/** Equal, or not known on one side (a field VPP does not report, read back). */
+const same = <T>(a: T | undefined, b: T | undefined) => a === undefined || b === undefined || a === b;
+
 /** What VPP fixes when it creates a translation (cnat_translation_update keeps the first ones). */
-const sameFixed = (a: TranslationValue, b: TranslationValue) => a.lbType === b.lbType && a.flowHashConfig === b.flowHashConfig;
+const sameFixed = (a: TranslationValue, b: TranslationValue) => a.lbType === b.lbType && same(a.flowHashConfig, b.flowHashConfig);
 
 export const translationDescriptor = defineDescriptor<TranslationValue, { id: number }>({
   name: 'services-cnat-translation',
@@ -66,10 +78,11 @@ export const translationDescriptor = defineDescriptor<TranslationValue, { id: nu
   delete: async (_k, _t, meta, { vpp }) => {
     await vpp.request('cnat_translation_del', { id: meta.id });
   },
-  equals: (a, b) => a.vip === b.vip && a.port === b.port && a.proto === b.proto && a.isRealIp === b.isRealIp && a.allocPort === b.allocPort && sameFixed(a, b) && samePaths(a, b),
+  equals: (a, b) => a.vip === b.vip && a.port === b.port && a.proto === b.proto && same(a.isRealIp, b.isRealIp) && same(a.allocPort, b.allocPort) && sameFixed(a, b) && samePaths(a, b),
   retrieve: async ({ vpp }) =>
     (await vpp.dump('cnat_translation_dump')).map(({ translation }) => {
-      const value = fromApi(translation);
+      // read back, what VPP does not report is unknown (see the top of this file)
+      const value = fromApi(translation) as TranslationValue;
       return { key: translationKey(value), value, meta: { id: translation.id } };
     }),
 });
