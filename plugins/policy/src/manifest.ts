@@ -30,7 +30,8 @@ export const manifest = defineManifest<PolicyConfig>({
       reason:
         'npol has no dump messages: the agent records the npol objects it makes (in plugins.policy.stateDir) and after every (re)connect checks the record against ' +
         'what VPP shows (show npol ...): objects still there are kept, stale ones deleted, none made twice; a change made behind the agent inside a rule or policy ' +
-        'whose id and size stay the same is not seen (ipset members are read back)',
+        'whose id and size stay the same is not seen (ipset members are read back); the record is written at most every 100 ms, so an agent killed ' +
+        'within 100 ms of making an object may leave that object in VPP, unrecorded',
       when: () => true,
     },
     {
