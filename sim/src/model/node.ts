@@ -396,10 +396,15 @@ export class SimVpp {
         // Each path's flags as given, with CNAT_TRK_ACTIVE (4) when both its endpoints resolve (an
         // endpoint given by interface needs an address of its family there); an endpoint given by
         // interface shows the address it resolved to (cnat_api.c, cnat_translation.c).
+        // The translation's own flags, is_real_ip and flow_hash_config are not reported: VPP
+        // leaves them zero (cnat_translation_send_details).
         cnat_translation_dump: () =>
           this.cnat.list().map((t) => ({
             translation: {
               ...t.api,
+              is_real_ip: 0,
+              flags: 0,
+              flow_hash_config: 0,
               paths: t.api.paths.map((p: any, i: number) => {
                 const sim = t.paths[i];
                 const ep = (api: any, e: typeof sim.dst) => (e.swIfIndex === INVALID_INDEX ? api : { ...api, addr: toAddress(this.cnat.resolve(e) ?? (e.family === 6 ? '::' : '0.0.0.0')) });
