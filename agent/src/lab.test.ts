@@ -171,12 +171,15 @@ gate.describe.each(MODES)('the lab ($mode): a real three-node cluster agrees wit
         await waitFor('the pods\' packets in plain', plain);
         felix(true);
         await waitFor('only wireguard again', encryptedOnly);
+        // and a second of traffic after it (20 more replies): a loss right after the switch shows
+        // as a gap; traffic that stopped shows as this wait never ending
+        const settledAt = replies.length;
+        while (replies.length < settledAt + 20) await new Promise((r) => setTimeout(r, 50));
       } finally {
         ping.kill('SIGINT');
         await new Promise((r) => ping.once('exit', r));
       }
       const gaps = replies.slice(1).map((seq, i) => (seq - replies[i]) * 0.05);
-      expect(replies.length).toBeGreaterThan(20);
       expect(Math.max(...gaps)).toBeLessThanOrEqual(1);
     }, 240_000);
 
