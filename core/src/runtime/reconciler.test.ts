@@ -167,6 +167,27 @@ describe('Reconciler', () => {
     );
   });
 
+  it('many keys leaving at once: the plan asks each one for its dependencies a bounded number of times', async () => {
+    // a chain of 400 keys, each depending on the one before, all removed in one transaction;
+    // ordering the deletions by comparing every leaving key with every other was quadratic
+    const dp = new ToyDataplane();
+    const r = new Reconciler({ context: ctx });
+    const base = dp.descriptor();
+    let asked = 0;
+    r.registerDescriptor({ ...base, dependencies: (k, v) => (asked++, base.dependencies!(k, v)) });
+    const n = 400;
+    await r.transaction((t) => {
+      for (let i = 0; i < n; i++) t.set(key(i), { v: i, deps: i > 0 ? [key(i - 1)] : [] });
+    });
+    expect(dp.objects.size).toBe(n);
+    asked = 0;
+    await r.transaction((t) => t.replace('toy/', []));
+    expect(dp.objects.size).toBe(0);
+    // dependents first: the chain goes from its end
+    expect(dp.ops.filter((o) => o.op === 'delete').map((o) => o.key)).toEqual([...Array(n).keys()].reverse().map(key));
+    expect(asked).toBeLessThanOrEqual(4 * n);
+  });
+
   it('applies dependencies first and holds values whose dependency is missing', async () => {
     const { dp, r } = setup();
     await r.transaction((t) => {

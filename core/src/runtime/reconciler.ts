@@ -625,9 +625,12 @@ export class Reconciler {
       if (!verdict.get(key)) leaving.add(key);
       else if (d && !d.update && !this.equal(d, this.desired.get(key), a.value)) leaving.add(key);
     }
+    // computed once per key and plan: the loops below ask again and again
+    const appliedDeps = new Map<string, string[]>();
     const depsOfApplied = (key: string): string[] => {
-      const a = this.applied.get(key)!;
-      return this.depsOf(this.descriptorFor(key), key, a.value);
+      let deps = appliedDeps.get(key);
+      if (!deps) appliedDeps.set(key, (deps = this.depsOf(this.descriptorFor(key), key, this.applied.get(key)!.value)));
+      return deps;
     };
     // A key whose applied value needs a leaving key, but whose desired value does not, is
     // updated before that key goes (a route moved off a tunnel that is removed), when its
@@ -657,10 +660,20 @@ export class Reconciler {
     // Delete dependents before their dependencies: reverse topological order over applied deps.
     const deletions: string[] = [];
     const done = new Set<string>();
+    // leaving key -> the leaving keys whose applied values depend on it (a sweep of every pair
+    // was quadratic: hundreds of keys leaving at once held the event loop for a second)
+    const leavingDependents = new Map<string, string[]>();
+    for (const other of leaving)
+      for (const dep of depsOfApplied(other)) {
+        if (!leaving.has(dep)) continue;
+        const list = leavingDependents.get(dep);
+        if (list) list.push(other);
+        else leavingDependents.set(dep, [other]);
+      }
     const visit = (key: string, stack: Set<string>) => {
       if (done.has(key) || stack.has(key)) return;
       stack.add(key);
-      for (const other of leaving) if (depsOfApplied(other).includes(key)) visit(other, stack);
+      for (const other of leavingDependents.get(key) ?? []) visit(other, stack);
       stack.delete(key);
       done.add(key);
       deletions.push(key);
