@@ -22,6 +22,18 @@ const opts = JSON.parse(process.argv[2]);
 const workloads = new WorkloadRegistry();
 const loop = monitorEventLoopDelay({ resolution: 10 });
 loop.enable();
+// Diagnosis: VPPNET_CHILD_GAPS=FILE appends `pid from to` (monotonic µs, the clock of V8's CPU
+// profiles) for every stall of the loop over 200 ms, and `pid reset at` for each loop-reset, to
+// be matched with the samples of a profile (VPPNET_CHILD_PROF=DIR, see agent-process.ts).
+const appendGap = (line) => require('node:fs').appendFileSync(process.env.VPPNET_CHILD_GAPS, `${process.pid} ${line}\n`);
+if (process.env.VPPNET_CHILD_GAPS) {
+  let last = process.hrtime.bigint();
+  setInterval(() => {
+    const now = process.hrtime.bigint();
+    if (now - last > 200_000_000n) appendGap(`${last / 1000n} ${now / 1000n}`);
+    last = now;
+  }, 10).unref();
+}
 const ms = (ns) => Math.round((ns / 1e6) * 10) / 10;
 
 const config = loadConfig({
@@ -59,11 +71,16 @@ process.on('message', (m) => {
     case 'workloads':
       workloads.publish('sim', m.workloads);
       return;
-    case 'heap':
+    case 'heap': {
       if (global.gc) global.gc();
-      reply({ heapMB: Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10 });
+      const heapMB = Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
+      // the collection held the loop; let the delay monitor's late timer fire before replying, so
+      // that a `loop-reset` sent next does not start the figures with that stall
+      setTimeout(() => reply({ heapMB }), 50);
       return;
+    }
     case 'loop-reset':
+      if (process.env.VPPNET_CHILD_GAPS) appendGap(`reset ${process.hrtime.bigint() / 1000n}`);
       loop.reset();
       reply({});
       return;
@@ -74,7 +91,10 @@ process.on('message', (m) => {
       started
         .then((r) => r.stop())
         .then(() => reply({}), fail)
-        .finally(() => process.disconnect());
+        .finally(() => {
+          process.disconnect();
+          process.exitCode = 0;
+        });
       return;
   }
 });

@@ -3,6 +3,8 @@
  * agent's event-loop delay and heap are its own and not those of the test process, which also
  * runs the list/watch server, the simulated VPPs and the other agents. The simulated cluster
  * stays here and sends each child its node's workloads, as the CNI would report them.
+ * VPPNET_CHILD_PROF=DIR runs the children with --cpu-prof into DIR (and VPPNET_CHILD_GAPS, see
+ * bin/agent-child.js, logs their stalls), to find what held an agent's loop.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
@@ -64,7 +66,12 @@ export class ProcessAgents {
     if (c.exited) return Promise.reject(new Error(`agent ${name} has exited`));
     const id = this.nextId++;
     return new Promise((resolve, reject) => {
-      c.waiting.set(id, { resolve, reject });
+      // an agent that does not answer within 30 s says so once (the test's timeout still decides)
+      const slow = setTimeout(() => process.stderr.write(`agent ${name} has not answered "${type}" for 30 s\n`), 30_000);
+      c.waiting.set(id, {
+        resolve: (body) => (clearTimeout(slow), resolve(body)),
+        reject: (err) => (clearTimeout(slow), reject(err)),
+      });
       c.process.send({ id, type });
     });
   }

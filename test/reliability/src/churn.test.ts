@@ -40,8 +40,14 @@ describe('churn soak (short form) on a three-node simulated cluster, one process
       { numRuns: CHANGES, seed: 1414 },
     );
     const live = new Set<number>();
+    // A Service slot or policy slot made again after its removal gets a name never used before,
+    // so state kept per object name (and never dropped) would grow with the changes.
+    const generation = new Map<string, number>();
+    let nextGeneration = 0;
+    const named = (slot: string) => `${slot}-g${generation.get(slot) ?? 0}`;
     const apply = ({ what, i, n }: (typeof ops)[number]) => {
-      const name = `churn-${i}`;
+      if (what <= 3 && !live.has(i)) generation.set(`churn-${i}`, nextGeneration++);
+      const name = named(`churn-${i}`);
       const ep = (k: number) => ({ ip: `10.244.${k % 3}.${10 + (k % 200)}`, node: NODES[k % 3].name });
       if (what <= 3) {
         h.api.apply(service('shop', name, `10.96.8.${i + 1}`, 80 + (n % 3)));
@@ -54,7 +60,12 @@ describe('churn soak (short form) on a three-node simulated cluster, one process
         h.api.remove('discovery.k8s.io/v1', 'EndpointSlice', 'shop', `${name}-1`);
         live.delete(i);
       } else if (what === 7) {
-        h.api.apply(netpol('shop', `churn-${i % 8}`, { podSelector: { matchLabels: { app: n % 2 ? 'web' : 'client' } }, ingress: [{ ports: [{ port: 1000 + n }] }] }));
+        const slot = `churn-policy-${i % 8}`;
+        if (n % 4 === 0) {
+          h.api.remove('networking.k8s.io/v1', 'NetworkPolicy', 'shop', named(slot));
+          generation.set(slot, nextGeneration++);
+        }
+        h.api.apply(netpol('shop', named(slot), { podSelector: { matchLabels: { app: n % 2 ? 'web' : 'client' } }, ingress: [{ ports: [{ port: 1000 + n }] }] }));
       } else if (what === 8) {
         // Pods change labels (and so policies) and move between nodes; a pod that leaves a node
         // and comes back within one burst gets an interface with the old one's sw_if_index.
