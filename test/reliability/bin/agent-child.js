@@ -25,6 +25,7 @@ loop.enable();
 // Diagnosis: VPPNET_CHILD_GAPS=FILE appends `pid from to` (monotonic µs, the clock of V8's CPU
 // profiles) for every stall of the loop over 200 ms, and `pid reset at` for each loop-reset, to
 // be matched with the samples of a profile (VPPNET_CHILD_PROF=DIR, see agent-process.ts).
+// VPPNET_CHILD_SNAPSHOTS=DIR writes a heap snapshot at each `heap` request (before and after).
 const appendGap = (line) => require('node:fs').appendFileSync(process.env.VPPNET_CHILD_GAPS, `${process.pid} ${line}\n`);
 if (process.env.VPPNET_CHILD_GAPS) {
   let last = process.hrtime.bigint();
@@ -74,6 +75,7 @@ process.on('message', (m) => {
     case 'heap': {
       if (global.gc) global.gc();
       const heapMB = Math.round((process.memoryUsage().heapUsed / 1024 / 1024) * 10) / 10;
+      if (process.env.VPPNET_CHILD_SNAPSHOTS) require('node:v8').writeHeapSnapshot(require('node:path').join(process.env.VPPNET_CHILD_SNAPSHOTS, `${opts.node}-${Date.now()}.heapsnapshot`));
       // the collection held the loop; let the delay monitor's late timer fire before replying, so
       // that a `loop-reset` sent next does not start the figures with that stall
       setTimeout(() => reply({ heapMB }), 50);
