@@ -42,6 +42,9 @@ describe('status page and endpoints', () => {
     const metrics = await (await fetch(`${base}/metrics?node=node-a`)).text();
     expect(metrics).toMatch(/vppnet_vpp_calls_total\{message="cnat_translation_update",result="ok"\} \d+/);
     expect(metrics).toMatch(/vppnet_vpp_connected 1/);
+    // the process's own: event-loop delay and heap
+    expect(metrics).toMatch(/^nodejs_eventloop_lag_max_seconds \d/m);
+    expect(metrics).toMatch(/^nodejs_heap_size_used_bytes \d/m);
   });
 
   browserTool.it('renders in headless chromium: plugins, a Service with its backends and Maglev share, no console errors', async () => {

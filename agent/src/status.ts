@@ -3,6 +3,7 @@
  * findings (unsupported combinations) and Prometheus metrics, on one small HTTP server.
  */
 import http from 'node:http';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { AgentRuntime } from '@vppnet/core/runtime';
 import { statusPage } from './page';
 
@@ -26,6 +27,10 @@ export function statusDocument(s: StatusSource) {
 
 export async function startStatusServer(listen: string, sources: StatusSource[]): Promise<http.Server> {
   const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];
+  // The process's own figures, once for all the nodes it runs: event-loop delay (the longest
+  // since the previous scrape in nodejs_eventloop_lag_max_seconds), heap, GC, CPU, handles.
+  const processMetrics = new Registry();
+  collectDefaultMetrics({ register: processMetrics, eventLoopMonitoringPrecision: 10 });
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://status');
     const send = (code: number, type: string, body: string) => {
@@ -53,7 +58,7 @@ export async function startStatusServer(listen: string, sources: StatusSource[])
     if (url.pathname === '/') return send(200, 'text/html; charset=utf-8', statusPage(selected));
     if (url.pathname === '/favicon.ico') return send(204, 'image/x-icon', ''); // browsers ask for it
     if (url.pathname === '/metrics') {
-      const parts = await Promise.all(selected.map((s) => s.runtime.metrics.metrics()));
+      const parts = await Promise.all([...selected.map((s) => s.runtime.metrics.metrics()), processMetrics.metrics()]);
       return send(200, 'text/plain; version=0.0.4', parts.join('\n'));
     }
     send(404, 'text/plain', 'try /, /healthz, /readyz, /status or /metrics\n');
