@@ -171,9 +171,18 @@ export class ServiceTable {
   private indexSlice(s: EndpointSliceObject, present: boolean): string {
     const svc = svcOfSlice(s);
     let m = this.slicesBySvc.get(svc);
-    if (!m) this.slicesBySvc.set(svc, (m = new Map()));
-    if (present) m.set(objectRef(s), s);
-    else m.delete(objectRef(s));
+    if (present) {
+      if (!m) this.slicesBySvc.set(svc, (m = new Map()));
+      m.set(objectRef(s), s);
+    } else if (m?.delete(objectRef(s)) && m.size === 0) {
+      // a Service's last slice gone: nothing stays behind for its name (names churn for ever)
+      this.slicesBySvc.delete(svc);
+    }
     return svc;
+  }
+
+  /** How many Services the slice index holds (for tests: it must not grow with names that are gone). */
+  get indexedSliceOwners(): number {
+    return this.slicesBySvc.size;
   }
 }
