@@ -25,12 +25,24 @@ export function statusDocument(s: StatusSource) {
   };
 }
 
+let processMetricsRegistry: Registry | undefined;
+
+/**
+ * The process's own figures, made once per process (a status server started again reuses them)
+ * for all the nodes it runs: event-loop delay (the longest since the previous scrape in
+ * nodejs_eventloop_lag_max_seconds), heap, GC, CPU, handles.
+ */
+function processRegistry(): Registry {
+  if (!processMetricsRegistry) {
+    processMetricsRegistry = new Registry();
+    collectDefaultMetrics({ register: processMetricsRegistry, eventLoopMonitoringPrecision: 10 });
+  }
+  return processMetricsRegistry;
+}
+
 export async function startStatusServer(listen: string, sources: StatusSource[]): Promise<http.Server> {
   const [host, port] = [listen.slice(0, listen.lastIndexOf(':')), Number(listen.slice(listen.lastIndexOf(':') + 1))];
-  // The process's own figures, once for all the nodes it runs: event-loop delay (the longest
-  // since the previous scrape in nodejs_eventloop_lag_max_seconds), heap, GC, CPU, handles.
-  const processMetrics = new Registry();
-  collectDefaultMetrics({ register: processMetrics, eventLoopMonitoringPrecision: 10 });
+  const processMetrics = processRegistry();
   const server = http.createServer(async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://status');
     const send = (code: number, type: string, body: string) => {

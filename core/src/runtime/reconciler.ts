@@ -201,9 +201,9 @@ export class Reconciler {
    * more, is the prefix's own group.
    */
   private desiredKeysUnder(prefix: string): string[] {
-    const own = Reconciler.groupOf(prefix);
-    const twoSegments = own.length < prefix.length || (own.endsWith('/') && own.indexOf('/') < own.length - 1);
-    if (twoSegments) return [...(this.desiredGroups.get(own) ?? [])].filter((k) => k.startsWith(prefix));
+    const first = prefix.indexOf('/');
+    if (first >= 0 && prefix.indexOf('/', first + 1) >= 0)
+      return [...(this.desiredGroups.get(Reconciler.groupOf(prefix)) ?? [])].filter((k) => k.startsWith(prefix));
     const out: string[] = [];
     for (const [g, keys] of this.desiredGroups) if (g.startsWith(prefix)) out.push(...keys);
     return out;
